@@ -1,0 +1,151 @@
+using System.Text.Json;
+
+namespace Ffi.Spec;
+
+/// <summary>
+/// Reads the keys of one JSON object with the spec's rules: duplicate keys are errors, a known key of
+/// the wrong JSON kind is an error naming the key, unknown keys are ignored (as the original does).
+/// Child paths are <c>Prefix + key</c>; the prefix is <c>"types.point."</c> for type objects and
+/// <c>"functions[3] (crc32): "</c> for functions, matching the paths SPEC.md shows.
+/// </summary>
+internal sealed class JsonObjectReader
+{
+    private readonly Dictionary<string, JsonElement> _keys = new(StringComparer.Ordinal);
+    private readonly List<string> _order = [];
+
+    private JsonObjectReader(string path, string prefix)
+    {
+        Path = path;
+        Prefix = prefix;
+    }
+
+    public string Path { get; }
+
+    public string Prefix { get; private set; }
+
+    /// <summary>Opens <paramref name="element"/> as an object or throws naming <paramref name="what"/>.</summary>
+    public static JsonObjectReader Open(JsonElement element, string path, string what, string? prefix = null, string duplicateNoun = "key")
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new FfiSpecException(path, $"{what} must be a JSON object, not {Describe(element)}");
+        var r = new JsonObjectReader(path, prefix ?? path + ".");
+        foreach (var p in element.EnumerateObject())
+        {
+            if (!r._keys.TryAdd(p.Name, p.Value))
+                throw new FfiSpecException(r.ChildPath(p.Name), $"duplicate {duplicateNoun} \"{p.Name}\"");
+            r._order.Add(p.Name);
+        }
+        return r;
+    }
+
+    /// <summary>The keys in document order.</summary>
+    public IReadOnlyList<string> Keys => _order;
+
+    public void SetPrefix(string prefix) => Prefix = prefix;
+
+    /// <summary>The path of a child key: <c>types.point</c>, or <c>types["my type"]</c> for a key that is not an identifier.</summary>
+    public string ChildPath(string key) =>
+        Prefix.EndsWith('.') && !IsIdentifier(key) ? $"{Prefix[..^1]}[{JsonSerializer.Serialize(key)}]" : Prefix + key;
+
+    private static bool IsIdentifier(string key) =>
+        key.Length > 0 && (char.IsAsciiLetter(key[0]) || key[0] == '_') && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    public bool Has(string key) => _keys.ContainsKey(key);
+
+    public bool TryGet(string key, out JsonElement value) => _keys.TryGetValue(key, out value);
+
+    public JsonElement Required(string key, string what)
+    {
+        if (!_keys.TryGetValue(key, out var v))
+            throw new FfiSpecException(Path, $"missing required key \"{key}\" ({what})");
+        return v;
+    }
+
+    public string RequiredString(string key)
+    {
+        var v = Required(key, "a string");
+        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw WrongKind(key, v, "a string");
+    }
+
+    public string? OptionalString(string key)
+    {
+        if (!_keys.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw WrongKind(key, v, "a string");
+    }
+
+    public bool RequiredBool(string key)
+    {
+        var v = Required(key, "true or false");
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw WrongKind(key, v, "true or false"),
+        };
+    }
+
+    public bool OptionalBool(string key)
+    {
+        if (!_keys.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return false;
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw WrongKind(key, v, "true or false"),
+        };
+    }
+
+    public long? OptionalInteger(string key, long min, long max)
+    {
+        if (!_keys.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return Integer(v, ChildPath(key), min, max);
+    }
+
+    public JsonElement RequiredArray(string key)
+    {
+        var v = Required(key, "an array");
+        return v.ValueKind == JsonValueKind.Array ? v : throw WrongKind(key, v, "an array");
+    }
+
+    public IReadOnlyList<string> OptionalStringArray(string key)
+    {
+        if (!_keys.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return [];
+        if (v.ValueKind != JsonValueKind.Array) throw WrongKind(key, v, "an array of strings");
+        var list = new List<string>();
+        int i = 0;
+        foreach (var e in v.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.String || e.GetString()!.Length == 0)
+                throw new FfiSpecException($"{ChildPath(key)}[{i}]", $"must be a non-empty string, not {Describe(e)}");
+            list.Add(e.GetString()!);
+            i++;
+        }
+        return list;
+    }
+
+    public static long Integer(JsonElement v, string path, long min, long max)
+    {
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long n))
+            throw new FfiSpecException(path, $"must be an integer from {min} to {max}, not {Describe(v)}");
+        if (n < min || n > max)
+            throw new FfiSpecException(path, $"must be an integer from {min} to {max}, not {n}");
+        return n;
+    }
+
+    public FfiSpecException WrongKind(string key, JsonElement v, string expected) =>
+        new(ChildPath(key), $"must be {expected}, not {Describe(v)}");
+
+    /// <summary>A short description of a JSON value for messages: <c>a number (3.5)</c>, <c>an object</c>…</summary>
+    public static string Describe(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => $"a string ({Truncate(v.GetRawText())})",
+        JsonValueKind.Number => $"a number ({Truncate(v.GetRawText())})",
+        JsonValueKind.True or JsonValueKind.False => $"a boolean ({v.GetRawText()})",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private static string Truncate(string s) => s.Length <= 40 ? s : s[..37] + "...";
+}

@@ -1,0 +1,8 @@
+namespace Ffi.Spec;
+
+/// <summary>A spec as read from JSON: structurally valid, names not yet resolved.</summary>
+internal sealed record RawSpec(
+    string Lib,
+    IReadOnlyList<(string Name, TypeObjectSyntax Syntax)> Types,
+    IReadOnlyList<FunctionSyntax> Functions,
+    IReadOnlyList<VariableSyntax> Variables);

@@ -1,0 +1,271 @@
+using System.Text;
+using System.Text.Json;
+using Ffi.Layout;
+
+namespace Ffi.Spec;
+
+/// <summary>
+/// Reads spec JSON (format version "1", SPEC.md) into syntax. Checks everything that needs no name
+/// resolution: JSON kinds, required keys, kinds and widths, duplicate names. Any failure is an
+/// <see cref="FfiSpecException"/> whose message starts with the JSON path.
+/// </summary>
+internal static class SpecReader
+{
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        MaxDepth = 256,
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = false,
+    };
+
+    public static RawSpec Read(ReadOnlyMemory<byte> utf8)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(utf8, Options);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is long line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
+            throw new FfiSpecException("$", $"invalid JSON{where}: {FirstSentence(ex.Message)}", ex);
+        }
+        using (doc) return ReadRoot(doc.RootElement);
+    }
+
+    public static RawSpec Read(string json)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = new UTF8Encoding(false, throwOnInvalidBytes: true).GetBytes(json);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new FfiSpecException("$", "invalid text: the spec contains an unpaired UTF-16 surrogate", ex);
+        }
+        return Read(bytes);
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd();
+    }
+
+    private static RawSpec ReadRoot(JsonElement root)
+    {
+        var r = JsonObjectReader.Open(root, "$", "the spec", prefix: "");
+        var version = r.Required("version", "the string \"1\"");
+        if (version.ValueKind != JsonValueKind.String || version.GetString() != "1")
+            throw new FfiSpecException("version", "unsupported version (expected \"1\")");
+        var lib = r.RequiredString("lib");
+        if (lib.Length == 0) throw new FfiSpecException("lib", "must name a library (a soname, file name or path), not be empty");
+
+        var types = new List<(string, TypeObjectSyntax)>();
+        if (r.TryGet("types", out var typesEl) && typesEl.ValueKind != JsonValueKind.Null)
+        {
+            if (typesEl.ValueKind != JsonValueKind.Object) throw r.WrongKind("types", typesEl, "an object of named types");
+            var tr = JsonObjectReader.Open(typesEl, "types", "types", duplicateNoun: "type name");
+            foreach (var name in tr.Keys)
+            {
+                var path = tr.ChildPath(name);
+                if (name.Length == 0) throw new FfiSpecException(path, "a type name must not be empty");
+                tr.TryGet(name, out var value);
+                TypeObjectSyntax syntax = value.ValueKind == JsonValueKind.String
+                    ? new AliasSyntax(path, null, null, NameRef(value, path))
+                    : ReadTypeObject(value, path);
+                types.Add((name, syntax));
+            }
+        }
+
+        var functions = new List<FunctionSyntax>();
+        if (r.TryGet("functions", out var fnsEl) && fnsEl.ValueKind != JsonValueKind.Null)
+        {
+            if (fnsEl.ValueKind != JsonValueKind.Array) throw r.WrongKind("functions", fnsEl, "an array of functions");
+            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            int i = 0;
+            foreach (var fe in fnsEl.EnumerateArray())
+            {
+                var fn = ReadFunction(fe, i);
+                if (seen.TryGetValue(fn.Name, out int first))
+                    throw new FfiSpecException(fn.Path, $"duplicate function name \"{fn.Name}\" (first declared at functions[{first}])");
+                seen.Add(fn.Name, i);
+                functions.Add(fn);
+                i++;
+            }
+        }
+
+        var variables = new List<VariableSyntax>();
+        if (r.TryGet("variables", out var varsEl) && varsEl.ValueKind != JsonValueKind.Null)
+        {
+            if (varsEl.ValueKind != JsonValueKind.Array) throw r.WrongKind("variables", varsEl, "an array of variables");
+            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            int i = 0;
+            foreach (var ve in varsEl.EnumerateArray())
+            {
+                var v = ReadVariable(ve, i);
+                if (seen.TryGetValue(v.Name, out int first))
+                    throw new FfiSpecException(v.Path, $"duplicate variable name \"{v.Name}\" (first declared at variables[{first}])");
+                seen.Add(v.Name, i);
+                variables.Add(v);
+                i++;
+            }
+        }
+        return new RawSpec(lib, types, functions, variables);
+    }
+
+    private static FunctionSyntax ReadFunction(JsonElement e, int index)
+    {
+        var r = JsonObjectReader.Open(e, $"functions[{index}]", "a function");
+        var name = SymbolName(r);
+        var path = $"functions[{index}] ({name})";
+        r = JsonObjectReader.Open(e, path, "a function", prefix: path + ": ");
+        var ret = ReadTypeRef(r.Required("ret", "the return type"), r.ChildPath("ret"));
+        var ps = new List<TypeSyntax>();
+        int i = 0;
+        foreach (var p in r.RequiredArray("params").EnumerateArray())
+            ps.Add(ReadTypeRef(p, $"{path}: param[{i++}]"));
+        var lib = r.OptionalString("lib");
+        if (lib is { Length: 0 }) throw new FfiSpecException(r.ChildPath("lib"), "must name a library, not be empty");
+        return new FunctionSyntax(path, name, ret, ps, r.OptionalBool("variadic"), lib, r.OptionalString("doc"),
+            r.OptionalBool("ret_as_str"), r.OptionalBool("errno"), r.OptionalStringArray("caps"), r.OptionalBool("trivial"));
+    }
+
+    private static VariableSyntax ReadVariable(JsonElement e, int index)
+    {
+        var r = JsonObjectReader.Open(e, $"variables[{index}]", "a variable");
+        var name = SymbolName(r);
+        var path = $"variables[{index}] ({name})";
+        r = JsonObjectReader.Open(e, path, "a variable", prefix: path + ": ");
+        var type = ReadTypeRef(r.Required("type", "the variable's type"), r.ChildPath("type"));
+        var lib = r.OptionalString("lib");
+        if (lib is { Length: 0 }) throw new FfiSpecException(r.ChildPath("lib"), "must name a library, not be empty");
+        return new VariableSyntax(path, name, type, lib, r.OptionalString("doc"), r.OptionalStringArray("caps"));
+    }
+
+    private static string SymbolName(JsonObjectReader r)
+    {
+        var name = r.RequiredString("name");
+        if (name.Length == 0) throw new FfiSpecException(r.ChildPath("name"), "a symbol name must not be empty");
+        if (name.Contains('\0')) throw new FfiSpecException(r.ChildPath("name"), "a symbol name must not contain NUL");
+        return name;
+    }
+
+    /// <summary>A type reference: a name (string) or an inline type object.</summary>
+    private static TypeSyntax ReadTypeRef(JsonElement e, string path) => e.ValueKind switch
+    {
+        JsonValueKind.String => NameRef(e, path),
+        JsonValueKind.Object => ReadTypeObject(e, path),
+        _ => throw new FfiSpecException(path, $"a type must be a type name (string) or a type object, not {JsonObjectReader.Describe(e)}"),
+    };
+
+    private static NameRefSyntax NameRef(JsonElement e, string path)
+    {
+        var name = e.GetString()!;
+        return name.Length == 0 ? throw new FfiSpecException(path, "a type name must not be empty") : new NameRefSyntax(path, name);
+    }
+
+    private static TypeObjectSyntax ReadTypeObject(JsonElement e, string path)
+    {
+        var r = JsonObjectReader.Open(e, path, "a type");
+        var kind = r.RequiredString("kind");
+        var name = r.OptionalString("name");
+        var doc = r.OptionalString("doc");
+        switch (kind)
+        {
+            case "void":
+                return new VoidSyntax(path, name, doc);
+            case "int":
+            {
+                var bits = Width(r, [8, 16, 32, 64]);
+                return new IntSyntax(path, name, doc, bits, r.RequiredBool("signed"));
+            }
+            case "float":
+                return new FloatSyntax(path, name, doc, Width(r, [32, 64]));
+            case "pointer":
+                return new PointerSyntax(path, name, doc, ReadTypeRef(r.Required("to", "the pointee type"), r.ChildPath("to")), r.OptionalString("tag"));
+            case "array":
+                return new ArraySyntax(path, name, doc, ReadTypeRef(r.Required("of", "the element type"), r.ChildPath("of")),
+                    r.OptionalInteger("len", 0, SysVLayout.MaxSize));
+            case "struct":
+            case "union":
+                return ReadAggregate(r, path, name, doc, kind == "union");
+            case "enum":
+            {
+                var baseEl = r.Required("base", "the name of an integer type");
+                if (baseEl.ValueKind != JsonValueKind.String) throw r.WrongKind("base", baseEl, "the name of an integer type");
+                var values = new List<(string, long, string)>();
+                if (r.TryGet("values", out var vs) && vs.ValueKind != JsonValueKind.Null)
+                {
+                    var vr = JsonObjectReader.Open(vs, r.ChildPath("values"), "enum values", duplicateNoun: "enum constant");
+                    foreach (var k in vr.Keys)
+                    {
+                        vr.TryGet(k, out var v);
+                        values.Add((k, JsonObjectReader.Integer(v, vr.ChildPath(k), long.MinValue, long.MaxValue), vr.ChildPath(k)));
+                    }
+                }
+                return new EnumSyntax(path, name, doc, NameRef(baseEl, r.ChildPath("base")), values);
+            }
+            case "funcptr":
+            {
+                var ret = ReadTypeRef(r.Required("ret", "the return type"), r.ChildPath("ret"));
+                var ps = new List<TypeSyntax>();
+                int i = 0;
+                foreach (var p in r.RequiredArray("params").EnumerateArray())
+                    ps.Add(ReadTypeRef(p, $"{r.ChildPath("params")}[{i++}]"));
+                return new FuncPtrSyntax(path, name, doc, ret, ps, r.OptionalBool("variadic"));
+            }
+            case "alias":
+            {
+                var to = r.Required("to", "the name of the aliased type");
+                if (to.ValueKind != JsonValueKind.String) throw r.WrongKind("to", to, "the name of the aliased type");
+                return new AliasSyntax(path, name, doc, NameRef(to, r.ChildPath("to")));
+            }
+            case "handle":
+            {
+                var tag = r.RequiredString("tag");
+                if (tag.Length == 0) throw new FfiSpecException(r.ChildPath("tag"), "a handle tag must not be empty");
+                return new HandleSyntax(path, name, doc, tag, ReadTypeRef(r.Required("rep", "the representation type"), r.ChildPath("rep")));
+            }
+            default:
+                throw new FfiSpecException(r.ChildPath("kind"),
+                    $"unknown kind \"{kind}\" (expected void, int, float, pointer, array, struct, union, enum, funcptr, alias or handle)");
+        }
+    }
+
+    private static int Width(JsonObjectReader r, int[] allowed)
+    {
+        var v = r.Required("bits", "the width in bits");
+        var text = string.Join(", ", allowed[..^1]) + " or " + allowed[^1];
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int bits) || Array.IndexOf(allowed, bits) < 0)
+            throw new FfiSpecException(r.ChildPath("bits"), $"must be {text}, not {JsonObjectReader.Describe(v)}");
+        return bits;
+    }
+
+    private static AggregateSyntax ReadAggregate(JsonObjectReader r, string path, string? name, string? doc, bool isUnion)
+    {
+        var fields = new List<FieldSyntax>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        int i = 0;
+        foreach (var fe in r.RequiredArray("fields").EnumerateArray())
+        {
+            var fpath = $"{r.ChildPath("fields")}[{i}]";
+            var fr = JsonObjectReader.Open(fe, fpath, "a field");
+            var fname = fr.RequiredString("name");
+            if (fname.Length > 0 && !seen.TryAdd(fname, i))
+                throw new FfiSpecException(fr.ChildPath("name"), $"duplicate field name \"{fname}\" (also fields[{seen[fname]}])");
+            var type = ReadTypeRef(fr.Required("type", "the field's type"), fr.ChildPath("type"));
+            var bits = fr.OptionalInteger("bits", 0, 64);
+            fields.Add(new FieldSyntax(fpath, fname, type, (int?)bits));
+            i++;
+        }
+        int? align = null;
+        if (r.OptionalInteger("align", 1, SysVLayout.MaxAlign) is long a)
+        {
+            if ((a & (a - 1)) != 0) throw new FfiSpecException(r.ChildPath("align"), $"must be a power of two, not {a}");
+            align = (int)a;
+        }
+        return new AggregateSyntax(path, name, doc, isUnion, fields, r.OptionalBool("packed"), align);
+    }
+}

@@ -1,0 +1,45 @@
+namespace Ffi.Spec;
+
+// The spec's type references as written, before names are resolved. Every node carries the JSON path
+// it came from so that resolution errors can name the place. A closed family consumed by TypeResolver.
+
+/// <summary>A type reference as written in the spec.</summary>
+internal abstract record TypeSyntax(string Path);
+
+/// <summary><c>"int32"</c>: a reference by name.</summary>
+internal sealed record NameRefSyntax(string Path, string Name) : TypeSyntax(Path);
+
+/// <summary>An inline or declared type object (<c>{"kind": …}</c>).</summary>
+internal abstract record TypeObjectSyntax(string Path, string? Name, string? Doc) : TypeSyntax(Path);
+
+internal sealed record VoidSyntax(string Path, string? Name, string? Doc) : TypeObjectSyntax(Path, Name, Doc);
+
+internal sealed record IntSyntax(string Path, string? Name, string? Doc, int Bits, bool Signed) : TypeObjectSyntax(Path, Name, Doc);
+
+internal sealed record FloatSyntax(string Path, string? Name, string? Doc, int Bits) : TypeObjectSyntax(Path, Name, Doc);
+
+internal sealed record PointerSyntax(string Path, string? Name, string? Doc, TypeSyntax To, string? Tag) : TypeObjectSyntax(Path, Name, Doc);
+
+internal sealed record ArraySyntax(string Path, string? Name, string? Doc, TypeSyntax Of, long? Length) : TypeObjectSyntax(Path, Name, Doc);
+
+internal sealed record FieldSyntax(string Path, string FieldName, TypeSyntax Type, int? Bits);
+
+internal sealed record AggregateSyntax(string Path, string? Name, string? Doc, bool IsUnion, IReadOnlyList<FieldSyntax> Fields, bool Packed, int? Align)
+    : TypeObjectSyntax(Path, Name, Doc);
+
+internal sealed record EnumSyntax(string Path, string? Name, string? Doc, NameRefSyntax Base, IReadOnlyList<(string Name, long Value, string Path)> Values)
+    : TypeObjectSyntax(Path, Name, Doc);
+
+internal sealed record FuncPtrSyntax(string Path, string? Name, string? Doc, TypeSyntax Ret, IReadOnlyList<TypeSyntax> Params, bool Variadic)
+    : TypeObjectSyntax(Path, Name, Doc);
+
+internal sealed record HandleSyntax(string Path, string? Name, string? Doc, string Tag, TypeSyntax Rep) : TypeObjectSyntax(Path, Name, Doc);
+
+/// <summary>An alias: <c>"size_t": "u64"</c> or <c>{"kind": "alias", "to": "u64"}</c>.</summary>
+internal sealed record AliasSyntax(string Path, string? Name, string? Doc, NameRefSyntax To) : TypeObjectSyntax(Path, Name, Doc);
+
+internal sealed record FunctionSyntax(
+    string Path, string Name, TypeSyntax Ret, IReadOnlyList<TypeSyntax> Params, bool Variadic, string? Lib, string? Doc,
+    bool RetAsStr, bool Errno, IReadOnlyList<string> Caps, bool Trivial);
+
+internal sealed record VariableSyntax(string Path, string Name, TypeSyntax Type, string? Lib, string? Doc, IReadOnlyList<string> Caps);

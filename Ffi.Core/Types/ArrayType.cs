@@ -1,0 +1,35 @@
+namespace Ffi.Types;
+
+/// <summary>
+/// A C array: <see cref="Length"/> elements laid out back to back, aligned as the element.
+/// Without a length it is a flexible array member (<c>int data[];</c>): size 0, valid as the last
+/// field of a struct or as a pointee, never by value.
+/// </summary>
+public sealed class ArrayType : CType
+{
+    internal ArrayType(CType element, long? length, string? name, string? doc) : base(name, doc)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "array length must be non-negative");
+        Element = element;
+        Length = length;
+    }
+
+    /// <summary>The element type.</summary>
+    public CType Element { get; }
+
+    /// <summary>The number of elements, or <see langword="null"/> for a flexible array.</summary>
+    public long? Length { get; }
+
+    /// <summary>Whether this is a flexible array (no length).</summary>
+    public bool IsFlexible => Length is null;
+
+    /// <inheritdoc />
+    public override CTypeKind Kind => CTypeKind.Array;
+    /// <inheritdoc />
+    public override long Size => (Length ?? 0) * Element.Size;
+    /// <inheritdoc />
+    public override int Align => Element.Align;
+
+    private protected override string Describe() => $"{Element.DisplayName}[{Length?.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
+}

@@ -1,0 +1,44 @@
+namespace Ffi.Types;
+
+/// <summary>
+/// A pointer to a C function with a known signature (8 bytes, aligned 8). Its signature is bound after
+/// construction, so a struct may hold a function pointer taking that struct.
+/// </summary>
+public sealed class FuncPtrType : CType
+{
+    private CType? _return;
+    private IReadOnlyList<CType>? _parameters;
+
+    internal FuncPtrType(bool variadic, string? name, string? doc) : base(name, doc) => IsVariadic = variadic;
+
+    /// <summary>The return type.</summary>
+    public CType Return => _return ?? throw new InvalidOperationException("function pointer type used before its signature was resolved");
+
+    /// <summary>The fixed parameter types.</summary>
+    public IReadOnlyList<CType> Parameters => _parameters ?? throw new InvalidOperationException("function pointer type used before its signature was resolved");
+
+    /// <summary>Whether the function takes variable arguments after the fixed ones.</summary>
+    public bool IsVariadic { get; }
+
+    internal void Bind(CType ret, IReadOnlyList<CType> parameters)
+    {
+        if (_return is not null) throw new InvalidOperationException("function pointer signature bound twice");
+        _return = ret;
+        _parameters = parameters;
+    }
+
+    /// <inheritdoc />
+    public override CTypeKind Kind => CTypeKind.FuncPtr;
+    /// <inheritdoc />
+    public override long Size => 8;
+    /// <inheritdoc />
+    public override int Align => 8;
+
+    private protected override string Describe()
+    {
+        if (_return is null || _parameters is null) return "funcptr";
+        var ps = string.Join(", ", _parameters.Select(p => p.DisplayName));
+        if (IsVariadic) ps = ps.Length == 0 ? "..." : ps + ", ...";
+        return $"{_return.DisplayName} (*)({ps})";
+    }
+}

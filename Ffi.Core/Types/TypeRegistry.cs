@@ -1,0 +1,48 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Ffi.Types;
+
+/// <summary>
+/// The named types of a spec with their layouts: every key of the spec's <c>types</c> (aliases resolved
+/// to their target) plus the builtin names the spec does not redeclare. Immutable and safe to share
+/// between threads.
+/// </summary>
+public sealed class TypeRegistry
+{
+    private readonly Dictionary<string, CType> _declared;
+    private readonly HashSet<string> _aliases;
+
+    internal TypeRegistry(IReadOnlyList<KeyValuePair<string, CType>> declared, IEnumerable<string> aliases)
+    {
+        _declared = new Dictionary<string, CType>(declared, StringComparer.Ordinal);
+        _aliases = new HashSet<string>(aliases, StringComparer.Ordinal);
+        Names = declared.Select(kv => kv.Key).ToArray();
+    }
+
+    /// <summary>A registry holding only the builtin types.</summary>
+    public static TypeRegistry BuiltinsOnly { get; } = new([], []);
+
+    /// <summary>The names the spec declares, in spec order (anonymous inline types are not listed).</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Looks up a declared or builtin type; a declaration in the spec shadows a builtin of the same name.</summary>
+    /// <param name="name">A type name.</param>
+    /// <param name="type">The type (for an alias: its resolved target), when found.</param>
+    /// <returns>Whether the name is known.</returns>
+    public bool TryGet(string name, [NotNullWhen(true)] out CType? type) =>
+        _declared.TryGetValue(name, out type) || BuiltinTypes.TryGet(name, out type);
+
+    /// <summary>Gets a declared or builtin type by name.</summary>
+    /// <param name="name">A type name.</param>
+    /// <exception cref="KeyNotFoundException">No type has that name.</exception>
+    public CType this[string name] =>
+        TryGet(name, out var t) ? t : throw new KeyNotFoundException($"unknown type \"{name}\"");
+
+    /// <summary>Whether the spec declares <paramref name="name"/> (as opposed to it being a builtin or unknown).</summary>
+    /// <param name="name">A type name.</param>
+    public bool IsDeclared(string name) => _declared.ContainsKey(name);
+
+    /// <summary>Whether the spec declares <paramref name="name"/> as an alias of another type.</summary>
+    /// <param name="name">A type name.</param>
+    public bool IsAlias(string name) => _aliases.Contains(name);
+}

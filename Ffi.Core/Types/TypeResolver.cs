@@ -1,0 +1,247 @@
+using System.Runtime.CompilerServices;
+using Ffi.Layout;
+using Ffi.Spec;
+
+namespace Ffi.Types;
+
+/// <summary>
+/// Turns spec syntax into laid-out <see cref="CType"/>s: resolves names (declared, then builtin),
+/// follows aliases, detects alias cycles and aggregates that contain themselves by value, validates
+/// each use (void, flexible arrays, bitfields, handle representations) and computes layouts.
+/// </summary>
+/// <remarks>
+/// By-value references are resolved depth first, with the chain of names in progress on a stack: a
+/// name met again on that stack is a cycle. Pointer pointees and function pointer signatures are bound
+/// later, from a queue, with an empty stack — that is how <c>struct node { struct node *next; }</c>
+/// resolves without being a cycle. One resolver serves one spec; it is not thread-safe.
+/// </remarks>
+internal sealed class TypeResolver
+{
+    private readonly Dictionary<string, TypeObjectSyntax> _named = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CType> _resolved = new(StringComparer.Ordinal);
+    private readonly List<(string Name, bool IsAlias)> _inProgress = [];
+    private readonly Queue<Action> _deferred = new();
+    private readonly IReadOnlyList<(string Name, TypeObjectSyntax Syntax)> _declarations;
+
+    public TypeResolver(IReadOnlyList<(string Name, TypeObjectSyntax Syntax)> declarations)
+    {
+        _declarations = declarations;
+        foreach (var (name, syntax) in declarations) _named.Add(name, syntax);
+    }
+
+    /// <summary>Resolves every declared type, in spec order, and returns the registry.</summary>
+    public TypeRegistry ResolveAll()
+    {
+        foreach (var (name, syntax) in _declarations)
+        {
+            ResolveNamed(name, syntax.Path);
+            Drain();
+        }
+        return new TypeRegistry(
+            _declarations.Select(d => KeyValuePair.Create(d.Name, _resolved[d.Name])).ToArray(),
+            _declarations.Where(d => d.Syntax is AliasSyntax).Select(d => d.Name));
+    }
+
+    /// <summary>Resolves a reference and everything it points to.</summary>
+    public CType Resolve(TypeSyntax syntax)
+    {
+        var t = ResolveNow(syntax);
+        Drain();
+        return t;
+    }
+
+    /// <summary>The name a reference was written with, or null for inline type objects.</summary>
+    public static string? WrittenName(TypeSyntax syntax) => (syntax as NameRefSyntax)?.Name;
+
+    /// <summary>Rejects a type that cannot be held by value at <paramref name="path"/> (void, flexible arrays).</summary>
+    public static void RequireValue(CType type, string path, string what)
+    {
+        if (type is VoidType)
+            throw new FfiSpecException(path, $"void is only valid as a return type or a pointee, not as {what}");
+        if (type is ArrayType { IsFlexible: true })
+            throw new FfiSpecException(path, $"a flexible array ({type.DisplayName}) has no size and cannot be {what}; give it a \"len\" or use a pointer");
+    }
+
+    private void Drain()
+    {
+        while (_deferred.TryDequeue(out var bind)) bind();
+    }
+
+    private CType ResolveNow(TypeSyntax syntax) => syntax switch
+    {
+        NameRefSyntax n => ResolveNamed(n.Name, n.Path),
+        TypeObjectSyntax o => Build(o, null),
+        _ => throw new InvalidOperationException($"unexpected syntax {syntax.GetType().Name}"),
+    };
+
+    private CType ResolveNamed(string name, string referencePath)
+    {
+        if (_resolved.TryGetValue(name, out var done)) return done;
+        if (!_named.TryGetValue(name, out var syntax))
+            return BuiltinTypes.TryGet(name, out var builtin) ? builtin : throw new FfiSpecException(referencePath, $"unknown type \"{name}\"");
+
+        int at = _inProgress.FindIndex(e => e.Name == name);
+        if (at >= 0)
+        {
+            var chain = _inProgress.Skip(at).ToList();
+            var text = string.Join(" -> ", chain.Select(e => e.Name).Append(name));
+            throw new FfiSpecException(referencePath, chain.All(e => e.IsAlias)
+                ? $"alias cycle: {text}"
+                : $"cyclic aggregate reference: {text} (a type cannot contain itself by value; use a pointer)");
+        }
+        EnsureStack(referencePath);
+        _inProgress.Add((name, syntax is AliasSyntax));
+        var t = Build(syntax, name);
+        _inProgress.RemoveAt(_inProgress.Count - 1);
+        _resolved.Add(name, t);
+        return t;
+    }
+
+    private static void EnsureStack(string path)
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw new FfiSpecException(path, "type references nest too deeply");
+    }
+
+    private CType Build(TypeObjectSyntax syntax, string? declaredName)
+    {
+        EnsureStack(syntax.Path);
+        var name = declaredName ?? syntax.Name;
+        var doc = syntax.Doc;
+        switch (syntax)
+        {
+            case VoidSyntax:
+                return new VoidType(name, doc);
+            case IntSyntax i:
+                return new IntType(i.Bits, i.Signed, false, name, doc);
+            case FloatSyntax f:
+                return new FloatType(f.Bits, name, doc);
+            case PointerSyntax p:
+            {
+                var pointer = new PointerType(p.Tag, name, doc);
+                _deferred.Enqueue(() => pointer.Bind(ResolveNow(p.To)));
+                return pointer;
+            }
+            case ArraySyntax a:
+            {
+                var element = ResolveNow(a.Of);
+                RequireValue(element, a.Of.Path, "an array element");
+                if (a.Length is long len && element.Size > 0 && len > SysVLayout.MaxSize / element.Size)
+                    throw new FfiSpecException(a.Path, $"the array is larger than {SysVLayout.MaxSize} bytes");
+                return new ArrayType(element, a.Length, name, doc);
+            }
+            case AggregateSyntax g:
+                return BuildAggregate(g, name);
+            case EnumSyntax e:
+                return BuildEnum(e, name);
+            case FuncPtrSyntax fp:
+            {
+                var funcPtr = new FuncPtrType(fp.Variadic, name, doc);
+                _deferred.Enqueue(() =>
+                {
+                    var ret = ResolveNow(fp.Ret);
+                    if (ret is ArrayType) throw new FfiSpecException(fp.Ret.Path, "a C function cannot return an array");
+                    var ps = new CType[fp.Params.Count];
+                    for (int i = 0; i < ps.Length; i++)
+                    {
+                        ps[i] = ResolveNow(fp.Params[i]);
+                        RequireParameter(ps[i], fp.Params[i].Path);
+                    }
+                    funcPtr.Bind(ret, ps);
+                });
+                return funcPtr;
+            }
+            case HandleSyntax h:
+            {
+                var rep = ResolveNow(h.Rep);
+                if (rep.Kind is not (CTypeKind.Int or CTypeKind.Enum or CTypeKind.Pointer or CTypeKind.FuncPtr or CTypeKind.Handle))
+                    throw new FfiSpecException(h.Rep.Path, $"a handle's rep must be an integer, enum, pointer, funcptr or handle, not {rep.DisplayName}");
+                return new HandleType(h.Tag, rep, name, doc);
+            }
+            case AliasSyntax al:
+                return ResolveNamed(al.To.Name, al.To.Path);
+            default:
+                throw new InvalidOperationException($"unexpected syntax {syntax.GetType().Name}");
+        }
+    }
+
+    /// <summary>Rejects a parameter type C does not allow (void, arrays by value).</summary>
+    public static void RequireParameter(CType type, string path)
+    {
+        if (type is VoidType)
+            throw new FfiSpecException(path, "void is not a parameter type (a function without parameters has \"params\": [])");
+        RequireValue(type, path, "passed by value");
+    }
+
+    private AggregateType BuildAggregate(AggregateSyntax g, string? name)
+    {
+        var what = g.IsUnion ? "union" : "struct";
+        var types = new CType[g.Fields.Count];
+        var members = new MemberRequest[g.Fields.Count];
+        for (int i = 0; i < types.Length; i++)
+        {
+            var f = g.Fields[i];
+            var t = ResolveNow(f.Type);
+            if (t is ArrayType { IsFlexible: true } && !g.IsUnion && i == types.Length - 1 && f.Bits is null)
+            {
+                // int data[]; as the last member of a struct: allowed, size 0.
+            }
+            else if (t is ArrayType { IsFlexible: true })
+            {
+                throw new FfiSpecException(f.Type.Path, g.IsUnion
+                    ? "a union member cannot be a flexible array"
+                    : "a flexible array must be the last field of a struct");
+            }
+            else
+            {
+                RequireValue(t, f.Type.Path, $"a {what} field");
+            }
+            if (f.Bits is int width)
+            {
+                var storage = t as IntType ?? (t as EnumType)?.Base;
+                if (storage is null)
+                    throw new FfiSpecException(f.Type.Path, $"a bitfield must have an integer or enum type, not {t.DisplayName}");
+                int max = storage.IsBool ? 1 : storage.Bits;
+                if (width > max)
+                    throw new FfiSpecException($"{f.Path}.bits", $"bitfield width {width} exceeds the {max} bits of {t.DisplayName}");
+            }
+            types[i] = t;
+            members[i] = new MemberRequest(t, f.Bits, f.FieldName.Length > 0);
+        }
+
+        AggregateLayout layout;
+        try
+        {
+            layout = g.IsUnion ? SysVLayout.Union(members, g.Packed, g.Align) : SysVLayout.Struct(members, g.Packed, g.Align);
+        }
+        catch (OverflowException)
+        {
+            throw new FfiSpecException(g.Path, $"the {what} is larger than {SysVLayout.MaxSize} bytes");
+        }
+
+        var fields = new CField[types.Length];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            var f = g.Fields[i];
+            fields[i] = new CField(f.FieldName, types[i], WrittenName(f.Type), layout.BitOffsets[i], f.Bits);
+        }
+        return g.IsUnion
+            ? new UnionType(fields, layout, g.Packed, g.Align, name, g.Doc)
+            : new StructType(fields, layout, g.Packed, g.Align, name, g.Doc);
+    }
+
+    private EnumType BuildEnum(EnumSyntax e, string? name)
+    {
+        var b = ResolveNamed(e.Base.Name, e.Base.Path);
+        if (b is not IntType baseType)
+            throw new FfiSpecException(e.Base.Path, $"an enum base must be an integer type, not {b.DisplayName}");
+        var values = new List<KeyValuePair<string, long>>(e.Values.Count);
+        foreach (var (constant, value, path) in e.Values)
+        {
+            bool fits = value >= baseType.MinValue && (value < 0 || (ulong)value <= baseType.MaxValue);
+            if (!fits) throw new FfiSpecException(path, $"value {value} does not fit the enum's base {baseType.DisplayName}");
+            values.Add(KeyValuePair.Create(constant, value));
+        }
+        return new EnumType(baseType, values, name, e.Doc);
+    }
+}

@@ -1,0 +1,15 @@
+using Ffi.Layout;
+
+namespace Ffi.Types;
+
+/// <summary>A C union: every member at offset 0; size is the largest member rounded up to the alignment.</summary>
+public sealed class UnionType : AggregateType
+{
+    internal UnionType(IReadOnlyList<CField> fields, AggregateLayout layout, bool packed, int? requestedAlign, string? name, string? doc)
+        : base(fields, layout, packed, requestedAlign, name, doc) { }
+
+    /// <inheritdoc />
+    public override CTypeKind Kind => CTypeKind.Union;
+
+    private protected override string Describe() => "union {…}";
+}
