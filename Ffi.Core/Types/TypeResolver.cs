@@ -184,7 +184,9 @@ internal sealed class TypeResolver
             var t = ResolveNow(f.Type);
             if (t is ArrayType { IsFlexible: true } && !g.IsUnion && i == types.Length - 1 && f.Bits is null)
             {
-                // int data[]; as the last member of a struct: allowed, size 0.
+                // int data[]; as the last member of a struct: allowed, size 0 — but, as in C, only after a named member.
+                if (!g.Fields.Take(i).Any(p => p.FieldName.Length > 0))
+                    throw new FfiSpecException(f.Type.Path, "a flexible array member needs a named field before it (C forbids a struct with no other named member)");
             }
             else if (t is ArrayType { IsFlexible: true })
             {
