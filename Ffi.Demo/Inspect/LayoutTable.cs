@@ -49,13 +49,13 @@ public static class LayoutTable
         {
             long sizeBits = f.BitWidth ?? f.Type.Size * 8;
             if (type is StructType && f.BitOffset > covered)
-                rows.Add((Position(covered), Amount(f.BitOffset - covered), "", "(hole)"));
+                AddGap(rows, covered, f.BitOffset, "(hole)");
             rows.Add((Position(f.BitOffset), f.BitWidth is null ? F($"{f.Type.Size}") : F($":{f.BitWidth}"), f.TypeName,
                 f.IsUnnamed ? "(unnamed)" : f.Name));
             covered = type is StructType ? Math.Max(covered, f.BitOffset + sizeBits) : Math.Max(covered, sizeBits);
         }
         if (type.Size * 8 > covered)
-            rows.Add((Position(covered), Amount(type.Size * 8 - covered), "", "(padding)"));
+            AddGap(rows, covered, type.Size * 8, "(padding)");
 
         int typeWidth = Math.Max(4, rows.Max(r => r.Type.Length));
         output.WriteLine(F($"  {"offset",8}  {"size",5}  {"type".PadRight(typeWidth)}  name"));
@@ -66,8 +66,15 @@ public static class LayoutTable
     // A byte offset, or byte:bit for a position inside a byte ("4:3" is bit 3 of byte 4).
     private static string Position(long bits) => bits % 8 == 0 ? F($"{bits / 8}") : F($"{bits / 8}:{bits % 8}");
 
-    // Bytes when whole, bits otherwise.
-    private static string Amount(long bits) => bits % 8 == 0 ? F($"{bits / 8}") : F($":{bits}");
+    // A gap from bit `from` to bit `to`: the bits up to the next byte boundary (":5"), whole bytes, then any bits left.
+    private static void AddGap(List<(string, string, string, string)> rows, long from, long to, string label)
+    {
+        long boundary = Math.Min(to, (from + 7) / 8 * 8);
+        long bytesEnd = boundary + (to - boundary) / 8 * 8;
+        if (boundary > from) rows.Add((Position(from), F($":{boundary - from}"), "", label));
+        if (bytesEnd > boundary) rows.Add((Position(boundary), F($"{(bytesEnd - boundary) / 8}"), "", label));
+        if (to > bytesEnd) rows.Add((Position(bytesEnd), F($":{to - bytesEnd}"), "", label));
+    }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
