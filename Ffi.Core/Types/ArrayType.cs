@@ -7,8 +7,11 @@ namespace Ffi.Types;
 /// </summary>
 public sealed class ArrayType : CType
 {
-    internal ArrayType(CType element, long? length, string? name, string? doc) : base(name, doc)
+    private readonly string? _elementName;
+
+    internal ArrayType(CType element, long? length, string? name, string? doc, string? writtenElementName = null) : base(name, doc)
     {
+        _elementName = writtenElementName;
         ArgumentNullException.ThrowIfNull(element);
         if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "array length must be non-negative");
         Element = element;
@@ -31,5 +34,5 @@ public sealed class ArrayType : CType
     /// <inheritdoc />
     public override int Align => Element.Align;
 
-    private protected override string Describe() => $"{Element.DisplayName}[{Length?.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
+    private protected override string Describe() => $"{_elementName ?? Element.DisplayName}[{Length?.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
 }

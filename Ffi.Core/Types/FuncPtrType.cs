@@ -8,6 +8,7 @@ public sealed class FuncPtrType : CType
 {
     private CType? _return;
     private IReadOnlyList<CType>? _parameters;
+    private IReadOnlyList<string>? _names;
 
     internal FuncPtrType(bool variadic, string? name, string? doc) : base(name, doc) => IsVariadic = variadic;
 
@@ -20,11 +21,15 @@ public sealed class FuncPtrType : CType
     /// <summary>Whether the function takes variable arguments after the fixed ones.</summary>
     public bool IsVariadic { get; }
 
-    internal void Bind(CType ret, IReadOnlyList<CType> parameters)
+    /// <param name="ret">The resolved return type.</param>
+    /// <param name="parameters">The resolved parameter types.</param>
+    /// <param name="names">Return then parameter type names for renderings, as the spec wrote them.</param>
+    internal void Bind(CType ret, IReadOnlyList<CType> parameters, IReadOnlyList<string> names)
     {
         if (_return is not null) throw new InvalidOperationException("function pointer signature bound twice");
         _return = ret;
         _parameters = parameters;
+        _names = names;
     }
 
     /// <inheritdoc />
@@ -36,9 +41,9 @@ public sealed class FuncPtrType : CType
 
     private protected override string Describe()
     {
-        if (_return is null || _parameters is null) return "funcptr";
-        var ps = string.Join(", ", _parameters.Select(p => p.DisplayName));
+        if (_names is null) return "funcptr";
+        var ps = string.Join(", ", _names.Skip(1));
         if (IsVariadic) ps = ps.Length == 0 ? "..." : ps + ", ...";
-        return $"{_return.DisplayName} (*)({ps})";
+        return $"{_names[0]} (*)({ps})";
     }
 }

@@ -7,6 +7,7 @@ namespace Ffi.Types;
 public sealed class PointerType : CType
 {
     private CType? _pointee;
+    private string? _pointeeName;
 
     internal PointerType(string? tag, string? name, string? doc) : base(name, doc) => Tag = tag;
 
@@ -19,10 +20,13 @@ public sealed class PointerType : CType
     /// <summary>Whether this is <c>char*</c> or <c>unsigned char*</c> (an 8-bit, non-bool integer pointee).</summary>
     public bool IsCharPointer => Pointee is IntType { Bits: 8, IsBool: false };
 
-    internal void Bind(CType pointee)
+    /// <param name="pointee">The resolved pointee.</param>
+    /// <param name="writtenName">The pointee's name as the spec wrote it (an alias stays an alias in renderings).</param>
+    internal void Bind(CType pointee, string? writtenName = null)
     {
         if (_pointee is not null) throw new InvalidOperationException("pointer pointee bound twice");
         _pointee = pointee;
+        _pointeeName = writtenName;
     }
 
     /// <inheritdoc />
@@ -32,5 +36,5 @@ public sealed class PointerType : CType
     /// <inheritdoc />
     public override int Align => 8;
 
-    private protected override string Describe() => (_pointee?.DisplayName ?? "?") + "*";
+    private protected override string Describe() => (_pointeeName ?? _pointee?.DisplayName ?? "?") + "*";
 }

@@ -119,7 +119,7 @@ internal sealed class TypeResolver
             case PointerSyntax p:
             {
                 var pointer = new PointerType(p.Tag, name, doc);
-                _deferred.Enqueue(() => pointer.Bind(ResolveNow(p.To)));
+                _deferred.Enqueue(() => pointer.Bind(ResolveNow(p.To), WrittenName(p.To)));
                 return pointer;
             }
             case ArraySyntax a:
@@ -128,7 +128,7 @@ internal sealed class TypeResolver
                 RequireValue(element, a.Of.Path, "an array element");
                 if (a.Length is long len && element.Size > 0 && len > SysVLayout.MaxSize / element.Size)
                     throw new FfiSpecException(a.Path, $"the array is larger than {SysVLayout.MaxSize} bytes");
-                return new ArrayType(element, a.Length, name, doc);
+                return new ArrayType(element, a.Length, name, doc, WrittenName(a.Of));
             }
             case AggregateSyntax g:
                 return BuildAggregate(g, name);
@@ -147,7 +147,9 @@ internal sealed class TypeResolver
                         ps[i] = ResolveNow(fp.Params[i]);
                         RequireParameter(ps[i], fp.Params[i].Path);
                     }
-                    funcPtr.Bind(ret, ps);
+                    var names = new[] { WrittenName(fp.Ret) ?? ret.DisplayName }
+                        .Concat(fp.Params.Select((p, i) => WrittenName(p) ?? ps[i].DisplayName)).ToArray();
+                    funcPtr.Bind(ret, ps, names);
                 });
                 return funcPtr;
             }
