@@ -47,6 +47,20 @@ internal static class SpecReader
         return Read(bytes);
     }
 
+    /// <summary>Reads one type reference (a JSON string name or type object) standing alone; paths start at <c>$</c>.</summary>
+    public static TypeSyntax ReadStandaloneType(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, Options);
+            return ReadTypeRef(doc.RootElement, "$");
+        }
+        catch (JsonException ex)
+        {
+            throw new FfiSpecException("$", $"invalid JSON: {FirstSentence(ex.Message)}", ex);
+        }
+    }
+
     private static string FirstSentence(string message)
     {
         int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);

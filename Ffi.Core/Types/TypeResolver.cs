@@ -22,6 +22,14 @@ internal sealed class TypeResolver
     private readonly List<(string Name, bool IsAlias)> _inProgress = [];
     private readonly Queue<Action> _deferred = new();
     private readonly IReadOnlyList<(string Name, TypeObjectSyntax Syntax)> _declarations;
+    private readonly TypeRegistry? _existing;
+
+    /// <summary>A resolver for standalone types whose names refer to an existing registry.</summary>
+    public TypeResolver(TypeRegistry existing)
+    {
+        _declarations = [];
+        _existing = existing;
+    }
 
     public TypeResolver(IReadOnlyList<(string Name, TypeObjectSyntax Syntax)> declarations)
     {
@@ -78,7 +86,10 @@ internal sealed class TypeResolver
     {
         if (_resolved.TryGetValue(name, out var done)) return done;
         if (!_named.TryGetValue(name, out var syntax))
+        {
+            if (_existing is not null && _existing.TryGet(name, out var known)) return known;
             return BuiltinTypes.TryGet(name, out var builtin) ? builtin : throw new FfiSpecException(referencePath, $"unknown type \"{name}\"");
+        }
 
         int at = _inProgress.FindIndex(e => e.Name == name);
         if (at >= 0)
