@@ -1,0 +1,37 @@
+using System.Runtime.InteropServices;
+
+namespace Ffi.Tests.Native;
+
+/// <summary>The C fixtures under Native/, compiled once per test run into shared libraries.</summary>
+internal static class Fixtures
+{
+    private static readonly Lazy<string> CountingAlloc = new(() => Build("counting_alloc"));
+
+    /// <summary>The library with <c>counting_free(void*)</c> and <c>long counting_frees(void)</c>.</summary>
+    public static string CountingAllocLibrary => CountingAlloc.Value;
+
+    private static string Build(string name)
+    {
+        var source = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Native", name + ".c"));
+        return Gcc.Compile(source, name, "-shared -fPIC");
+    }
+}
+
+/// <summary>glibc's allocator statistics: bytes in use by malloc, to see leaks without timing anything.</summary>
+internal static unsafe class Malloc
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallInfo2
+    {
+        public nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+    }
+
+    private static readonly nint MallInfo2Fn = NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "mallinfo2");
+
+    /// <summary>Bytes currently allocated by malloc (small blocks plus mmap'd ones).</summary>
+    public static long BytesInUse()
+    {
+        var info = ((delegate* unmanaged<MallInfo2>)MallInfo2Fn)();
+        return (long)info.Uordblks + (long)info.Hblkhd;
+    }
+}
