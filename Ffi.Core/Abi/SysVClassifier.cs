@@ -1,0 +1,84 @@
+using Ffi.Types;
+
+namespace Ffi.Abi;
+
+/// <summary>
+/// Classifies C values for the System V x86-64 calling convention (psABI §3.2.3), as gcc does:
+/// scalars are INTEGER or SSE; an aggregate over 16 bytes, or with an unaligned member, is MEMORY;
+/// otherwise each eightbyte merges the classes of the scalars (and bitfields) that overlap it —
+/// union members and array elements included.
+/// </summary>
+/// <example>
+/// <code>
+/// struct { double d; int i; }   → [SSE, INTEGER]   (xmm + general register)
+/// struct { float a, b, c; }     → [SSE, SSE]
+/// struct { int i; float f; }    → [INTEGER]        (INTEGER wins a merge)
+/// struct { long a, b, c; }      → MEMORY           (24 bytes)
+/// </code>
+/// </example>
+public static class SysVClassifier
+{
+    /// <summary>The classes of a value's eightbytes; a single <see cref="EightbyteClass.Memory"/> when it goes in memory; empty for size 0.</summary>
+    public static IReadOnlyList<EightbyteClass> Classify(CType type)
+    {
+        switch (type)
+        {
+            case FloatType:
+                return [EightbyteClass.Sse];
+            case IntType or EnumType or PointerType or FuncPtrType:
+                return [EightbyteClass.Integer];
+            case HandleType h:
+                return Classify(h.Rep);
+            case VoidType:
+                return [];
+        }
+        if (type.Size == 0) return [];
+        if (type.Size > 16) return [EightbyteClass.Memory];
+        var classes = new EightbyteClass[(type.Size + 7) / 8];
+        if (!Merge(type, 0, classes)) return [EightbyteClass.Memory];
+        return classes;
+    }
+
+    // Merges the classes of every scalar of `type` placed at `bitOffset`; false when something is unaligned.
+    private static bool Merge(CType type, long bitOffset, EightbyteClass[] classes)
+    {
+        switch (type)
+        {
+            case StructType or UnionType:
+                foreach (var f in ((AggregateType)type).Fields)
+                {
+                    long at = bitOffset + f.BitOffset;
+                    if (f.BitWidth is int width)
+                    {
+                        // A bitfield makes INTEGER every eightbyte it touches (zero-width ones touch none).
+                        for (long eb = at / 64; width > 0 && eb <= (at + width - 1) / 64; eb++)
+                            classes[eb] = Join(classes[eb], EightbyteClass.Integer);
+                    }
+                    else if (!Merge(f.Type, at, classes))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            case ArrayType a:
+                for (long i = 0; i < (a.Length ?? 0); i++)
+                    if (!Merge(a.Element, bitOffset + i * a.Element.Size * 8, classes)) return false;
+                return true;
+            default:
+                // A scalar: it must sit at a multiple of its own alignment (packed structs can break this).
+                if (bitOffset % (type.Align * 8L) != 0) return false;
+                var c = Classify(type)[0];
+                classes[bitOffset / 64] = Join(classes[bitOffset / 64], c);
+                return true;
+        }
+    }
+
+    /// <summary>The psABI's merge of two classes: equal stays, NO_CLASS yields, MEMORY and INTEGER win, else SSE.</summary>
+    public static EightbyteClass Join(EightbyteClass a, EightbyteClass b) =>
+        a == b ? a
+        : a == EightbyteClass.NoClass ? b
+        : b == EightbyteClass.NoClass ? a
+        : a == EightbyteClass.Memory || b == EightbyteClass.Memory ? EightbyteClass.Memory
+        : a == EightbyteClass.Integer || b == EightbyteClass.Integer ? EightbyteClass.Integer
+        : EightbyteClass.Sse;
+}
