@@ -35,19 +35,26 @@ public static class SysVCallPlanner
             if (t is VoidType || t is ArrayType { IsFlexible: true })
                 throw new ArgumentException($"parameter {i} cannot be passed by value: {t.DisplayName}", nameof(parameters));
             var classes = SysVClassifier.Classify(t);
-            if (classes.Count == 0)
+            // gcc gives an empty record (padding only) no stack space; see SysVClassifier.IsGccEmptyRecord.
+            bool emptyRecord = t.IsAggregate && SysVClassifier.IsGccEmptyRecord(t);
+            if (classes.Count == 0 || classes.All(c => c == EightbyteClass.NoClass))
             {
                 passes[i] = new OmittedPass(t);
                 continue;
             }
             if (classes[0] == EightbyteClass.Memory)
             {
-                passes[i] = new MemoryPass(t, Location.Stack(Reserve(ref stack, t.Size, t.Align)));
+                passes[i] = emptyRecord ? new OmittedPass(t) : new MemoryPass(t, Location.Stack(Reserve(ref stack, t.Size, t.Align)));
                 continue;
             }
             int needInt = classes.Count(c => c == EightbyteClass.Integer);
             int needSse = classes.Count(c => c == EightbyteClass.Sse);
             bool fits = nextInt + needInt <= IntegerRegisters.Length && nextSse + needSse <= SseRegisterCount;
+            if (!fits && emptyRecord)
+            {
+                passes[i] = new OmittedPass(t);
+                continue;
+            }
             var where = new List<Location>();
             if (fits)
             {
@@ -77,10 +84,11 @@ public static class SysVCallPlanner
         return t.IsAggregate ? new EightbytesPass(t, classes, where) : new ScalarPass(t, RepOf(t), where[0]);
     }
 
-    // Stack slots are eightbytes; an aggregate aligned to 16 or more starts on a 16-byte boundary.
+    // Stack slots are whole eightbytes, and a value starts at a multiple of its own alignment — gcc does
+    // this beyond 16 too: an aligned(32) struct after one stack eightbyte starts at stack+32 (since GCC 4.6).
     private static long Reserve(ref long stack, long size, int align)
     {
-        long at = Layout.SysVLayout.AlignUp(stack, align >= 16 ? 16 : 8);
+        long at = Layout.SysVLayout.AlignUp(stack, Math.Max(8, align));
         stack = at + Layout.SysVLayout.AlignUp(size, 8);
         return at;
     }

@@ -73,6 +73,25 @@ public static class SysVClassifier
         }
     }
 
+    /// <summary>
+    /// Whether gcc treats the type as an empty record: a struct or union whose members are all padding
+    /// (unnamed bitfields, zero-width or not) or of empty types, or an array of length 0, flexible, or of an
+    /// empty element type. gcc passes such a value in registers when its classes ask for free ones, but gives
+    /// it no stack space at all:
+    /// <code>
+    /// struct V { int :15; };
+    /// long gv(struct V v, long s1);              // v takes rdi, s1 is in rsi
+    /// long fv(long a1, …, long a6, struct V v, long s1);   // s1 is at stack+0: v takes no stack
+    /// </code>
+    /// </summary>
+    public static bool IsGccEmptyRecord(CType type) => type switch
+    {
+        AggregateType a => a.Fields.All(f => (f.IsBitfield && (f.IsUnnamed || f.BitWidth == 0)) || (f.Type.IsAggregate && IsGccEmptyRecord(f.Type))),
+        ArrayType { Length: 0 or null } => true,
+        ArrayType a => IsGccEmptyRecord(a.Element),
+        _ => false,
+    };
+
     /// <summary>The psABI's merge of two classes: equal stays, NO_CLASS yields, MEMORY and INTEGER win, else SSE.</summary>
     public static EightbyteClass Join(EightbyteClass a, EightbyteClass b) =>
         a == b ? a

@@ -145,6 +145,42 @@ public sealed class CallPlanTests
     }
 
     [Test]
+    public void StackSlotsFollowAlignmentsBeyond16AsGccDoes()
+    {
+        // long f64(long a1..a6, long s1, struct __attribute__((aligned(64))) { long x[4]; } a): gcc reads a at stack+64.
+        var l = T("long");
+        var a64 = Types.ParseType("""{"kind":"struct","align":64,"fields":[{"name":"x","type":{"kind":"array","of":"long","len":4}}]}""");
+        var plan = SysVCallPlanner.Plan(l, [l, l, l, l, l, l, l, a64]);
+        Assert.That(plan.Parameters[6].ToString(), Is.EqualTo("long Int64 -> stack+0"));
+        Assert.That(plan.Parameters[7].ToString(), Does.EndWith("MEMORY -> stack+64"));
+        Assert.That(plan.StackBytes, Is.EqualTo(128));
+    }
+
+    [Test]
+    public void PaddingOnlyRecordsTakeRegistersButNoStackSpaceAsGccDoes()
+    {
+        // gcc -O1, x86-64 (see SysVClassifier.IsGccEmptyRecord):
+        //   struct V { int :15; };  long gv(struct V, long s1)            -> s1 in rsi (V took rdi)
+        //   long fv(long a1..a6, struct V, long s1)                      -> s1 at stack+0 (V took no stack)
+        //   struct Big { long :64; long :64; long :64; }; long fb(struct Big, long s1) -> s1 in rdi
+        //   struct NotEmpty { int :3; char c; }; long fne(long a1..a6, struct NotEmpty, long s1) -> s1 at stack+8
+        var l = T("long");
+        var v = Types.ParseType("""{"kind":"struct","fields":[{"name":"","type":"int","bits":15}]}""");
+        var big = Types.ParseType("""{"kind":"struct","fields":[{"name":"","type":"long","bits":64},{"name":"","type":"long","bits":64},{"name":"","type":"long","bits":64}]}""");
+        var nested = Types.ParseType("""{"kind":"struct","fields":[{"name":"in","type":{"kind":"struct","fields":[{"name":"","type":"int","bits":5}]}},{"name":"z","type":{"kind":"array","of":"long","len":0}}]}""");
+        var notEmpty = Types.ParseType("""{"kind":"struct","fields":[{"name":"","type":"int","bits":3},{"name":"c","type":"char"}]}""");
+        Assert.That(SysVClassifier.IsGccEmptyRecord(v) && SysVClassifier.IsGccEmptyRecord(big) && SysVClassifier.IsGccEmptyRecord(nested), Is.True);
+        Assert.That(SysVClassifier.IsGccEmptyRecord(notEmpty), Is.False);
+
+        Assert.That(SysVCallPlanner.Plan(l, [v, l]).Parameters[1].ToString(), Is.EqualTo("long Int64 -> rsi"));
+        Assert.That(SysVCallPlanner.Plan(l, [l, l, l, l, l, l, v, l]).Parameters[7].ToString(), Is.EqualTo("long Int64 -> stack+0"));
+        Assert.That(SysVCallPlanner.Plan(l, [l, l, l, l, l, l, nested, l]).Parameters[7].ToString(), Is.EqualTo("long Int64 -> stack+0"));
+        Assert.That(SysVCallPlanner.Plan(l, [big, l]).Parameters[1].ToString(), Is.EqualTo("long Int64 -> rdi"));
+        Assert.That(SysVCallPlanner.Plan(l, [big, l]).StackBytes, Is.Zero);
+        Assert.That(SysVCallPlanner.Plan(l, [l, l, l, l, l, l, notEmpty, l]).Parameters[7].ToString(), Is.EqualTo("long Int64 -> stack+8"));
+    }
+
+    [Test]
     public void VoidParametersAreRejected() =>
         Assert.Throws<ArgumentException>(() => SysVCallPlanner.Plan(T("void"), [T("void")]));
 }

@@ -75,39 +75,8 @@ public sealed unsafe class FieldAccessGccTests
         }
     }
 
-    // Every scalar and bitfield reachable by name from `type`: through struct members, the first member of
-    // unions (members overlap), and the last element of fixed arrays; at most 40 per type.
-    private static List<Leaf> Leaves(CType type, Random rng)
-    {
-        var leaves = new List<Leaf>();
-        void Walk(CType t, string path, int depth)
-        {
-            if (leaves.Count >= 40 || depth > 5) return;
-            switch (t)
-            {
-                case StructType s:
-                    foreach (var f in s.Fields.Where(f => !f.IsUnnamed && f.BitWidth != 0)) Member(f, path, depth);
-                    break;
-                case UnionType u when u.Fields.FirstOrDefault(f => !f.IsUnnamed && f.BitWidth != 0) is { } first:
-                    Member(first, path, depth);
-                    break;
-                case ArrayType { Length: > 0 } a:
-                    Walk(a.Element, $"{path}[{a.Length - 1}]", depth + 1);
-                    break;
-                case IntType or EnumType or FloatType or PointerType:
-                    leaves.Add(MakeLeaf(path, t, null, rng));
-                    break;
-            }
-        }
-        void Member(CField f, string path, int depth)
-        {
-            var p = path.Length == 0 ? f.Name : $"{path}.{f.Name}";
-            if (f.BitWidth is int w) leaves.Add(MakeLeaf(p, f.Type, w, rng));
-            else Walk(f.Type, p, depth + 1);
-        }
-        Walk(type, "", 0);
-        return leaves;
-    }
+    private static List<Leaf> Leaves(CType type, Random rng) =>
+        Native.Leaves.Of(type).Select(l => MakeLeaf(l.Path, l.Type, l.BitWidth, rng)).ToList();
 
     private static Leaf MakeLeaf(string path, CType type, int? bitWidth, Random rng)
     {
