@@ -68,7 +68,7 @@ internal static class SpecReader
     {
         var r = JsonObjectReader.Open(root, "$", "the spec", prefix: "");
         var version = r.Required("version", "the string \"1\"");
-        if (version.ValueKind != JsonValueKind.String || !version.ValueEquals("1"))
+        if (version.ValueKind != JsonValueKind.String || JsonObjectReader.Text(version, "version") != "1")
             throw new FfiSpecException("version", "unsupported version (expected \"1\")");
         var lib = r.RequiredString("lib");
         if (lib.Length == 0) throw new FfiSpecException("lib", "must name a library (a soname, file name or path), not be empty");
