@@ -155,6 +155,7 @@ public sealed class SpecReaderTests
     [TestCase("{'version':'1','version':'1','lib':'x'}", "version: duplicate key 'version'")]
     [TestCase("{'version':'1','lib':'x','lib':'y'}", "lib: duplicate key 'lib'")]
     [TestCase("{'version':'1','lib':'x','types':{},'types':{}}", "types: duplicate key 'types'")]
+    [TestCase("{'version':'\\ud800','lib':'x'}", "version: invalid string: an escape decodes to an unpaired UTF-16 surrogate (such as '\\ud800')")]
     [TestCase("{'version':'1','lib':'x\\udc00'}", "lib: invalid string: an escape decodes to an unpaired UTF-16 surrogate (such as '\\ud800')")]
     [TestCase("{'version':'1','lib':'x','types':{'\\ud800':'int'}}", "types: invalid key: an escape decodes to an unpaired UTF-16 surrogate (such as '\\ud800')")]
     [TestCase("{'version':'1','lib':'x','types':{'t':'\\ud800x'}}", "types.t: invalid string: an escape decodes to an unpaired UTF-16 surrogate (such as '\\ud800')")]
