@@ -31,9 +31,18 @@ internal sealed class JsonObjectReader
         var r = new JsonObjectReader(path, prefix ?? path + ".");
         foreach (var p in element.EnumerateObject())
         {
-            if (!r._keys.TryAdd(p.Name, p.Value))
-                throw new FfiSpecException(r.ChildPath(p.Name), $"duplicate {duplicateNoun} \"{p.Name}\"");
-            r._order.Add(p.Name);
+            string name;
+            try
+            {
+                name = p.Name;
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new FfiSpecException(path, $"invalid key: {InvalidStringReason}", ex);
+            }
+            if (!r._keys.TryAdd(name, p.Value))
+                throw new FfiSpecException(r.ChildPath(name), $"duplicate {duplicateNoun} \"{name}\"");
+            r._order.Add(name);
         }
         return r;
     }
@@ -64,13 +73,13 @@ internal sealed class JsonObjectReader
     public string RequiredString(string key)
     {
         var v = Required(key, "a string");
-        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw WrongKind(key, v, "a string");
+        return v.ValueKind == JsonValueKind.String ? Text(v, ChildPath(key)) : throw WrongKind(key, v, "a string");
     }
 
     public string? OptionalString(string key)
     {
         if (!_keys.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw WrongKind(key, v, "a string");
+        return v.ValueKind == JsonValueKind.String ? Text(v, ChildPath(key)) : throw WrongKind(key, v, "a string");
     }
 
     public bool RequiredBool(string key)
@@ -115,12 +124,29 @@ internal sealed class JsonObjectReader
         int i = 0;
         foreach (var e in v.EnumerateArray())
         {
-            if (e.ValueKind != JsonValueKind.String || e.GetString()!.Length == 0)
-                throw new FfiSpecException($"{ChildPath(key)}[{i}]", $"must be a non-empty string, not {Describe(e)}");
-            list.Add(e.GetString()!);
+            var itemPath = $"{ChildPath(key)}[{i}]";
+            var text = e.ValueKind == JsonValueKind.String ? Text(e, itemPath) : "";
+            if (text.Length == 0)
+                throw new FfiSpecException(itemPath, $"must be a non-empty string, not {Describe(e)}");
+            list.Add(text);
             i++;
         }
         return list;
+    }
+
+    private const string InvalidStringReason = "an escape decodes to an unpaired UTF-16 surrogate (such as \"\\ud800\")";
+
+    /// <summary>The text of a JSON string; an escape that decodes to an unpaired surrogate is an error at <paramref name="path"/>.</summary>
+    public static string Text(JsonElement v, string path)
+    {
+        try
+        {
+            return v.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new FfiSpecException(path, $"invalid string: {InvalidStringReason}", ex);
+        }
     }
 
     public static long Integer(JsonElement v, string path, long min, long max)

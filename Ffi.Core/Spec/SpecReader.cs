@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Ffi.Layout;
 
 namespace Ffi.Spec;
@@ -20,6 +21,9 @@ internal static class SpecReader
 
     public static RawSpec Read(ReadOnlyMemory<byte> utf8)
     {
+        // JsonDocument checks UTF-8 only when a string is decoded, and then throws InvalidOperationException.
+        if (!Utf8.IsValid(utf8.Span))
+            throw new FfiSpecException("$", $"invalid text: the spec is not valid UTF-8 (at byte offset {FirstInvalidUtf8(utf8.Span)})");
         JsonDocument doc;
         try
         {
@@ -61,6 +65,13 @@ internal static class SpecReader
         }
     }
 
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> utf8)
+    {
+        int at = 0;
+        while (at < utf8.Length && Rune.DecodeFromUtf8(utf8[at..], out _, out int used) == System.Buffers.OperationStatus.Done) at += used;
+        return at;
+    }
+
     private static string FirstSentence(string message)
     {
         int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
@@ -71,7 +82,7 @@ internal static class SpecReader
     {
         var r = JsonObjectReader.Open(root, "$", "the spec", prefix: "");
         var version = r.Required("version", "the string \"1\"");
-        if (version.ValueKind != JsonValueKind.String || version.GetString() != "1")
+        if (version.ValueKind != JsonValueKind.String || JsonObjectReader.Text(version, "version") != "1")
             throw new FfiSpecException("version", "unsupported version (expected \"1\")");
         var lib = r.RequiredString("lib");
         if (lib.Length == 0) throw new FfiSpecException("lib", "must name a library (a soname, file name or path), not be empty");
@@ -176,7 +187,7 @@ internal static class SpecReader
 
     private static NameRefSyntax NameRef(JsonElement e, string path)
     {
-        var name = e.GetString()!;
+        var name = JsonObjectReader.Text(e, path);
         return name.Length == 0 ? throw new FfiSpecException(path, "a type name must not be empty") : new NameRefSyntax(path, name);
     }
 
