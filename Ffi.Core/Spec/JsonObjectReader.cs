@@ -10,6 +10,9 @@ namespace Ffi.Spec;
 /// </summary>
 internal sealed class JsonObjectReader
 {
+    // Names in paths stay readable: only quotes, backslashes and control characters are escaped.
+    private static readonly JsonSerializerOptions PathQuoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly Dictionary<string, JsonElement> _keys = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
 
@@ -54,7 +57,7 @@ internal sealed class JsonObjectReader
 
     /// <summary>The path of a child key: <c>types.point</c>, or <c>types["my type"]</c> for a key that is not an identifier.</summary>
     public string ChildPath(string key) =>
-        Prefix.EndsWith('.') && !IsIdentifier(key) ? $"{Prefix[..^1]}[{JsonSerializer.Serialize(key)}]" : Prefix + key;
+        Prefix.EndsWith('.') && !IsIdentifier(key) ? $"{Prefix[..^1]}[{JsonSerializer.Serialize(key, PathQuoting)}]" : Prefix + key;
 
     private static bool IsIdentifier(string key) =>
         key.Length > 0 && (char.IsAsciiLetter(key[0]) || key[0] == '_') && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');

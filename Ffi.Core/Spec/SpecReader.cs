@@ -22,6 +22,8 @@ internal static class SpecReader
     public static RawSpec Read(ReadOnlyMemory<byte> utf8)
     {
         // JsonDocument checks UTF-8 only when a string is decoded, and then throws InvalidOperationException.
+        // A UTF-8 byte order mark (editors on some systems write one) is not part of the JSON.
+        if (utf8.Span.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
         if (!Utf8.IsValid(utf8.Span))
             throw new FfiSpecException("$", $"invalid text: the spec is not valid UTF-8 (at byte offset {FirstInvalidUtf8(utf8.Span)})");
         JsonDocument doc;
@@ -97,9 +99,12 @@ internal static class SpecReader
                 var path = tr.ChildPath(name);
                 if (name.Length == 0) throw new FfiSpecException(path, "a type name must not be empty");
                 tr.TryGet(name, out var value);
-                TypeObjectSyntax syntax = value.ValueKind == JsonValueKind.String
-                    ? new AliasSyntax(path, null, null, NameRef(value, path))
-                    : ReadTypeObject(value, path);
+                TypeObjectSyntax syntax = value.ValueKind switch
+                {
+                    JsonValueKind.String => new AliasSyntax(path, null, null, NameRef(value, path)),
+                    JsonValueKind.Object => ReadTypeObject(value, path),
+                    _ => throw new FfiSpecException(path, $"must be a type object, or a string naming the aliased type, not {JsonObjectReader.Describe(value)}"),
+                };
                 types.Add((name, syntax));
             }
         }

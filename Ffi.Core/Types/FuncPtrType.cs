@@ -8,7 +8,7 @@ public sealed class FuncPtrType : CType
 {
     private CType? _return;
     private IReadOnlyList<CType>? _parameters;
-    private IReadOnlyList<string>? _names;
+    private IReadOnlyList<string?>? _names;
 
     internal FuncPtrType(bool variadic, string? name, string? doc) : base(name, doc) => IsVariadic = variadic;
 
@@ -23,8 +23,8 @@ public sealed class FuncPtrType : CType
 
     /// <param name="ret">The resolved return type.</param>
     /// <param name="parameters">The resolved parameter types.</param>
-    /// <param name="names">Return then parameter type names for renderings, as the spec wrote them.</param>
-    internal void Bind(CType ret, IReadOnlyList<CType> parameters, IReadOnlyList<string> names)
+    /// <param name="names">Return then parameter type names as the spec wrote them (null for inline types, rendered when needed).</param>
+    internal void Bind(CType ret, IReadOnlyList<CType> parameters, IReadOnlyList<string?> names)
     {
         if (_return is not null) throw new InvalidOperationException("function pointer signature bound twice");
         _return = ret;
@@ -41,9 +41,9 @@ public sealed class FuncPtrType : CType
 
     private protected override string Describe()
     {
-        if (_names is null) return "funcptr";
-        var ps = string.Join(", ", _names.Skip(1));
+        if (_names is null || _return is null || _parameters is null) return "funcptr";
+        var ps = string.Join(", ", _parameters.Select((p, i) => _names[i + 1] ?? p.DisplayName));
         if (IsVariadic) ps = ps.Length == 0 ? "..." : ps + ", ...";
-        return $"{_names[0]} (*)({ps})";
+        return $"{_names[0] ?? _return.DisplayName} (*)({ps})";
     }
 }

@@ -19,7 +19,7 @@ internal sealed class TypeResolver
 {
     private readonly Dictionary<string, TypeObjectSyntax> _named = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CType> _resolved = new(StringComparer.Ordinal);
-    private readonly List<(string Name, bool IsAlias)> _inProgress = [];
+    private readonly List<(string Name, bool IsAlias, bool IsAggregate)> _inProgress = [];
     private readonly Queue<Action> _deferred = new();
     private readonly IReadOnlyList<(string Name, TypeObjectSyntax Syntax)> _declarations;
     private readonly TypeRegistry? _existing;
@@ -96,12 +96,12 @@ internal sealed class TypeResolver
         {
             var chain = _inProgress.Skip(at).ToList();
             var text = string.Join(" -> ", chain.Select(e => e.Name).Append(name));
-            throw new FfiSpecException(referencePath, chain.All(e => e.IsAlias)
-                ? $"alias cycle: {text}"
-                : $"cyclic aggregate reference: {text} (a type cannot contain itself by value; use a pointer)");
+            throw new FfiSpecException(referencePath, chain.All(e => e.IsAlias) ? $"alias cycle: {text}"
+                : chain.Any(e => e.IsAggregate) ? $"cyclic aggregate reference: {text} (a type cannot contain itself by value; use a pointer)"
+                : $"cyclic type reference: {text} (an enum base or handle rep cannot refer back to the type itself)");
         }
         EnsureStack(referencePath);
-        _inProgress.Add((name, syntax is AliasSyntax));
+        _inProgress.Add((name, syntax is AliasSyntax, syntax is AggregateSyntax or ArraySyntax));
         var t = Build(syntax, name);
         _inProgress.RemoveAt(_inProgress.Count - 1);
         _resolved.Add(name, t);
@@ -151,15 +151,14 @@ internal sealed class TypeResolver
                 _deferred.Enqueue(() =>
                 {
                     var ret = ResolveNow(fp.Ret);
-                    if (ret is ArrayType) throw new FfiSpecException(fp.Ret.Path, "a C function cannot return an array");
+                    if (ret is ArrayType) throw new FfiSpecException(fp.Ret.Path, "a C function cannot return an array; return a pointer or a struct");
                     var ps = new CType[fp.Params.Count];
                     for (int i = 0; i < ps.Length; i++)
                     {
                         ps[i] = ResolveNow(fp.Params[i]);
                         RequireParameter(ps[i], fp.Params[i].Path);
                     }
-                    var names = new[] { WrittenName(fp.Ret) ?? ret.DisplayName }
-                        .Concat(fp.Params.Select((p, i) => WrittenName(p) ?? ps[i].DisplayName)).ToArray();
+                    var names = new[] { WrittenName(fp.Ret) }.Concat(fp.Params.Select(WrittenName)).ToArray();
                     funcPtr.Bind(ret, ps, names);
                 });
                 return funcPtr;
@@ -195,6 +194,15 @@ internal sealed class TypeResolver
         {
             var f = g.Fields[i];
             var t = ResolveNow(f.Type);
+            if (f.Bits is int width)
+            {
+                var storage = t as IntType ?? (t as EnumType)?.Base;
+                if (storage is null)
+                    throw new FfiSpecException(f.Type.Path, $"a bitfield must have an integer or enum type, not {WrittenName(f.Type) ?? DescribeInline(t)}");
+                int max = storage.IsBool ? 1 : storage.Bits;
+                if (width > max)
+                    throw new FfiSpecException($"{f.Path}.bits", $"bitfield width {width} exceeds the {max} bit{(max == 1 ? "" : "s")} of {t.DisplayName}");
+            }
             if (t is ArrayType { IsFlexible: true } && !g.IsUnion && i == types.Length - 1 && f.Bits is null)
             {
                 // int data[]; as the last member of a struct: allowed, size 0 — but, as in C, only after a named member.
@@ -210,15 +218,6 @@ internal sealed class TypeResolver
             else
             {
                 RequireValue(t, f.Type.Path, $"a {what} field");
-            }
-            if (f.Bits is int width)
-            {
-                var storage = t as IntType ?? (t as EnumType)?.Base;
-                if (storage is null)
-                    throw new FfiSpecException(f.Type.Path, $"a bitfield must have an integer or enum type, not {t.DisplayName}");
-                int max = storage.IsBool ? 1 : storage.Bits;
-                if (width > max)
-                    throw new FfiSpecException($"{f.Path}.bits", $"bitfield width {width} exceeds the {max} bits of {t.DisplayName}");
             }
             types[i] = t;
             members[i] = new MemberRequest(t, f.Bits, f.FieldName.Length > 0);
@@ -244,6 +243,15 @@ internal sealed class TypeResolver
             ? new UnionType(fields, layout, g.Packed, g.Align, name, g.Doc)
             : new StructType(fields, layout, g.Packed, g.Align, name, g.Doc);
     }
+
+    // Inline pointers are bound after their field is checked, so they cannot be rendered yet: name the kind.
+    private static string DescribeInline(CType t) => t switch
+    {
+        PointerType => "an inline pointer",
+        FuncPtrType => "an inline function pointer",
+        ArrayType { Element: PointerType or FuncPtrType } => "an inline array of pointers",
+        _ => t.DisplayName,
+    };
 
     private EnumType BuildEnum(EnumSyntax e, string? name)
     {
