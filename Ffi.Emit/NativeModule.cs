@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ffi.Memory;
 using Ffi.Native;
 using Ffi.Spec;
@@ -23,11 +24,16 @@ public sealed class NativeModule : IDisposable
     private readonly Dictionary<string, nint> _functions;
     private readonly Dictionary<string, nint> _variables;
     private readonly FfiMemory _memory;
+    private readonly Dictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<nint, VariadicThunk> _thunks = new();
     private int _disposed;
 
-    private NativeModule(FfiSpec spec, Dictionary<string, nint> libraries, Dictionary<string, nint> functions, Dictionary<string, nint> variables)
+    private NativeModule(FfiSpec spec, FfiOptions options, Dictionary<string, nint> libraries, Dictionary<string, nint> functions, Dictionary<string, nint> variables)
     {
         Spec = spec;
+        Options = options;
+        foreach (var f in spec.Functions)
+            _functionObjects[f.Name] = new NativeFunction(this, f, functions[f.Name], options.CaptureErrnoForAll);
         _libraries = libraries;
         _functions = functions;
         _variables = variables;
@@ -39,10 +45,12 @@ public sealed class NativeModule : IDisposable
     /// resolves every function and variable.
     /// </summary>
     /// <param name="spec">A spec from <see cref="FfiSpec.Parse(string)"/> or <see cref="FfiSpec.Load"/>.</param>
+    /// <param name="options">Capabilities granted and errno capture; defaults grant nothing.</param>
     /// <exception cref="FfiBindException">A library cannot be loaded (the message says what was tried) or a symbol is missing.</exception>
-    public static NativeModule Open(FfiSpec spec)
+    public static NativeModule Open(FfiSpec spec, FfiOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        options ??= new FfiOptions();
         var libraries = new Dictionary<string, nint>(StringComparer.Ordinal);
         var functions = new Dictionary<string, nint>(StringComparer.Ordinal);
         var variables = new Dictionary<string, nint>(StringComparer.Ordinal);
@@ -59,7 +67,7 @@ public sealed class NativeModule : IDisposable
                 functions[f.Name] = LibraryLoader.GetExport(Library(f.Library), f.Library ?? spec.Lib, f.Name);
             foreach (var v in spec.Variables)
                 variables[v.Name] = LibraryLoader.GetExport(Library(v.Library), v.Library ?? spec.Lib, v.Name);
-            return new NativeModule(spec, libraries, functions, variables);
+            return new NativeModule(spec, options, libraries, functions, variables);
         }
         catch
         {
@@ -67,6 +75,34 @@ public sealed class NativeModule : IDisposable
             throw;
         }
     }
+
+    /// <summary>The options the module was opened with.</summary>
+    public FfiOptions Options { get; }
+
+    /// <summary>A declared function, callable dynamically.</summary>
+    /// <exception cref="KeyNotFoundException">The spec declares no such function.</exception>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public NativeFunction Function(string name)
+    {
+        ThrowIfDisposed();
+        return _functionObjects.TryGetValue(name, out var f) ? f : throw new KeyNotFoundException($"the spec declares no function \"{name}\"");
+    }
+
+    /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The spec declares no such function.</exception>
+    public object? Invoke(string function, params object?[] args) => Function(function).Invoke(args);
+
+    /// <summary>The errno captured by this thread's last call to a function declared <c>"errno": true</c>.</summary>
+    public static int LastErrno => Native.LastErrno.Value;
+
+    internal void CheckCallable(string symbol, IReadOnlyList<string> capabilities)
+    {
+        ThrowIfDisposed();
+        foreach (var cap in capabilities)
+            if (!Options.Grants.Contains(cap)) throw new FfiCapabilityDeniedException(symbol, cap);
+    }
+
+    internal nint VariadicThunkFor(nint target) => _thunks.GetOrAdd(target, VariadicThunk.Create).Address;
 
     /// <summary>The spec the module was opened from.</summary>
     public FfiSpec Spec { get; }
@@ -130,6 +166,7 @@ public sealed class NativeModule : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _memory.Dispose();
+        foreach (var t in _thunks.Values) t.Dispose();
         foreach (var h in _libraries.Values) LibraryLoader.Free(h);
     }
 

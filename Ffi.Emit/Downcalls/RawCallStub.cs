@@ -25,7 +25,10 @@ internal unsafe delegate void RawCall(nint fn, byte* args, byte* ret);
 /// </remarks>
 internal static class RawCallStub
 {
-    public static RawCall Emit(CallPlan plan, string name)
+    /// <param name="plan">What to execute.</param>
+    /// <param name="name">The function's name, for diagnostics.</param>
+    /// <param name="captureErrno">Store C's errno in <see cref="Native.LastErrno"/> right after the call.</param>
+    public static RawCall Emit(CallPlan plan, string name, bool captureErrno = false)
     {
         var frame = ArgumentFrame.For(plan);
         var dm = new DynamicMethod($"ffi_raw_{name}", typeof(void), [typeof(nint), typeof(byte*), typeof(byte*)], typeof(RawCallStub).Module, skipVisibility: true);
@@ -104,6 +107,12 @@ internal static class RawCallStub
 
         il.Emit(OpCodes.Ldarg_0);
         il.EmitCalli(OpCodes.Calli, CallingConvention.Cdecl, returnType, calliParams.ToArray());
+        if (captureErrno)
+        {
+            // First thing after the call: nothing else may run before errno is read.
+            il.Emit(OpCodes.Call, typeof(Marshal).GetMethod(nameof(Marshal.GetLastSystemError))!);
+            il.Emit(OpCodes.Call, typeof(Native.LastErrno).GetMethod(nameof(Native.LastErrno.Set))!);
+        }
 
         switch (plan.Return)
         {

@@ -6,6 +6,10 @@ namespace Ffi.Tests.Native;
 internal static class Fixtures
 {
     private static readonly Lazy<string> CountingAlloc = new(() => Build("counting_alloc"));
+    private static readonly Lazy<string> Variadic = new(() => Build("variadic"));
+
+    /// <summary>The library with the variadic fixtures <c>sum_doubles</c> (256-aligned) and <c>mixed</c>.</summary>
+    public static string VariadicLibrary => Variadic.Value;
 
     /// <summary>The library with <c>counting_free(void*)</c> and <c>long counting_frees(void)</c>.</summary>
     public static string CountingAllocLibrary => CountingAlloc.Value;

@@ -1,0 +1,21 @@
+namespace Ffi;
+
+/// <summary>A function or variable needs a capability (its spec <c>"caps"</c>) the module was not granted.</summary>
+public sealed class FfiCapabilityDeniedException : FfiException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="symbol">The function or variable.</param>
+    /// <param name="capability">The missing capability.</param>
+    public FfiCapabilityDeniedException(string symbol, string capability)
+        : base($"{symbol}: capability \"{capability}\" was not granted (grant it with FfiOptions.Grants)")
+    {
+        Symbol = symbol;
+        Capability = capability;
+    }
+
+    /// <summary>The function or variable that was refused.</summary>
+    public string Symbol { get; }
+
+    /// <summary>The capability it needs and the module lacks.</summary>
+    public string Capability { get; }
+}
