@@ -1,18 +1,24 @@
+using System.Text.Json;
+using Ffi.Demo.Calls;
 using Ffi.Demo.Inspect;
 using Ffi.Spec;
 
 namespace Ffi.Demo;
 
 /// <summary>
-/// The <c>ffi</c> command line: <c>ffi</c> / <c>ffi demo</c> (the tour), <c>ffi inspect SPEC [--json]</c>.
-/// Exit codes: 0 success, 2 bad input (usage, unreadable or malformed spec).
+/// The <c>ffi</c> command line: <c>ffi</c> / <c>ffi demo</c> (the tour), <c>ffi inspect SPEC [--json]</c>,
+/// <c>ffi call SPEC FUNCTION [ARG ...]</c>, <c>ffi batch SPEC</c>.
+/// Exit codes: 0 success, 1 the call failed, 2 bad input (usage, unreadable or malformed spec, missing library).
 /// </summary>
 public static class Cli
 {
     /// <summary>Exit code for success.</summary>
     public const int Ok = 0;
 
-    /// <summary>Exit code for bad input: wrong usage, a missing file, a malformed spec.</summary>
+    /// <summary>Exit code for a call that failed (a conversion, a capability, the function).</summary>
+    public const int CallFailed = 1;
+
+    /// <summary>Exit code for bad input: wrong usage, a missing file, a malformed spec, a missing library.</summary>
     public const int BadInput = 2;
 
     private const string Usage = """
@@ -22,9 +28,16 @@ public static class Cli
           ffi [demo]                 show the layouts of well-known C types from embedded specs
           ffi inspect SPEC [--json]  print the layout of every named type of a spec
                                      (--json: the machine-readable form scripts rely on)
+          ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]
+                                     call a function; each ARG is one JSON value (variadic
+                                     extras: one final JSON array); prints the result as JSON
+          ffi batch SPEC [--grant CAPS]
+                                     read {"fn": NAME, "args": [...]} lines from stdin, write one
+                                     {"ok": true, "ret": V} or {"ok": false, "error", "type"} line each
           ffi --help                 show this help
 
-        Exit codes: 0 ok, 2 bad input (usage, missing file, malformed spec).
+        --grant CAPS grants capabilities (comma-separated, repeatable) to functions with "caps".
+        Exit codes: 0 ok, 1 the call failed, 2 bad input (usage, missing file, malformed spec, missing library).
         """;
 
     /// <summary>Runs one command; writes results to <paramref name="stdout"/> and errors to <paramref name="stderr"/>.</summary>
@@ -38,6 +51,10 @@ public static class Cli
                 return DemoTour.Run(stdout);
             case "inspect":
                 return Inspect(args[1..], stdout, stderr);
+            case "call":
+                return Call(args[1..], stdout, stderr);
+            case "batch":
+                return Batch(args[1..], Console.In, stdout, stderr);
             case "--help" or "-h" or "help":
                 stdout.WriteLine(Usage);
                 return Ok;
@@ -46,6 +63,107 @@ public static class Cli
                 stderr.WriteLine(Usage);
                 return BadInput;
         }
+    }
+
+    /// <summary>Runs <c>ffi batch</c> reading requests from <paramref name="stdin"/>.</summary>
+    public static int Batch(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var (rest, grants) = Grants(args);
+        if (rest.Count != 1 || rest[0].StartsWith('-'))
+        {
+            stderr.WriteLine("ffi batch: expected exactly one spec file: ffi batch SPEC [--grant CAPS]");
+            return BadInput;
+        }
+        if (LoadSpec(rest[0], "batch", stderr) is not { } spec) return BadInput;
+        CallRunner runner;
+        try
+        {
+            runner = new CallRunner(spec, grants);
+        }
+        catch (FfiBindException ex)
+        {
+            stderr.WriteLine($"ffi batch: {ex.Message}");
+            return BadInput;
+        }
+        using (runner) runner.Batch(stdin, stdout);
+        return Ok;
+    }
+
+    private static int Call(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var (rest, grants) = Grants(args);
+        if (rest.Count < 2)
+        {
+            stderr.WriteLine("ffi call: expected a spec file and a function: ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]");
+            return BadInput;
+        }
+        if (LoadSpec(rest[0], "call", stderr) is not { } spec) return BadInput;
+        var docs = new List<JsonDocument>();
+        try
+        {
+            for (int i = 2; i < rest.Count; i++)
+            {
+                try
+                {
+                    docs.Add(JsonDocument.Parse(rest[i]));
+                }
+                catch (JsonException ex)
+                {
+                    stderr.WriteLine($"ffi call: argument {i - 2} is not a JSON value ({rest[i]}): {ex.Message}");
+                    return BadInput;
+                }
+            }
+            using var runner = new CallRunner(spec, grants);
+            stdout.WriteLine(runner.Call(rest[1], docs.Select(d => d.RootElement).ToList()));
+            return Ok;
+        }
+        catch (FfiBindException ex)
+        {
+            stderr.WriteLine($"ffi call: {ex.Message}");
+            return BadInput;
+        }
+        catch (Exception ex) when (ex is FfiException or KeyNotFoundException)
+        {
+            stderr.WriteLine($"ffi call: {ex.Message}");
+            return CallFailed;
+        }
+        finally
+        {
+            foreach (var d in docs) d.Dispose();
+        }
+    }
+
+    // Splits "--grant a,b" / "--grant=a,b" (repeatable) from the other arguments.
+    private static (List<string> Others, IReadOnlySet<string> Granted) Grants(string[] args)
+    {
+        var rest = new List<string>();
+        var grants = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
+        {
+            string? value = args[i] == "--grant" && i + 1 < args.Length ? args[++i]
+                : args[i].StartsWith("--grant=", StringComparison.Ordinal) ? args[i]["--grant=".Length..] : null;
+            if (value is null) rest.Add(args[i]);
+            else grants.UnionWith(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+        return (rest, grants);
+    }
+
+    private static FfiSpec? LoadSpec(string path, string command, TextWriter stderr)
+    {
+        try
+        {
+            return FfiSpec.Load(path);
+        }
+        catch (FfiSpecException ex)
+        {
+            stderr.WriteLine(ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var why = ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message;
+            stderr.WriteLine($"ffi {command}: cannot read spec \"{path}\": {why}");
+        }
+        return null;
     }
 
     private static int Inspect(string[] args, TextWriter stdout, TextWriter stderr)
@@ -62,22 +180,7 @@ public static class Cli
             stderr.WriteLine("ffi inspect: expected exactly one spec file: ffi inspect SPEC [--json]");
             return BadInput;
         }
-        FfiSpec spec;
-        try
-        {
-            spec = FfiSpec.Load(rest[0]);
-        }
-        catch (FfiSpecException ex)
-        {
-            stderr.WriteLine(ex.Message);
-            return BadInput;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            var why = ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message;
-            stderr.WriteLine($"ffi inspect: cannot read spec \"{rest[0]}\": {why}");
-            return BadInput;
-        }
+        if (LoadSpec(rest[0], "inspect", stderr) is not { } spec) return BadInput;
         if (json)
         {
             stdout.Write(LayoutJson.ToJson(spec));

@@ -181,6 +181,16 @@ public sealed unsafe class NativeFunction
         return storage;
     }
 
+    // C's default argument promotions applied to an explicitly typed extra.
+    private CType DefaultPromotion(CType type, TypeRegistry reg, int index) => type switch
+    {
+        IntType { Bits: < 32 } or EnumType { Base.Bits: < 32 } => reg["int"],
+        FloatType { Bits: 32 } => reg["double"],
+        VoidType or AggregateType or ArrayType => throw new FfiArgumentException($"{Spec.Name}: vararg[{index}]",
+            $"a variadic extra must be a scalar, not {type.DisplayName}"),
+        _ => type,
+    };
+
     // C's default argument promotions for the extras of a variadic call: integers and bools → int (long long when
     // they do not fit), floating → double, strings/pointers/null → pointers.
     private (CType[] Types, object?[] Values) Promote(object? extras)
@@ -194,6 +204,12 @@ public sealed unsafe class NativeFunction
         {
             var v = list[i];
             values[i] = v;
+            if (v is VarArg typed)
+            {
+                values[i] = typed.Value;
+                types[i] = DefaultPromotion(typed.Type, reg, i);
+                continue;
+            }
             types[i] = v switch
             {
                 bool or sbyte or byte or short or ushort or int or char => reg["int"],

@@ -1,0 +1,116 @@
+using System.Text;
+using System.Text.Json;
+using Ffi.Spec;
+
+namespace Ffi.Demo.Calls;
+
+/// <summary>
+/// <c>ffi call</c> and <c>ffi batch</c>: calls functions of a spec with JSON arguments and prints JSON results —
+/// a contract outside scripts rely on (SPEC.md).
+/// </summary>
+public sealed class CallRunner : IDisposable
+{
+    private static readonly JsonWriterOptions Compact = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly NativeModule _module;
+
+    /// <summary>Binds <paramref name="spec"/> with the granted capabilities.</summary>
+    /// <exception cref="FfiBindException">A library or symbol is missing.</exception>
+    public CallRunner(FfiSpec spec, IReadOnlySet<string> grants) =>
+        _module = NativeModule.Open(spec, new FfiOptions { Grants = grants });
+
+    /// <summary>Calls <paramref name="function"/> with JSON arguments; returns the result as JSON.</summary>
+    /// <exception cref="FfiException">Conversion, capability or call failures.</exception>
+    /// <exception cref="KeyNotFoundException">No such function.</exception>
+    /// <exception cref="JsonException">An argument is not valid JSON.</exception>
+    public string Call(string function, IReadOnlyList<JsonElement> args)
+    {
+        var fn = _module.Function(function);
+        var spec = fn.Spec;
+        int fixedCount = spec.ParameterTypes.Count;
+        int expected = fixedCount + (spec.IsVariadic ? 1 : 0);
+        if (args.Count != expected)
+            throw new FfiArgumentException(function, $"expected {expected} argument(s){(spec.IsVariadic ? " (the last one a JSON array of variadic extras)" : "")}, got {args.Count}");
+        var values = new object?[expected];
+        for (int i = 0; i < fixedCount; i++)
+            values[i] = JsonArguments.Convert(args[i], spec.ParameterTypes[i], $"{function}: param[{i}] ({spec.ParameterTypes[i].DisplayName})");
+        if (spec.IsVariadic)
+        {
+            var extras = args[fixedCount];
+            if (extras.ValueKind != JsonValueKind.Array)
+                throw new FfiArgumentException(function, "the variadic extras must be given as one final JSON array");
+            values[fixedCount] = extras.EnumerateArray().Select((e, i) => JsonArguments.Extra(e, _module.Types, $"{function}: vararg[{i}]")).ToArray();
+        }
+
+        var result = fn.Invoke(values);
+        try
+        {
+            using var ms = new MemoryStream();
+            using (var w = new Utf8JsonWriter(ms, Compact)) JsonResults.Write(w, result, spec.ReturnType, _module.Memory);
+            return Encoding.UTF8.GetString(ms.ToArray());
+        }
+        finally
+        {
+            // A struct returned by value was copied into module storage; it is not needed after printing.
+            if (result is Memory.NativePointer p && spec.ReturnType.IsAggregate && p.Block is not null) _module.Memory.Free(p);
+        }
+    }
+
+    /// <summary>
+    /// Reads one request per line (<c>{"fn": NAME, "args": [...]}</c>) and writes exactly one line per request, in
+    /// order, flushing each: <c>{"ok": true, "ret": V}</c> or <c>{"ok": false, "error": "…", "type": "ExceptionName"}</c>.
+    /// A failed request never stops the batch. Empty lines are not requests.
+    /// </summary>
+    public void Batch(TextReader input, TextWriter output)
+    {
+        string? line;
+        while ((line = input.ReadLine()) is not null)
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            string response;
+            try
+            {
+                response = $"{{\"ok\":true,\"ret\":{Request(line)}}}";
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                response = Error(ex);
+            }
+            output.WriteLine(response);
+            output.Flush();
+        }
+    }
+
+    private string Request(string line)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(line);
+        }
+        catch (JsonException ex)
+        {
+            throw new FfiArgumentException("request", $"invalid JSON: {ex.Message}");
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("fn", out var fn) || fn.ValueKind != JsonValueKind.String)
+                throw new FfiArgumentException("request", "expected {\"fn\": NAME, \"args\": [...]}");
+            var args = root.TryGetProperty("args", out var a) ? a : default;
+            if (args.ValueKind is not (JsonValueKind.Array or JsonValueKind.Undefined))
+                throw new FfiArgumentException("request", "\"args\" must be an array");
+            var list = args.ValueKind == JsonValueKind.Array ? args.EnumerateArray().ToList() : [];
+            return Call(fn.GetString()!, list);
+        }
+    }
+
+    /// <summary>The error line for a failed request.</summary>
+    public static string Error(Exception ex) =>
+        $"{{\"ok\":false,\"error\":{JsonSerializer.Serialize(ex.Message, Readable)},\"type\":{JsonSerializer.Serialize(ex.GetType().Name, Readable)}}}";
+
+    // Messages stay readable: only what JSON requires is escaped.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Closes the module.</summary>
+    public void Dispose() => _module.Dispose();
+}

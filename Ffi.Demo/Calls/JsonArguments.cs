@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json;
+using Ffi.Memory;
+using Ffi.Types;
+
+namespace Ffi.Demo.Calls;
+
+/// <summary>
+/// Turns the CLI's JSON arguments into the values <see cref="NativeFunction.Invoke"/> takes, directed by the C
+/// type (SPEC.md, "Values in JSON"): integers exact to 64 bits, numbers for floats, null / integer address /
+/// <c>"0x…"</c> for pointers (a string is text for <c>char*</c>), objects for structs and unions, arrays for arrays.
+/// </summary>
+public static class JsonArguments
+{
+    /// <summary>Converts <paramref name="e"/> for a parameter of type <paramref name="type"/>.</summary>
+    /// <exception cref="FfiArgumentException">The JSON does not fit the type.</exception>
+    public static object? Convert(JsonElement e, CType type, string where)
+    {
+        switch (type)
+        {
+            case IntType or EnumType:
+                return e.ValueKind switch
+                {
+                    JsonValueKind.Number => Number(e),
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    _ => throw Wrong(where, "an integer", e),
+                };
+            case FloatType:
+                return e.ValueKind switch
+                {
+                    JsonValueKind.Number => e.GetDouble(),
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    _ => throw Wrong(where, "a number", e),
+                };
+            case PointerType or FuncPtrType or HandleType:
+                return e.ValueKind switch
+                {
+                    JsonValueKind.Null => null,
+                    JsonValueKind.Number when e.TryGetInt64(out long a) => (nint)a,
+                    JsonValueKind.Number when e.TryGetUInt64(out ulong u) => (nint)u,
+                    JsonValueKind.String when IsCharPointer(type) => e.GetString(),
+                    JsonValueKind.String when ParseAddress(e.GetString()!) is nint p => p,
+                    _ => throw Wrong(where, "null, an integer address or a \"0x…\" string", e),
+                };
+            case StructType or UnionType:
+                if (e.ValueKind == JsonValueKind.String && ParseAddress(e.GetString()!) is nint storage)
+                    return NativePointer.FromAddress(storage, type); // the original's form: a pointer to storage
+                if (e.ValueKind != JsonValueKind.Object) throw Wrong(where, "an object", e);
+                var agg = (AggregateType)type;
+                var members = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var p in e.EnumerateObject())
+                {
+                    if (!agg.TryGetField(p.Name, out var f))
+                        throw new FfiArgumentException(where, $"{type.DisplayName} has no field \"{p.Name}\"");
+                    members[p.Name] = Convert(p.Value, f.Type, $"{where}.{p.Name}");
+                }
+                return members;
+            case ArrayType a:
+                if (e.ValueKind == JsonValueKind.String && a.Element is IntType { Bits: 8 }) return e.GetString();
+                if (e.ValueKind != JsonValueKind.Array) throw Wrong(where, "an array", e);
+                return e.EnumerateArray().Select((x, i) => Convert(x, a.Element, $"{where}[{i}]")).ToList();
+            default:
+                throw new FfiArgumentException(where, $"cannot take a value of type {type.DisplayName}");
+        }
+    }
+
+    /// <summary>
+    /// Converts one variadic extra: an integer (int when it fits, else long long), a non-integral number
+    /// (double), a string (char*), null, or a typed value <c>{"type": NAME, "value": V}</c>.
+    /// </summary>
+    public static object? Extra(JsonElement e, TypeRegistry types, string where)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return e.TryGetInt64(out _) || e.TryGetUInt64(out _) ? Number(e) : e.GetDouble();
+            case JsonValueKind.String:
+                return e.GetString();
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.True or JsonValueKind.False:
+                return e.GetBoolean();
+            case JsonValueKind.Object when e.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && e.TryGetProperty("value", out var v):
+            {
+                var name = t.GetString()!;
+                if (!types.TryGet(name, out var type)) throw new FfiArgumentException(where, $"unknown type \"{name}\"");
+                return new VarArg(type, Convert(v, type, where));
+            }
+            default:
+                throw Wrong(where, "an integer, number, string, null or {\"type\": NAME, \"value\": V}", e);
+        }
+    }
+
+    private static object Number(JsonElement e) =>
+        e.TryGetInt64(out long l) ? l : e.TryGetUInt64(out ulong u) ? u : e.GetDouble();
+
+    private static nint? ParseAddress(string s) =>
+        s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && ulong.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var a)
+            ? (nint)a : null;
+
+    private static bool IsCharPointer(CType t) => t switch
+    {
+        PointerType p => p.IsCharPointer,
+        HandleType h => IsCharPointer(h.Rep),
+        _ => false,
+    };
+
+    private static FfiArgumentException Wrong(string where, string expected, JsonElement e) =>
+        new(where, $"expected {expected}, got JSON {e.ValueKind.ToString().ToLowerInvariant()} {Truncate(e.GetRawText())}");
+
+    private static string Truncate(string s) => s.Length <= 40 ? s : s[..37] + "...";
+}
