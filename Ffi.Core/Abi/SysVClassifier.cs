@@ -60,6 +60,18 @@ public static class SysVClassifier
                     }
                 }
                 return true;
+            case ArrayType { Length: 0 } zero when bitOffset % 64 != 0:
+            {
+                // gcc quirk: a zero-length array that does not start an eightbyte is classified as its element
+                // type, merged into the eightbyte it starts in (a misaligned element makes the whole value MEMORY):
+                //   struct { float a; char z[0]; }   -> [INTEGER], returned in eax
+                //   struct { float a; double z[0]; } -> [SSE] (z starts eightbyte 1: ignored)
+                long inner = bitOffset % 64;
+                var scratch = new EightbyteClass[(inner + zero.Element.Size * 8 + 63) / 64 + 1];
+                if (!Merge(zero.Element, inner, scratch)) return false;
+                classes[bitOffset / 64] = Join(classes[bitOffset / 64], scratch[0]);
+                return true;
+            }
             case ArrayType a:
                 for (long i = 0; i < (a.Length ?? 0); i++)
                     if (!Merge(a.Element, bitOffset + i * a.Element.Size * 8, classes)) return false;

@@ -181,6 +181,19 @@ public sealed class CallPlanTests
     }
 
     [Test]
+    public void ZeroLengthArraysInsideAnEightbyteAreClassifiedAsTheirElementAsGccDoes()
+    {
+        // gcc -O1: struct A { float a; char z[0]; } is returned in eax; struct B { float a; float z[0]; } in xmm0;
+        // struct C { float a; double z[0]; } in xmm0 (z starts an eightbyte and is ignored); a zero-length array of
+        // a packed struct with a misaligned pointer, inside an eightbyte, makes the whole struct MEMORY.
+        string Of(string json) => string.Join(", ", SysVClassifier.Classify(Types.ParseType(json)));
+        Assert.That(Of("""{"kind":"struct","fields":[{"name":"a","type":"float"},{"name":"z","type":{"kind":"array","of":"char","len":0}}]}"""), Is.EqualTo("Integer"));
+        Assert.That(Of("""{"kind":"struct","fields":[{"name":"a","type":"float"},{"name":"z","type":{"kind":"array","of":"float","len":0}}]}"""), Is.EqualTo("Sse"));
+        Assert.That(Of("""{"kind":"struct","fields":[{"name":"a","type":"float"},{"name":"z","type":{"kind":"array","of":"double","len":0}}]}"""), Is.EqualTo("Sse"));
+        Assert.That(Of("""{"kind":"struct","fields":[{"name":"a","type":"float"},{"name":"z","type":{"kind":"array","of":"packed_ci","len":0}},{"name":"b","type":"float"}]}"""), Is.EqualTo("Memory"));
+    }
+
+    [Test]
     public void VoidParametersAreRejected() =>
         Assert.Throws<ArgumentException>(() => SysVCallPlanner.Plan(T("void"), [T("void")]));
 }

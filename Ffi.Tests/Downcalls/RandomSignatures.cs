@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text;
+using Ffi.Memory;
+using Ffi.Spec;
+using Ffi.Tests.Layout;
+using Ffi.Tests.Native;
+using Ffi.Types;
+
+namespace Ffi.Tests.Downcalls;
+
+/// <summary>A random C function: its name, return type and parameters (C type and C spelling).</summary>
+internal sealed record Signature(string Name, CType Ret, string RetC, IReadOnlyList<(CType Type, string C)> Params);
+
+/// <summary>
+/// Random signatures and their C implementations: each C function hashes every leaf of every argument
+/// (FNV-1a style) and builds its result from the hash, so the caller can predict the result exactly.
+/// </summary>
+internal static class RandomSignatures
+{
+    public const ulong Seed0 = 1469598103934665603UL;
+    public const ulong Prime = 1099511628211UL;
+
+    /// <summary>100 random signatures over 60 random aggregate types and the common scalars.</summary>
+    public static (RandomLayoutGenerator Gen, FfiSpec Spec, List<Signature> Signatures) Generate(int seed, string prefix)
+    {
+        var gen = new RandomLayoutGenerator(seed, prefix);
+        gen.Generate(60);
+        var spec = FfiSpec.Parse(GccLayoutOracle.SpecJson(gen.Cases, gen.ExtraSpecTypes));
+        var aggregates = gen.Cases.Select(c => (spec.Types[c.Name], c.Name)).Where(t => t.Item1 is not StructType { HasFlexibleArray: true }).ToList();
+        var scalars = new (string Spec, string C)[]
+        {
+            ("char", "char"), ("uchar", "unsigned char"), ("short", "short"), ("ushort", "unsigned short"), ("int", "int"),
+            ("uint", "unsigned int"), ("long", "long"), ("ulong", "unsigned long"), ("float", "float"), ("double", "double"),
+            ("pointer", "void *"), ("bool", "_Bool"),
+        }.Select(s => (spec.Types[s.Spec], s.C)).ToList();
+
+        var rng = new Random(seed);
+        (CType, string) Pick(bool allowVoid)
+        {
+            int r = rng.Next(10);
+            if (allowVoid && r == 0) return (spec.Types["void"], "void");
+            return r < 5 ? aggregates[rng.Next(aggregates.Count)] : scalars[rng.Next(scalars.Count)];
+        }
+        var sigs = Enumerable.Range(0, 100).Select(i =>
+        {
+            var (rt, rc) = Pick(allowVoid: true);
+            var ps = Enumerable.Range(0, rng.Next(0, 15)).Select(_ => Pick(allowVoid: false)).ToList();
+            return new Signature($"f{i}", rt, rc, ps);
+        }).ToList();
+        return (gen, spec, sigs);
+    }
+
+    // A random value for a leaf, and the 64 bits C hashes for it.
+    public static (object Value, ulong Bits) RandomValue(LeafPath leaf, Random rng)
+    {
+        switch (leaf.Type)
+        {
+            case FloatType { Bits: 32 }:
+            {
+                float f = rng.Next(-100000, 100000) / 8f;
+                return (f, BitConverter.SingleToUInt32Bits(f));
+            }
+            case FloatType:
+            {
+                double d = rng.NextDouble() * 1e6 - 5e5;
+                return (d, BitConverter.DoubleToUInt64Bits(d));
+            }
+            case PointerType:
+            {
+                ulong p = (ulong)rng.NextInt64(1, long.MaxValue) & ~7UL;
+                return (NativePointer.FromAddress((nint)p), p);
+            }
+            default:
+            {
+                var storage = leaf.Type as IntType ?? ((EnumType)leaf.Type).Base;
+                int width = leaf.BitWidth ?? storage.Bits;
+                if (storage.IsBool) return (true, 1);
+                ulong raw = (ulong)rng.NextInt64() ^ ((ulong)rng.NextInt64() << 1);
+                if (width < 64) raw &= (1UL << width) - 1;
+                if (storage.IsSigned)
+                {
+                    long v = Values.ScalarMemory.SignExtend(raw, width);
+                    return (v, (ulong)v);
+                }
+                return (raw, raw);
+            }
+        }
+    }
+
+    // What C stores in leaf j of the result, given the hash h (see CSource's `make`).
+    public static object Expected(LeafPath leaf, ulong h, int j)
+    {
+        ulong v = h * (ulong)(j + 1) + (ulong)j;
+        switch (leaf.Type)
+        {
+            case FloatType: return (double)((h >> 11) % 1000) + 0.25;
+            case PointerType: return (Int128)v;
+            default:
+            {
+                var storage = leaf.Type as IntType ?? ((EnumType)leaf.Type).Base;
+                if (storage.IsBool) return (Int128)((h >> j) & 1);
+                int width = leaf.BitWidth ?? storage.Bits;
+                ulong bits = width == 64 ? v : v & ((1UL << width) - 1);
+                return storage.IsSigned ? (Int128)Values.ScalarMemory.SignExtend(bits, width) : (Int128)bits;
+            }
+        }
+    }
+
+    public static object Normalize(object? v) => v switch
+    {
+        bool b => (Int128)(b ? 1 : 0),
+        float f => (double)f,
+        double d => d,
+        NativePointer p => (Int128)(ulong)p.Address,
+        ulong u => (Int128)u,
+        IConvertible i => (Int128)i.ToInt64(CultureInfo.InvariantCulture),
+        _ => v ?? "null",
+    };
+
+    public static string CSource(RandomLayoutGenerator gen, List<Signature> sigs)
+    {
+        var c = new StringBuilder("""
+            #include <stdint.h>
+            #include <stddef.h>
+            #include <string.h>
+            #include <stdbool.h>
+            #include <sys/types.h>
+            static uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 1099511628211ULL; }
+            static uint64_t fbits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+            static uint64_t dbits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
+            uint64_t ffi_trace[16]; /* the hash after each parameter, to name the first one that differs */
+
+            """);
+        c.AppendLine(gen.Prelude);
+        foreach (var k in gen.Cases) c.AppendLine(k.CDecl);
+        foreach (var sig in sigs)
+        {
+            var ps = string.Join(", ", sig.Params.Select((p, i) => $"{p.C} a{i}"));
+            c.AppendLine(CultureInfo.InvariantCulture, $"{sig.RetC} {sig.Name}({(ps.Length == 0 ? "void" : ps)}) {{");
+            c.AppendLine(CultureInfo.InvariantCulture, $"  uint64_t h = {Seed0}ULL ^ {sig.Name[1..]}ULL;");
+            for (int i = 0; i < sig.Params.Count; i++)
+            {
+                foreach (var leaf in Leaves.Of(sig.Params[i].Type))
+                    c.AppendLine(CultureInfo.InvariantCulture, $"  h = mix(h, {Bits(leaf, leaf.C($"a{i}"))});");
+                c.AppendLine(CultureInfo.InvariantCulture, $"  ffi_trace[{i}] = h;");
+            }
+            if (sig.Ret is not VoidType)
+            {
+                c.AppendLine(CultureInfo.InvariantCulture, $"  {sig.RetC} r; memset(&r, 0, sizeof r);");
+                int j = 0;
+                foreach (var leaf in Leaves.Of(sig.Ret))
+                {
+                    var lhs = leaf.C("r");
+                    var rhs = leaf.Type switch
+                    {
+                        FloatType => "(double)((h >> 11) % 1000) + 0.25",
+                        PointerType => $"(void *)(uintptr_t)(h * {j + 1}ULL + {j}ULL)",
+                        IntType { IsBool: true } => $"(h >> {j}) & 1",
+                        _ => $"h * {j + 1}ULL + {j}ULL",
+                    };
+                    c.AppendLine(CultureInfo.InvariantCulture, $"  {lhs} = {rhs};");
+                    j++;
+                }
+                c.AppendLine("  return r;");
+            }
+            else
+            {
+                c.AppendLine("  (void)h;");
+            }
+            c.AppendLine("}");
+        }
+        return c.ToString();
+    }
+
+    public static string Bits(LeafPath leaf, string expr) => leaf.Type switch
+    {
+        FloatType { Bits: 32 } => $"fbits({expr})",
+        FloatType => $"dbits({expr})",
+        PointerType => $"(uint64_t)(uintptr_t){expr}",
+        IntType { IsSigned: true } or EnumType { Base.IsSigned: true } => $"(uint64_t)(int64_t){expr}",
+        _ => $"(uint64_t){expr}",
+    };
+}
