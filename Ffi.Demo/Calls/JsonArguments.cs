@@ -93,8 +93,9 @@ public static class JsonArguments
         }
     }
 
+    // Each branch boxed on its own: `a ? long : b ? ulong : double` would unify to double and lose precision.
     private static object Number(JsonElement e) =>
-        e.TryGetInt64(out long l) ? l : e.TryGetUInt64(out ulong u) ? u : e.GetDouble();
+        e.TryGetInt64(out long l) ? (object)l : e.TryGetUInt64(out ulong u) ? (object)u : (object)e.GetDouble();
 
     private static nint? ParseAddress(string s) =>
         s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && ulong.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var a)

@@ -69,8 +69,6 @@ public sealed class BatchGccTests
             requests.AppendLine(requestLines[^1]);
         }
 
-        File.WriteAllText(Path.Combine(dir, "requests.jsonl"), requests.ToString());
-        TestContext.Out.WriteLine($"batch files in {dir}");
         var output = RunBatch(specPath, requests.ToString());
         Assert.That(output, Has.Length.EqualTo(sigs.Count), "exactly one line per request");
 
@@ -105,7 +103,6 @@ public sealed class BatchGccTests
         }
         Assert.That(failures, Is.Empty);
         Directory.Delete(dir, recursive: true);
-        TestContext.Out.WriteLine("ok");
     }
 
     // Replays a request in this process with the CLI's own code and compares C's per-parameter hashes.
