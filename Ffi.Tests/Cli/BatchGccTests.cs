@@ -45,7 +45,7 @@ public sealed class BatchGccTests
         var requestLines = new List<string>();
         foreach (var sig in sigs)
         {
-            var rng = new Random(sig.Name.GetHashCode(StringComparison.Ordinal));
+            var rng = new Random(RandomSignatures.ArgumentSeed(seed, sig));
             ulong h = RandomSignatures.Seed0 ^ ulong.Parse(sig.Name[1..], CultureInfo.InvariantCulture);
             var args = new JsonArray();
             var trace = new List<ulong>();

@@ -20,6 +20,9 @@ internal static class RandomSignatures
     public const ulong Seed0 = 1469598103934665603UL;
     public const ulong Prime = 1099511628211UL;
 
+    /// <summary>A stable seed for a signature's argument values (string.GetHashCode differs between processes).</summary>
+    public static int ArgumentSeed(int seed, Signature sig) => seed * 1000 + int.Parse(sig.Name[1..], CultureInfo.InvariantCulture);
+
     /// <summary>100 random signatures over 60 random aggregate types and the common scalars.</summary>
     public static (RandomLayoutGenerator Gen, FfiSpec Spec, List<Signature> Signatures) Generate(int seed, string prefix)
     {

@@ -20,7 +20,10 @@ namespace Ffi.Tests.Downcalls;
 [TestFixture]
 public sealed unsafe class RawCallGccTests
 {
-    /// <summary>Three fixed seeds (300 signatures) on every run; <c>FFI_CALL_SEEDS=N</c> sweeps N more (seeds 2000..).</summary>
+    /// <summary>
+    /// Four fixed seeds (400 signatures) on every run; <c>FFI_CALL_SEEDS=N</c> sweeps N more (seeds 2000..);
+    /// <c>FFI_CALL_TRACE=FILE</c> appends each signature's plan to FILE before its call (to find a crashing call).
+    /// </summary>
     private static IEnumerable<int> Seeds()
     {
         int[] fixedSeeds = [21, 22, 23, 31];
@@ -45,7 +48,7 @@ public sealed unsafe class RawCallGccTests
                 var stub = RawCallStub.Emit(plan, sig.Name);
                 var args = mem.Calloc(frame.ArgumentBytes, 1);
                 var ret = mem.Calloc(frame.ReturnBytes, 1);
-                var argRng = new Random(sig.Name.GetHashCode(StringComparison.Ordinal));
+                var argRng = new Random(RandomSignatures.ArgumentSeed(seed, sig));
                 ulong h = RandomSignatures.Seed0 ^ ulong.Parse(sig.Name[1..], CultureInfo.InvariantCulture);
                 var trace = new ulong[sig.Params.Count];
                 for (int i = 0; i < sig.Params.Count; i++)
@@ -59,7 +62,10 @@ public sealed unsafe class RawCallGccTests
                     }
                     trace[i] = h;
                 }
+                if (Environment.GetEnvironmentVariable("FFI_CALL_TRACE") is { } traceFile)
+                    File.AppendAllText(traceFile, $"seed {seed} {sig.Name}\n{plan}\n");
                 stub(NativeLibrary.GetExport(handle, sig.Name), (byte*)args.Address, (byte*)ret.Address);
+                if (Environment.GetEnvironmentVariable("FFI_CALL_TRACE") is { } doneFile) File.AppendAllText(doneFile, "returned\n");
 
                 int j = 0;
                 foreach (var leaf in Leaves.Of(sig.Ret))
