@@ -50,8 +50,6 @@ public sealed partial class FfiMemory : BlockOwner
             throw new FfiMemoryException($"{where}: {length} byte(s) at offset {start} are outside the {b.Size}-byte allocation at 0x{(ulong)b.Base:x}");
     }
 
-    private CType Resolve(CType type) => type ?? throw new ArgumentNullException(nameof(type));
-
     /// <summary>The type a name or inline JSON type object stands for.</summary>
     /// <param name="nameOrJson">A type name (<c>"z_stream"</c>, <c>"int"</c>) or an inline type object (<c>{"kind":"array","of":"int","len":4}</c>).</param>
     /// <exception cref="FfiArgumentException">Unknown name.</exception>
@@ -67,13 +65,13 @@ public sealed partial class FfiMemory : BlockOwner
     public long SizeOf(string type) => TypeOf(type).Size;
 
     /// <summary>The size in bytes of a type (<c>sizeof</c>).</summary>
-    public long SizeOf(CType type) => Resolve(type).Size;
+    public long SizeOf(CType type) => NotNull(type).Size;
 
     /// <summary>The alignment in bytes of a type (<c>_Alignof</c>).</summary>
     public int AlignOf(string type) => TypeOf(type).Align;
 
     /// <summary>The alignment in bytes of a type (<c>_Alignof</c>).</summary>
-    public int AlignOf(CType type) => Resolve(type).Align;
+    public int AlignOf(CType type) => NotNull(type).Align;
 
     /// <summary>The byte offset of a member path (<c>offsetof</c>; for a bitfield, the byte of its first bit).</summary>
     /// <exception cref="FfiArgumentException">No such member.</exception>
@@ -89,5 +87,7 @@ public sealed partial class FfiMemory : BlockOwner
 
     /// <summary>Where a member path lands: type, bit offset and, for bitfields, width.</summary>
     /// <exception cref="FfiArgumentException">No such member.</exception>
-    public FieldLocation Locate(CType type, string path) => FieldPath.Locate(Resolve(type), path, $"OffsetOf({type.DisplayName}, \"{path}\")");
+    public FieldLocation Locate(CType type, string path) => FieldPath.Locate(NotNull(type), path, $"OffsetOf({type.DisplayName}, \"{path}\")");
+
+    private static CType NotNull(CType type) => type ?? throw new ArgumentNullException(nameof(type));
 }

@@ -109,17 +109,6 @@ internal static class RandomSignatures
         }
     }
 
-    public static object Normalize(object? v) => v switch
-    {
-        bool b => (Int128)(b ? 1 : 0),
-        float f => (double)f,
-        double d => d,
-        NativePointer p => (Int128)(ulong)p.Address,
-        ulong u => (Int128)u,
-        IConvertible i => (Int128)i.ToInt64(CultureInfo.InvariantCulture),
-        _ => v ?? "null",
-    };
-
     public static string CSource(RandomLayoutGenerator gen, List<Signature> sigs)
     {
         var c = new StringBuilder("""

@@ -70,7 +70,7 @@ public sealed unsafe class RawCallGccTests
                 int j = 0;
                 foreach (var leaf in Leaves.Of(sig.Ret))
                 {
-                    var got = RandomSignatures.Normalize(mem.Get(sig.Ret, ret.As(sig.Ret), leaf.Path));
+                    var got = LeafValues.Normalize(mem.Get(sig.Ret, ret.As(sig.Ret), leaf.Path));
                     var want = RandomSignatures.Expected(leaf, h, j++);
                     if (!got.Equals(want))
                     {

@@ -4,6 +4,7 @@ using System.Text;
 using Ffi.Memory;
 using Ffi.Spec;
 using Ffi.Tests.Layout;
+using Ffi.Tests.Native;
 using Ffi.Types;
 
 namespace Ffi.Tests.Memory;
@@ -49,8 +50,8 @@ public sealed unsafe class FieldAccessGccTests
                 fill(p.Address);
                 foreach (var leaf in leaves[c.Name])
                 {
-                    var got = Normalize(mem.Get(p, leaf.Path));
-                    var want = Normalize(leaf.SetValue);
+                    var got = LeafValues.Normalize(mem.Get(p, leaf.Path));
+                    var want = LeafValues.Normalize(leaf.SetValue);
                     if (!got.Equals(want)) failures.Add($"{c.Name}.{leaf.Path}: C wrote {want}, engine read {got}");
                 }
 
@@ -136,16 +137,4 @@ public sealed unsafe class FieldAccessGccTests
         }
         return c.ToString();
     }
-
-    // Values compared across CLR types: integers as Int128, floats as double, pointers as addresses.
-    private static object Normalize(object? v) => v switch
-    {
-        bool b => (Int128)(b ? 1 : 0),
-        float f => (double)f,
-        double d => d,
-        NativePointer p => (Int128)(ulong)p.Address,
-        ulong u => (Int128)u,
-        IConvertible i => (Int128)i.ToInt64(CultureInfo.InvariantCulture),
-        _ => v ?? "null",
-    };
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Ffi.Memory;
 using Ffi.Types;
 
 namespace Ffi.Tests.Native;
@@ -46,4 +48,19 @@ internal static class Leaves
         Walk(type, "", 0);
         return leaves;
     }
+}
+
+/// <summary>Leaf values made comparable across CLR types: integers as Int128, floats as double, pointers as addresses.</summary>
+internal static class LeafValues
+{
+    public static object Normalize(object? v) => v switch
+    {
+        bool b => (Int128)(b ? 1 : 0),
+        float f => (double)f,
+        double d => d,
+        NativePointer p => (Int128)(ulong)p.Address,
+        ulong u => (Int128)u,
+        IConvertible i => (Int128)i.ToInt64(CultureInfo.InvariantCulture),
+        _ => v ?? "null",
+    };
 }
