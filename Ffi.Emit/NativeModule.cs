@@ -25,6 +25,7 @@ public sealed class NativeModule : IDisposable
     private readonly Dictionary<string, nint> _variables;
     private readonly FfiMemory _memory;
     private readonly Dictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<nint, VariadicThunk> _thunks = new();
     private int _disposed;
 
@@ -34,6 +35,8 @@ public sealed class NativeModule : IDisposable
         Options = options;
         foreach (var f in spec.Functions)
             _functionObjects[f.Name] = new NativeFunction(this, f, functions[f.Name], options.CaptureErrnoForAll);
+        foreach (var v in spec.Variables)
+            _variableObjects[v.Name] = new NativeVariable(this, v, variables[v.Name]);
         _libraries = libraries;
         _functions = functions;
         _variables = variables;
@@ -86,6 +89,15 @@ public sealed class NativeModule : IDisposable
     {
         ThrowIfDisposed();
         return _functionObjects.TryGetValue(name, out var f) ? f : throw new KeyNotFoundException($"the spec declares no function \"{name}\"");
+    }
+
+    /// <summary>A declared global variable.</summary>
+    /// <exception cref="KeyNotFoundException">The spec declares no such variable.</exception>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public NativeVariable Variable(string name)
+    {
+        ThrowIfDisposed();
+        return _variableObjects.TryGetValue(name, out var v) ? v : throw new KeyNotFoundException($"the spec declares no variable \"{name}\"");
     }
 
     /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke"/>.</summary>

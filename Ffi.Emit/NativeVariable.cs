@@ -1,0 +1,94 @@
+using Ffi.Memory;
+using Ffi.Spec;
+using Ffi.Values;
+
+namespace Ffi;
+
+/// <summary>
+/// A global variable of a bound library: read and write it with the original's conversion rules, or take its
+/// address. Reading an aggregate copies it into new storage owned by the module's memory; writing one copies from
+/// a <see cref="NativePointer"/> to storage of its type, or from a managed value (dictionary, anonymous object, list).
+/// </summary>
+/// <example>
+/// <code>
+/// var optind = libc.Variable("optind");
+/// int i = (int)optind.Get()!;
+/// optind.Set(1);
+/// </code>
+/// </example>
+public sealed class NativeVariable
+{
+    private readonly NativeModule _module;
+
+    internal NativeVariable(NativeModule module, VariableSpec spec, nint address)
+    {
+        _module = module;
+        Spec = spec;
+        RawAddress = address;
+    }
+
+    /// <summary>The variable as the spec declares it.</summary>
+    public VariableSpec Spec { get; }
+
+    private nint RawAddress { get; }
+
+    /// <summary>The variable's address, typed as the variable (not bounds-checked: the library owns the storage).</summary>
+    /// <exception cref="FfiCapabilityDeniedException">The variable needs a capability the module was not granted.</exception>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public NativePointer Address
+    {
+        get
+        {
+            _module.CheckCallable(Spec.Name, Spec.Capabilities);
+            return NativePointer.FromAddress(RawAddress, Spec.Type);
+        }
+    }
+
+    /// <summary>Reads the variable: scalars by value, aggregates as a copy in new module-owned storage.</summary>
+    /// <exception cref="FfiCapabilityDeniedException">The variable needs a capability the module was not granted.</exception>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public unsafe object? Get()
+    {
+        _module.CheckCallable(Spec.Name, Spec.Capabilities);
+        var t = Spec.Type;
+        if (ScalarMemory.IsScalar(t)) return ScalarMemory.Read(t, RawAddress);
+        if (t.Size == 0) throw new FfiMemoryException($"{Spec.Name}: get of a variable without a size ({t.DisplayName}); use Address");
+        var copy = _module.Memory.New(t);
+        Buffer.MemoryCopy((void*)RawAddress, (void*)copy.Address, t.Size, t.Size);
+        return copy;
+    }
+
+    /// <summary>Writes the variable.</summary>
+    /// <exception cref="FfiArgumentException">The value does not convert to the variable's type.</exception>
+    /// <exception cref="FfiCapabilityDeniedException">The variable needs a capability the module was not granted.</exception>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public void Set(object? value)
+    {
+        _module.CheckCallable(Spec.Name, Spec.Capabilities);
+        var t = Spec.Type;
+        var where = $"{Spec.Name} ({t.DisplayName})";
+        if (ScalarMemory.IsScalar(t))
+        {
+            ScalarMemory.Write(t, RawAddress, value, where);
+            return;
+        }
+        if (t.Size == 0) throw new FfiMemoryException($"{Spec.Name}: set of a variable without a size ({t.DisplayName}); use Address");
+        if (value is not NativePointer)
+        {
+            // A managed value replaces the whole aggregate: members it does not mention become zero. Write it into a
+            // zeroed scratch first, so that a value that fails to convert leaves the variable untouched.
+            var scratch = _module.Memory.New(t);
+            try
+            {
+                FfiMemory.WriteValue(t, scratch.Address, value, where);
+                FfiMemory.WriteValue(t, RawAddress, scratch, where);
+            }
+            finally
+            {
+                _module.Memory.Free(scratch);
+            }
+            return;
+        }
+        FfiMemory.WriteValue(t, RawAddress, value, where);
+    }
+}
