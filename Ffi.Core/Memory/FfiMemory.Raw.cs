@@ -38,7 +38,10 @@ public sealed partial class FfiMemory
     /// Resizes memory with C <c>realloc</c>. A finalizer registered for the old block moves to the new one;
     /// the old pointer is dead afterwards (using it is refused as a use after free).
     /// </summary>
-    /// <returns>The new pointer (same type and tag); null when <paramref name="size"/> is 0.</returns>
+    /// <returns>
+    /// The new pointer (same type and tag). Size 0 frees the memory (a registered finalizer is detached, not run,
+    /// as the original does) and returns null.
+    /// </returns>
     /// <exception cref="FfiMemoryException"><c>realloc: negative</c>, a released block, or out of memory.</exception>
     public NativePointer Realloc(NativePointer p, long size)
     {
@@ -51,8 +54,18 @@ public sealed partial class FfiMemory
             if (block.Base != p.Address) throw new FfiMemoryException($"realloc: {p} is inside a block, not its start (0x{(ulong)block.Base:x})");
             if (!block.EngineAllocated) throw new FfiMemoryException($"realloc: {p} was not allocated with malloc by the engine");
         }
+        if (size == 0)
+        {
+            if (block is not null)
+            {
+                block.TakeFinalizer()?.Dispose();
+                block.Abandon();
+            }
+            NativeMemoryApi.Free(p.Address);
+            return NativePointer.Null;
+        }
         nint q = NativeMemoryApi.Realloc(p.Address, (nuint)size);
-        if (q == 0 && size != 0) throw new FfiMemoryException($"realloc: out of memory ({size} bytes)");
+        if (q == 0) throw new FfiMemoryException($"realloc: out of memory ({size} bytes)");
         if (block is null) return new NativePointer(q, p.Type, p.Tag, null);
 
         // The block moved: the old one dies without running anything; the finalizer follows the memory.
@@ -60,11 +73,6 @@ public sealed partial class FfiMemory
         bool gcOwned = block.IsGcOwned;
         var owner = block.Owner ?? this;
         block.Abandon();
-        if (q == 0)
-        {
-            finalizer?.Dispose();
-            return NativePointer.Null;
-        }
         var moved = new NativeBlock(q, size, engineAllocated: true, gcOwned ? null : owner);
         if (finalizer is not null) moved.GiveToGc(finalizer);
         return new NativePointer(q, p.Type, p.Tag, moved);

@@ -24,7 +24,8 @@ public static unsafe class ScalarMemory
             case IntType i:
                 return ReadInt(i, address);
             case FloatType f:
-                return f.Bits == 32 ? *(float*)address : *(double*)address;
+                // Boxed separately: `cond ? float : double` would unify to double.
+                return f.Bits == 32 ? (object)*(float*)address : (object)*(double*)address;
             case EnumType e:
                 return Read(e.Base, address);
             case PointerType p:
