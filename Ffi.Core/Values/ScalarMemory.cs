@@ -24,7 +24,7 @@ public static unsafe class ScalarMemory
             case IntType i:
                 return ReadInt(i, address);
             case FloatType f:
-                return f.Bits == 32 ? *(float*)address : *(double*)address;
+                return f.Bits == 32 ? (object)*(float*)address : *(double*)address;
             case EnumType e:
                 return Read(e.Base, address);
             case PointerType p:
