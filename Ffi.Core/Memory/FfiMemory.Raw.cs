@@ -51,7 +51,10 @@ public sealed partial class FfiMemory
             if (block.Base != p.Address) throw new FfiMemoryException($"realloc: {p} is inside a block, not its start (0x{(ulong)block.Base:x})");
             if (!block.EngineAllocated) throw new FfiMemoryException($"realloc: {p} was not allocated with malloc by the engine");
         }
-        nint q = NativeMemoryApi.Realloc(p.Address, (nuint)size);
+        // realloc(p, 0) frees p and gives NULL, as glibc does (NativeMemory.Realloc would allocate a 1-byte block).
+        nint q = 0;
+        if (size == 0) NativeMemoryApi.Free(p.Address);
+        else q = NativeMemoryApi.Realloc(p.Address, (nuint)size);
         if (q == 0 && size != 0) throw new FfiMemoryException($"realloc: out of memory ({size} bytes)");
         if (block is null) return new NativePointer(q, p.Type, p.Tag, null);
 
