@@ -318,6 +318,16 @@ public sealed class FfiMemoryFieldTests : MemoryFixture
     }
 
     [Test]
+    public void Set_AggregateFromAManagedValueMayReadTheStorageItReplaces()
+    {
+        // rect = { a = b }: the source b lies inside the rect being replaced and must be read before it is zeroed.
+        var rect = Mem.Box("rect", new { a = new { x = 1, y = 2 }, b = new { x = 3, y = 4 } });
+        var b = (NativePointer)Mem.Get(rect, "b")!;
+        Mem.Set(rect, "", new { a = b });
+        Assert.That(new[] { RawAt<int>(rect, 0), RawAt<int>(rect, 4), RawAt<int>(rect, 8), RawAt<int>(rect, 12) }, Is.EqualTo(new[] { 3, 4, 0, 0 }));
+    }
+
+    [Test]
     public void Set_AggregateFromIncompatibleStorageOrNullIsRefused()
     {
         var rect = Mem.Box("rect", new { a = new { x = 1, y = 2 } });
