@@ -21,6 +21,9 @@ public sealed class Arena : BlockOwner
 
     internal Arena(FfiMemory memory) => _memory = memory;
 
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing) => _memory.ForgetArena(this);
+
     /// <inheritdoc cref="FfiMemory.Malloc"/>
     public NativePointer Malloc(long size)
     {

@@ -17,7 +17,7 @@ public sealed partial class FfiMemory
     {
         if (byteOffset < 0 || bitOffset < 0) throw new FfiMemoryException("readBits: offsets must be >= 0");
         if (width is < 1 or > 64) throw new FfiMemoryException("readBits: width must be in 1..64");
-        long bits = checked(byteOffset * 8 + bitOffset);
+        long bits = BitPosition(byteOffset, bitOffset, "readBits");
         CheckAccess(p, bits / 8, BitAccess.BytesTouched(bits, width), "readBits");
         ulong raw = BitAccess.Read(p.Address, bits, width);
         return signed ? Values.ScalarMemory.SignExtend(raw, width) : (long)raw;
@@ -34,8 +34,15 @@ public sealed partial class FfiMemory
         if (width is < 1 or > 64) throw new FfiMemoryException("writeBits: width must be in 1..64");
         if (value < 0) throw new FfiMemoryException("writeBits: negative value not allowed");
         if ((ulong)value > BitAccess.Mask(width)) throw new FfiMemoryException($"writeBits: value does not fit width ({value} in {width} bits)");
-        long bits = checked(byteOffset * 8 + bitOffset);
+        long bits = BitPosition(byteOffset, bitOffset, "writeBits");
         CheckAccess(p, bits / 8, BitAccess.BytesTouched(bits, width), "writeBits");
         BitAccess.Write(p.Address, bits, width, (ulong)value);
+    }
+
+    // byteOffset * 8 + bitOffset, or a memory error when that is beyond any addressable bit.
+    private static long BitPosition(long byteOffset, long bitOffset, string op)
+    {
+        try { return checked(byteOffset * 8 + bitOffset); }
+        catch (OverflowException) { throw new FfiMemoryException($"{op}: offset out of range ({byteOffset} bytes + {bitOffset} bits)"); }
     }
 }

@@ -82,7 +82,7 @@ public sealed partial class FfiMemory
                 break;
             }
             case ArrayType { Length: long len } a:
-                if (value is string text && a.Element is IntType { Bits: 8 })
+                if (value is string text && a.Element is IntType { Bits: 8, IsBool: false })
                 {
                     var bytes = Encoding.UTF8.GetBytes(text);
                     if (bytes.Length > len) throw new FfiArgumentException(where, $"string of {bytes.Length} bytes does not fit {a.DisplayName}");

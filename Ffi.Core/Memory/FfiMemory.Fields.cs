@@ -49,7 +49,7 @@ public sealed partial class FfiMemory
     public void Set(string type, NativePointer p, string path, object? value) => Set(TypeOf(type), p, path, value);
 
     /// <inheritdoc cref="Set(string, NativePointer, string, object?)"/>
-    public void Set(CType type, NativePointer p, string path, object? value)
+    public unsafe void Set(CType type, NativePointer p, string path, object? value)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(path);
@@ -65,8 +65,15 @@ public sealed partial class FfiMemory
         if (loc.Type is VoidType) throw new FfiArgumentException(where, "cannot write a void value");
         if (loc.Type.IsAggregate && value is not NativePointer && value is not null && !ScalarMemory.IsScalar(loc.Type))
         {
-            // A managed value replaces the whole aggregate: zero it first so unmentioned members are 0.
-            Fill(p.Offset(loc.Offset, loc.Type), 0, loc.Type.Size);
+            // A managed value replaces the whole aggregate, unmentioned members 0. Build it aside first so that
+            // a value that does not fit (unknown field, range) leaves the memory as it was.
+            var staging = new byte[Math.Max(loc.Type.Size, 1)];
+            fixed (byte* s = staging)
+            {
+                WriteValue(loc.Type, (nint)s, value, where);
+                Buffer.MemoryCopy(s, (void*)(p.Address + (nint)loc.Offset), loc.Type.Size, loc.Type.Size);
+            }
+            return;
         }
         WriteValue(loc.Type, p.Address + (nint)loc.Offset, value, where);
     }

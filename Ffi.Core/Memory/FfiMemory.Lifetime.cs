@@ -20,7 +20,7 @@ public sealed partial class FfiMemory
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(finalizer);
         if (p.IsNull) throw new FfiMemoryException("gc: null pointer");
-        var block = p.Block ?? Find(p.Address) ?? NativeBlock.FindGcOwned(p.Address);
+        var block = FindBlock(p);
         if (block is not null)
         {
             if (!block.IsLive) throw new FfiMemoryException($"gc: use after free: the block at {p} was released");
@@ -41,6 +41,20 @@ public sealed partial class FfiMemory
     public Arena CreateArena()
     {
         ThrowIfDisposed();
-        return new Arena(this);
+        var arena = new Arena(this);
+        _arenas[arena] = 0;
+        return arena;
+    }
+
+    // Live arenas, so that a pointer without its block (e.g. read back from C memory) still finds an arena's block.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Arena, byte> _arenas = new();
+
+    internal void ForgetArena(Arena arena) => _arenas.TryRemove(arena, out _);
+
+    private NativeBlock? FindInArenas(nint address)
+    {
+        foreach (var arena in _arenas.Keys)
+            if (arena.Find(address) is { } block) return block;
+        return null;
     }
 }

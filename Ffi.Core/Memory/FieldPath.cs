@@ -37,7 +37,8 @@ internal static class FieldPath
                     throw new FfiArgumentException(where, $"\"{path[..i]}\" is {type.DisplayName}, not an array");
                 }
                 // else: "[N]" first on a non-array type indexes an array of that type at the pointer.
-                bits += checked(index * type.Size * 8);
+                try { bits = checked(bits + index * type.Size * 8); }
+                catch (OverflowException) { throw new FfiMemoryException($"{where}: index {index} is out of range (the offset overflows)"); }
                 i = close + 1;
             }
             else

@@ -118,12 +118,29 @@ public sealed class NativeBlock
 
 /// <summary>
 /// C's allocator: .NET's <see cref="NativeMemory"/> calls malloc/calloc/realloc/free on Unix, so memory the
-/// engine allocates can be freed by C and the other way round.
+/// engine allocates can be freed by C and the other way round. Like C, a failed allocation returns 0
+/// (<see cref="NativeMemory"/> throws <see cref="OutOfMemoryException"/>; callers report it as an
+/// <see cref="FfiMemoryException"/>).
 /// </summary>
 internal static unsafe class NativeMemoryApi
 {
-    public static nint Malloc(nuint size) => (nint)NativeMemory.Alloc(size);
-    public static nint Calloc(nuint count, nuint size) => (nint)NativeMemory.AllocZeroed(count, size);
-    public static nint Realloc(nint p, nuint size) => (nint)NativeMemory.Realloc((void*)p, size);
+    public static nint Malloc(nuint size)
+    {
+        try { return (nint)NativeMemory.Alloc(size); }
+        catch (OutOfMemoryException) { return 0; }
+    }
+
+    public static nint Calloc(nuint count, nuint size)
+    {
+        try { return (nint)NativeMemory.AllocZeroed(count, size); }
+        catch (OutOfMemoryException) { return 0; }
+    }
+
+    public static nint Realloc(nint p, nuint size)
+    {
+        try { return (nint)NativeMemory.Realloc((void*)p, size); }
+        catch (OutOfMemoryException) { return 0; }
+    }
+
     public static void Free(nint p) => NativeMemory.Free((void*)p);
 }
