@@ -225,5 +225,5 @@ public sealed partial class FfiMemory
     /// <summary>The tag a pointer to <paramref name="type"/> carries: a handle's tag, otherwise none.</summary>
     internal static string? TagOf(CType type) => type is HandleType h ? h.Tag : null;
 
-    private NativeBlock? FindBlock(NativePointer p) => p.Block ?? Find(p.Address) ?? NativeBlock.FindGcOwned(p.Address);
+    private NativeBlock? FindBlock(NativePointer p) => p.Block ?? Find(p.Address) ?? FindInArenas(p.Address) ?? NativeBlock.FindGcOwned(p.Address);
 }
