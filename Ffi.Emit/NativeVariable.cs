@@ -66,29 +66,7 @@ public sealed class NativeVariable
     {
         _module.CheckCallable(Spec.Name, Spec.Capabilities);
         var t = Spec.Type;
-        var where = $"{Spec.Name} ({t.DisplayName})";
-        if (ScalarMemory.IsScalar(t))
-        {
-            ScalarMemory.Write(t, RawAddress, value, where);
-            return;
-        }
-        if (t.Size == 0) throw new FfiMemoryException($"{Spec.Name}: set of a variable without a size ({t.DisplayName}); use Address");
-        if (value is not NativePointer)
-        {
-            // A managed value replaces the whole aggregate: members it does not mention become zero. Write it into a
-            // zeroed scratch first, so that a value that fails to convert leaves the variable untouched.
-            var scratch = _module.Memory.New(t);
-            try
-            {
-                FfiMemory.WriteValue(t, scratch.Address, value, where);
-                FfiMemory.WriteValue(t, RawAddress, scratch, where);
-            }
-            finally
-            {
-                _module.Memory.Free(scratch);
-            }
-            return;
-        }
-        FfiMemory.WriteValue(t, RawAddress, value, where);
+        if (t.IsAggregate && t.Size == 0) throw new FfiMemoryException($"{Spec.Name}: set of a variable without a size ({t.DisplayName}); use Address");
+        FfiMemory.ReplaceValue(t, RawAddress, value, $"{Spec.Name} ({t.DisplayName})");
     }
 }

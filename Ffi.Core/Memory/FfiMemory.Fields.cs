@@ -63,19 +63,27 @@ public sealed partial class FfiMemory
         }
         CheckAccess(p, loc.Offset, loc.Type.Size, where);
         if (loc.Type is VoidType) throw new FfiArgumentException(where, "cannot write a void value");
-        if (loc.Type.IsAggregate && value is not NativePointer && value is not null && !ScalarMemory.IsScalar(loc.Type))
+        ReplaceValue(loc.Type, p.Address + (nint)loc.Offset, value, where);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> over the whole <paramref name="type"/> at <paramref name="address"/>. A managed
+    /// aggregate value replaces the whole aggregate (unmentioned members become 0) and is built aside first, so a value
+    /// that does not fit (unknown field, range) leaves the memory as it was.
+    /// </summary>
+    internal static unsafe void ReplaceValue(CType type, nint address, object? value, string where)
+    {
+        if (!type.IsAggregate || value is NativePointer or null)
         {
-            // A managed value replaces the whole aggregate, unmentioned members 0. Build it aside first so that
-            // a value that does not fit (unknown field, range) leaves the memory as it was.
-            var staging = new byte[Math.Max(loc.Type.Size, 1)];
-            fixed (byte* s = staging)
-            {
-                WriteValue(loc.Type, (nint)s, value, where);
-                Buffer.MemoryCopy(s, (void*)(p.Address + (nint)loc.Offset), loc.Type.Size, loc.Type.Size);
-            }
+            WriteValue(type, address, value, where);
             return;
         }
-        WriteValue(loc.Type, p.Address + (nint)loc.Offset, value, where);
+        var staging = new byte[Math.Max(type.Size, 1)];
+        fixed (byte* s = staging)
+        {
+            WriteValue(type, (nint)s, value, where);
+            Buffer.MemoryCopy(s, (void*)address, type.Size, type.Size);
+        }
     }
 
     private static CType TypeFor(NativePointer p, string op) =>
