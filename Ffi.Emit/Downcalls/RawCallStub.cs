@@ -31,7 +31,10 @@ internal static class RawCallStub
     public static RawCall Emit(CallPlan plan, string name, bool captureErrno = false)
     {
         var frame = ArgumentFrame.For(plan);
-        var dm = new DynamicMethod($"ffi_raw_{name}", typeof(void), [typeof(nint), typeof(byte*), typeof(byte*)], typeof(RawCallStub).Module, skipVisibility: true);
+        // Anonymously hosted: a method owned by a module inherits that module's debuggable flag, and in debuggable
+        // code the JIT does not inline the P/Invoke but routes it through the runtime's generic calli helper, which
+        // is slower and corrupted arguments under GC pressure (RawCallGccTests.RandomSignaturesAgreeWithGccUnderGcPressure).
+        var dm = new DynamicMethod($"ffi_raw_{name}", typeof(void), [typeof(nint), typeof(byte*), typeof(byte*)], restrictedSkipVisibility: true);
         var il = dm.GetILGenerator();
         var calliParams = new List<Type>();
 

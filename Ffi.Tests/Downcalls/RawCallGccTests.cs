@@ -32,7 +32,39 @@ public sealed unsafe class RawCallGccTests
     }
 
     [TestCaseSource(nameof(Seeds))]
-    public void RandomSignaturesAgreeWithGcc(int seed)
+    public void RandomSignaturesAgreeWithGcc(int seed) => Run(seed);
+
+    /// <summary>
+    /// The same calls while another thread forces collections: every call may find the GC running when it
+    /// returns to managed code. (Stubs once inherited the debug build of their owner module, which made the JIT
+    /// route them through the runtime's generic calli helper; that path corrupted arguments under this load.)
+    /// </summary>
+    [Test]
+    public void RandomSignaturesAgreeWithGccUnderGcPressure()
+    {
+        bool stop = false;
+        var collector = new Thread(() =>
+        {
+            while (!Volatile.Read(ref stop))
+            {
+                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+                Thread.Sleep(1);
+            }
+        });
+        collector.Start();
+        try
+        {
+            Run(21);
+            Run(22);
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            collector.Join();
+        }
+    }
+
+    private static void Run(int seed)
     {
         var (gen, spec, sigs) = RandomSignatures.Generate(seed, $"D{seed}_");
         var lib = Gcc.Compile(RandomSignatures.CSource(gen, sigs), "calls", "-shared -fPIC");
@@ -65,6 +97,7 @@ public sealed unsafe class RawCallGccTests
                 if (Environment.GetEnvironmentVariable("FFI_CALL_TRACE") is { } traceFile)
                     File.AppendAllText(traceFile, $"seed {seed} {sig.Name}\n{plan}\n");
                 stub(NativeLibrary.GetExport(handle, sig.Name), (byte*)args.Address, (byte*)ret.Address);
+                GC.KeepAlive(stub);
                 if (Environment.GetEnvironmentVariable("FFI_CALL_TRACE") is { } doneFile) File.AppendAllText(doneFile, "returned\n");
 
                 int j = 0;
