@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Ffi.Abi;
@@ -31,7 +32,7 @@ public sealed unsafe class NativeFunction
     private readonly ConcurrentDictionary<string, Prepared> _shapes = new(StringComparer.Ordinal);
     private readonly bool _captureErrno;
 
-    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub);
+    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub, IReadOnlyList<CType> Types, string[] Where, bool HasAggregates);
 
     internal NativeFunction(NativeModule module, FunctionSpec spec, nint address, bool captureErrno)
     {
@@ -66,6 +67,7 @@ public sealed unsafe class NativeFunction
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    [SkipLocalsInit]
     public object? Invoke(params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -75,76 +77,126 @@ public sealed unsafe class NativeFunction
         if (args.Length != expected)
             throw new FfiArgumentException(Spec.Name, $"expected {expected} argument(s){(Spec.IsVariadic ? " (the last one an array of variadic extras)" : "")}, got {args.Length}");
 
-        var cleanup = new List<Action>();
+        var values = args;
+        Prepared prepared;
+        if (Spec.IsVariadic)
+        {
+            var (extraTypes, extraValues) = Promote(args[fixedCount]);
+            values = args.Take(fixedCount).Concat(extraValues).ToArray();
+            prepared = Shape(extraTypes);
+        }
+        else
+        {
+            prepared = _fixed.Value;
+        }
+
+        var scratch = new CallScratch(stackalloc byte[ArenaBytes]);
         try
         {
-            var types = (IReadOnlyList<CType>)Spec.ParameterTypes;
-            var values = args;
-            nint target = Address;
-            Prepared prepared;
-            if (Spec.IsVariadic)
-            {
-                var (extraTypes, extraValues) = Promote(args[fixedCount]);
-                types = Spec.ParameterTypes.Concat(extraTypes).ToArray();
-                values = args.Take(fixedCount).Concat(extraValues).ToArray();
-                var shape = string.Join(",", extraTypes.Select(t => t.DisplayName));
-                prepared = _shapes.GetOrAdd(shape, _ => Prepare(types, fixedCount));
-                target = _module.VariadicThunkFor(Address);
-            }
-            else
-            {
-                prepared = _fixed.Value;
-            }
-
-            var frame = prepared.Frame;
-            byte* argBuffer = stackalloc byte[frame.ArgumentBytes <= 1024 ? (int)frame.ArgumentBytes : 0];
-            byte* retBuffer = stackalloc byte[frame.ReturnBytes <= 256 ? (int)frame.ReturnBytes : 0];
-            if (frame.ArgumentBytes > 1024) argBuffer = Scratch(frame.ArgumentBytes, cleanup);
-            if (frame.ReturnBytes > 256) retBuffer = Scratch(frame.ReturnBytes, cleanup);
-
+            Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
             for (int i = 0; i < values.Length; i++)
-                WriteArgument(types[i], (nint)(argBuffer + frame.Offsets[i]), values[i], i, cleanup);
-
-            prepared.Stub(target, argBuffer, retBuffer);
+                WriteArgument(prepared, i, (nint)(argBuffer + prepared.Frame.Offsets[i]), values[i], ref scratch);
+            prepared.Stub(Target(prepared), argBuffer, retBuffer);
             return ReadReturn((nint)retBuffer);
         }
         finally
         {
-            foreach (var release in cleanup) release();
+            scratch.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Calls the function without allocating for scalar, pointer and string arguments and results: the same
+    /// conversion rules as <see cref="Invoke(object[])"/>, with values as <see cref="FfiValue"/>s. A variadic
+    /// function takes its extras as the values after the fixed ones (promoted by kind, or as
+    /// <see cref="FfiValue.Typed"/> says).
+    /// </summary>
+    /// <returns>The result: <see cref="FfiValueKind.Void"/> for void; an aggregate returned by value as a <see cref="StructValue"/> (allocated).</returns>
+    /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
+    /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    [SkipLocalsInit]
+    public FfiValue Invoke(ReadOnlySpan<FfiValue> args)
+    {
+        _module.CheckCallable(Spec.Name, Spec.Capabilities);
+        int fixedCount = Spec.ParameterTypes.Count;
+        Prepared prepared;
+        if (Spec.IsVariadic)
+        {
+            if (args.Length < fixedCount)
+                throw new FfiArgumentException(Spec.Name, $"expected at least {fixedCount} argument(s), got {args.Length}");
+            var extraTypes = new CType[args.Length - fixedCount];
+            for (int i = 0; i < extraTypes.Length; i++) extraTypes[i] = Promote(args[fixedCount + i], i);
+            prepared = Shape(extraTypes);
+        }
+        else
+        {
+            if (args.Length != fixedCount)
+                throw new FfiArgumentException(Spec.Name, $"expected {fixedCount} argument(s), got {args.Length}");
+            prepared = _fixed.Value;
+        }
+
+        var scratch = new CallScratch(stackalloc byte[ArenaBytes]);
+        try
+        {
+            Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
+            for (int i = 0; i < args.Length; i++)
+            {
+                var type = prepared.Types[i];
+                var at = (nint)(argBuffer + prepared.Frame.Offsets[i]);
+                ref readonly var v = ref args[i];
+                if (v.Kind == FfiValueKind.String && IsCharPointer(type)) *(nint*)at = scratch.Utf8((string)v.Reference!);
+                else if (!ScalarMemory.IsScalar(type) || !v.TryWriteScalar(type, at)) WriteArgument(prepared, i, at, v.ToObject(), ref scratch);
+            }
+            prepared.Stub(Target(prepared), argBuffer, retBuffer);
+            return ReadResult((nint)retBuffer);
+        }
+        finally
+        {
+            scratch.Dispose();
+        }
+    }
+
+    // Stack memory per call for the argument and return buffers and short strings; more is allocated natively.
+    private const int ArenaBytes = 512;
+
+    private nint Target(Prepared prepared) => prepared.Plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
+
+    private Prepared Shape(CType[] extraTypes) =>
+        _shapes.GetOrAdd(string.Join(",", extraTypes.Select(t => t.DisplayName)),
+            _ => Prepare(Spec.ParameterTypes.Concat(extraTypes).ToArray(), Spec.ParameterTypes.Count));
+
+    private void Buffers(Prepared prepared, ref CallScratch scratch, out byte* args, out byte* ret)
+    {
+        var frame = prepared.Frame;
+        // Zeroed when aggregates are written member by member: padding and a union's unused bytes stay defined.
+        args = scratch.Allocate(frame.ArgumentBytes, 16, zero: prepared.HasAggregates);
+        // The callee may store a MEMORY-class result with aligned vector moves.
+        ret = scratch.Allocate(frame.ReturnBytes, Math.Max(16, Spec.ReturnType.Align), zero: false);
     }
 
     private Prepared Prepare(IReadOnlyList<CType> types, int? fixedCount)
     {
         var plan = SysVCallPlanner.Plan(Spec.ReturnType, types, fixedCount);
-        return new Prepared(plan, ArgumentFrame.For(plan), RawCallStub.Emit(plan, Spec.Name, _captureErrno));
+        var where = types.Select((t, i) => $"{Spec.Name}: param[{i}] ({t.DisplayName})").ToArray();
+        return new Prepared(plan, ArgumentFrame.For(plan), _module.StubFor(plan, Spec.Name, _captureErrno), types, where,
+            types.Any(t => !ScalarMemory.IsScalar(t)));
     }
 
-    private static byte* Scratch(long bytes, List<Action> cleanup)
+    private static void WriteArgument(Prepared prepared, int index, nint at, object? value, ref CallScratch scratch)
     {
-        var p = (byte*)NativeMemory.AllocZeroed((nuint)bytes);
-        cleanup.Add(() => NativeMemory.Free(p));
-        return p;
-    }
-
-    private void WriteArgument(CType type, nint at, object? value, int index, List<Action> cleanup)
-    {
-        string where = $"{Spec.Name}: param[{index}] ({type.DisplayName})";
+        var type = prepared.Types[index];
         switch (value)
         {
             case string s when IsCharPointer(type):
-                *(nint*)at = Utf8Copy(s, cleanup);
+                *(nint*)at = scratch.Utf8(s);
                 return;
             case Array array when type is PointerType && array.GetType().GetElementType() is { IsPrimitive: true }:
-            {
-                var pin = GCHandle.Alloc(array, GCHandleType.Pinned);
-                cleanup.Add(pin.Free);
-                *(nint*)at = pin.AddrOfPinnedObject();
+                *(nint*)at = scratch.Pin(array);
                 return;
-            }
         }
-        if (ScalarMemory.IsScalar(type)) ScalarMemory.Write(type, at, value, where);
-        else FfiMemory.WriteValue(type, at, value, where);
+        if (ScalarMemory.IsScalar(type)) ScalarMemory.Write(type, at, value, prepared.Where[index]);
+        else FfiMemory.WriteValue(type, at, value, prepared.Where[index]);
     }
 
     private static bool IsCharPointer(CType type) => type switch
@@ -154,31 +206,38 @@ public sealed unsafe class NativeFunction
         _ => false,
     };
 
-    // A NUL-terminated UTF-8 copy for the duration of the call (embedded NULs are copied too).
-    private static nint Utf8Copy(string s, List<Action> cleanup)
-    {
-        int n = Encoding.UTF8.GetByteCount(s);
-        var p = (byte*)NativeMemory.Alloc((nuint)n + 1);
-        cleanup.Add(() => NativeMemory.Free(p));
-        Encoding.UTF8.GetBytes(s, new Span<byte>(p, n));
-        p[n] = 0;
-        return (nint)p;
-    }
-
     private object? ReadReturn(nint ret)
     {
         var t = Spec.ReturnType;
-        if (Spec.ReturnsString)
-        {
-            var p = *(nint*)ret;
-            return p == 0 ? null : Marshal.PtrToStringUTF8(p);
-        }
+        if (Spec.ReturnsString) return ReadString(ret);
         if (t is VoidType) return null;
         if (ScalarMemory.IsScalar(t)) return ScalarMemory.Read(t, ret);
-        if (t.Size == 0) return NativePointer.Null;
-        var storage = _module.Memory.New(t);
+        return ReadAggregate(ret);
+    }
+
+    private FfiValue ReadResult(nint ret)
+    {
+        var t = Spec.ReturnType;
+        if (Spec.ReturnsString) return FfiValue.FromString(ReadString(ret));
+        if (t is VoidType) return default;
+        if (ScalarMemory.IsScalar(t)) return FfiValue.ReadScalar(t, ret);
+        return ReadAggregate(ret);
+    }
+
+    private static string? ReadString(nint ret)
+    {
+        var p = *(nint*)ret;
+        return p == 0 ? null : Marshal.PtrToStringUTF8(p);
+    }
+
+    // A copy of the returned aggregate in storage the module owns.
+    private StructValue ReadAggregate(nint ret)
+    {
+        var t = Spec.ReturnType;
+        var memory = _module.Memory;
+        var storage = memory.New(t);
         Buffer.MemoryCopy((void*)ret, (void*)storage.Address, t.Size, t.Size);
-        return storage;
+        return new StructValue(memory, storage);
     }
 
     // C's default argument promotions applied to an explicitly typed extra.
@@ -190,6 +249,24 @@ public sealed unsafe class NativeFunction
             $"a variadic extra must be a scalar, not {type.DisplayName}"),
         _ => type,
     };
+
+    // The promoted C type of a variadic extra given as an FfiValue (the same rules as the object form).
+    private CType Promote(in FfiValue v, int index)
+    {
+        var reg = _module.Types;
+        if (v.ExtraType is { } typed) return DefaultPromotion(typed, reg, index);
+        return v.Kind switch
+        {
+            FfiValueKind.Bool => reg["int"],
+            FfiValueKind.Int => (long)v.Bits is >= int.MinValue and <= int.MaxValue ? reg["int"] : reg["longlong"],
+            FfiValueKind.UInt => v.Bits <= int.MaxValue ? reg["int"] : v.Bits <= long.MaxValue ? reg["longlong"] : reg["ulonglong"],
+            FfiValueKind.Float or FfiValueKind.Double => reg["double"],
+            FfiValueKind.String => reg["string"],
+            FfiValueKind.Pointer or FfiValueKind.Void => reg["pointer"],
+            _ when v.Reference is NativePointer or StructValue => reg["pointer"],
+            _ => throw new FfiArgumentException($"{Spec.Name}: vararg[{index}]", $"cannot pass {ValueConverter.Describe(v.ToObject())} as a variadic argument (integers, floats, strings, pointers and null can be)"),
+        };
+    }
 
     // C's default argument promotions for the extras of a variadic call: integers and bools → int (long long when
     // they do not fit), floating → double, strings/pointers/null → pointers.

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Ffi.Abi;
+using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Native;
 using Ffi.Spec;
@@ -27,6 +29,7 @@ public sealed class NativeModule : IDisposable
     private readonly Dictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<nint, VariadicThunk> _thunks = new();
+    private readonly ConcurrentDictionary<string, Lazy<RawCall>> _stubs = new(StringComparer.Ordinal);
     private int _disposed;
 
     private NativeModule(FfiSpec spec, FfiOptions options, Dictionary<string, nint> libraries, Dictionary<string, nint> functions, Dictionary<string, nint> variables)
@@ -100,7 +103,7 @@ public sealed class NativeModule : IDisposable
         return _variableObjects.TryGetValue(name, out var v) ? v : throw new KeyNotFoundException($"the spec declares no variable \"{name}\"");
     }
 
-    /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke"/>.</summary>
+    /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke(object[])"/>.</summary>
     /// <exception cref="KeyNotFoundException">The spec declares no such function.</exception>
     public object? Invoke(string function, params object?[] args) => Function(function).Invoke(args);
 
@@ -113,6 +116,14 @@ public sealed class NativeModule : IDisposable
         foreach (var cap in capabilities)
             if (!Options.Grants.Contains(cap)) throw new FfiCapabilityDeniedException(symbol, cap);
     }
+
+    /// <summary>The module's stub for a call shape, emitted on first use; functions with the same shape share it.</summary>
+    internal RawCall StubFor(CallPlan plan, string name, bool captureErrno) =>
+        _stubs.GetOrAdd(RawCallStub.ShapeKey(plan, captureErrno),
+            _ => new Lazy<RawCall>(() => RawCallStub.Emit(plan, name, captureErrno), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    /// <summary>How many distinct call stubs the module has emitted.</summary>
+    internal int StubCount => _stubs.Count;
 
     internal nint VariadicThunkFor(nint target) => _thunks.GetOrAdd(target, VariadicThunk.Create).Address;
 

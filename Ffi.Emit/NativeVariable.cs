@@ -44,7 +44,7 @@ public sealed class NativeVariable
         }
     }
 
-    /// <summary>Reads the variable: scalars by value, aggregates as a copy in new module-owned storage.</summary>
+    /// <summary>Reads the variable: scalars by value, aggregates as a copy in new module-owned storage (a <see cref="StructValue"/>).</summary>
     /// <exception cref="FfiCapabilityDeniedException">The variable needs a capability the module was not granted.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public unsafe object? Get()
@@ -55,7 +55,7 @@ public sealed class NativeVariable
         if (t.Size == 0) throw new FfiMemoryException($"{Spec.Name}: get of a variable without a size ({t.DisplayName}); use Address");
         var copy = _module.Memory.New(t);
         Buffer.MemoryCopy((void*)RawAddress, (void*)copy.Address, t.Size, t.Size);
-        return copy;
+        return new StructValue(_module.Memory, copy);
     }
 
     /// <summary>Writes the variable.</summary>

@@ -56,9 +56,9 @@ public sealed partial class FfiMemory
             ScalarMemory.Write(type, address, value, where);
             return;
         }
-        if (value is NativePointer src)
+        if (value is NativePointer or StructValue)
         {
-            CopyAggregate(type, address, src, where);
+            CopyAggregate(type, address, value is StructValue sv ? sv.Pointer : (NativePointer)value, where);
             return;
         }
         if (value is null)

@@ -23,6 +23,9 @@ public static class JsonResults
             case string s:
                 w.WriteStringValue(s);
                 return;
+            case StructValue sv:
+                WriteAggregate(w, sv.Pointer, type, memory);
+                return;
             case NativePointer p when type.IsAggregate:
                 WriteAggregate(w, p, type, memory);
                 return;

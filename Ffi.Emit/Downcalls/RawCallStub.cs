@@ -137,6 +137,29 @@ internal static class RawCallStub
         return dm.CreateDelegate<RawCall>();
     }
 
+    /// <summary>
+    /// What the emitted code depends on — registers, carriers, stack offsets, sizes and argument-buffer offsets,
+    /// never type names — so that functions with the same shape share one stub.
+    /// </summary>
+    public static string ShapeKey(CallPlan plan, bool captureErrno)
+    {
+        var frame = ArgumentFrame.For(plan);
+        var key = new System.Text.StringBuilder();
+        key.Append(captureErrno ? 'E' : '-').Append(plan.StackBytes).Append('|');
+        for (int i = 0; i < plan.Parameters.Count; i++)
+            key.Append(frame.Offsets[i]).Append('=').Append(PassKey(plan.Parameters[i])).Append(';');
+        return key.Append("->").Append(PassKey(plan.Return)).ToString();
+    }
+
+    private static string PassKey(ValuePass pass) => pass switch
+    {
+        ScalarPass s => $"S{s.Rep}{(s.Where.IsStack ? "@" + s.Where.StackOffset : "")}",
+        EightbytesPass e => $"E{string.Concat(e.Classes.Select(c => c.ToString()[0]))}{e.Type.Size}{(e.Where[0].IsStack ? "@" + e.Where[0].StackOffset : "")}",
+        MemoryPass m => $"M{m.Type.Size}@{m.Where.StackOffset}",
+        OmittedPass => "O",
+        _ => "V",
+    };
+
     private static void LoadAddress(ILGenerator il, OpCode loadBase, long offset)
     {
         il.Emit(loadBase);

@@ -34,9 +34,9 @@ public sealed class ConcurrencyTests
                 if (!Equals(m.Invoke("labs", -n), n)) errors.Add($"labs {n}");
                 var s = new string('x', i % 40);
                 if (!Equals(m.Invoke("strlen", s), (ulong)s.Length)) errors.Add($"strlen {i}");
-                var d = (NativePointer)m.Invoke("div", i + 7, 3)!;
-                if (!Equals(m.Memory.Get(d, "rem"), (i + 7) % 3)) errors.Add($"div {i}");
-                m.Memory.Free(d);
+                var d = (StructValue)m.Invoke("div", i + 7, 3)!;
+                if (!Equals(d["rem"], (i + 7) % 3)) errors.Add($"div {i}");
+                m.Memory.Free(d.Pointer);
                 if (i % 50 == 0)
                 {
                     m.Invoke("snprintf", buf, 64UL, "%d:%.1f", new object?[] { i, t + 0.5 });

@@ -83,13 +83,18 @@ public sealed class RealLibraryTests
     [Test]
     public void StructsReturnedByValueBecomeOwnedStorage()
     {
-        var d = (NativePointer)_libc.Invoke("div", 17, 5)!;
-        Assert.That(_libc.Memory.Get(d, "quot"), Is.EqualTo(3));
-        Assert.That(_libc.Memory.Get(d, "rem"), Is.EqualTo(2));
-        var l = (NativePointer)_libc.Invoke("ldiv", -17L, 5L)!;
-        Assert.That(_libc.Memory.Get(l, "quot"), Is.EqualTo(-3L));
-        Assert.That(_libc.Memory.Get(l, "rem"), Is.EqualTo(-2L));
-        Assert.That(l.Extent, Is.EqualTo(16), "bounds-checked like any engine allocation");
+        var d = (StructValue)_libc.Invoke("div", 17, 5)!;
+        Assert.That(d["quot"], Is.EqualTo(3));
+        Assert.That(d["rem"], Is.EqualTo(2));
+        Assert.That(d.Type.Name, Is.EqualTo("div_t"));
+        var l = (StructValue)_libc.Invoke("ldiv", -17L, 5L)!;
+        Assert.That(_libc.Memory.Get(l.Pointer, "quot"), Is.EqualTo(-3L));
+        Assert.That(l["rem"], Is.EqualTo(-2L));
+        Assert.That(l.Pointer.Extent, Is.EqualTo(16), "bounds-checked like any engine allocation");
+
+        d["rem"] = 4;
+        Assert.That(d["rem"], Is.EqualTo(4), "members write the owned storage");
+        Assert.That(() => d["nope"], Throws.TypeOf<FfiArgumentException>());
     }
 
     [Test]

@@ -49,7 +49,7 @@ public sealed class VariableTests
     {
         using var m = NativeModule.Open(Spec());
         var origin = m.Variable("origin");
-        var copy = (NativePointer)origin.Get()!;
+        var copy = ((StructValue)origin.Get()!).Pointer;
         Assert.That(m.Memory.Get(copy, "x"), Is.EqualTo(3));
         m.Memory.Set(copy, "x", 100);
         Assert.That(m.Invoke("read_origin_sum"), Is.EqualTo(7), "Get returns a copy, not the global itself");

@@ -1,0 +1,332 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Ffi.Memory;
+using Ffi.Types;
+
+namespace Ffi.Values;
+
+/// <summary>What an <see cref="FfiValue"/> holds.</summary>
+public enum FfiValueKind : byte
+{
+    /// <summary>Nothing: a void return, or <c>default(FfiValue)</c> (passes as a null pointer).</summary>
+    Void,
+    /// <summary>A signed integer (up to 64 bits).</summary>
+    Int,
+    /// <summary>An unsigned integer (up to 64 bits).</summary>
+    UInt,
+    /// <summary>A <see cref="float"/>.</summary>
+    Float,
+    /// <summary>A <see cref="double"/>.</summary>
+    Double,
+    /// <summary>A <see cref="bool"/>.</summary>
+    Bool,
+    /// <summary>An address, with the pointer's tag and pointee type when known.</summary>
+    Pointer,
+    /// <summary>A string (passed to <c>char*</c> as a NUL-terminated UTF-8 copy).</summary>
+    String,
+    /// <summary>Any other managed value (a <see cref="StructValue"/>, a dictionary, an anonymous object, an array…).</summary>
+    Object,
+}
+
+/// <summary>
+/// One argument or result of a dynamic call that does not allocate: integers, floats, bools and pointers are
+/// stored inline; strings and other objects by reference. Converts implicitly from the CLR primitives, strings
+/// and <see cref="NativePointer"/>, so <c>fn.Invoke([1, 2.5, "x"])</c> reads naturally. The conversion rules
+/// are the dynamic API's (range-checked integers, floats from integers, bool as 0/1, tag-checked pointers).
+/// </summary>
+/// <example>
+/// <code>
+/// var add = module.Function("add");
+/// FfiValue sum = add.Invoke([2, 3]);        // no allocation
+/// int n = (int)sum.ToInt64();
+/// </code>
+/// </example>
+[StructLayout(LayoutKind.Auto)]
+public readonly struct FfiValue : IEquatable<FfiValue>
+{
+    private readonly ulong _bits;
+    private readonly object? _ref;   // String: the string; Object: the value; Pointer: the tag (string) or null
+    private readonly CType? _type;   // Pointer: what it points to; a typed variadic extra: its C type
+    private readonly bool _typed;
+
+    private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, CType? type = null, bool typed = false)
+    {
+        Kind = kind;
+        _bits = bits;
+        _ref = reference;
+        _type = type;
+        _typed = typed;
+    }
+
+    /// <summary>What the value holds.</summary>
+    public FfiValueKind Kind { get; }
+
+    /// <summary>The null pointer.</summary>
+    public static FfiValue Null => new(FfiValueKind.Pointer, 0);
+
+    /// <summary>For a variadic extra made with <see cref="Typed"/>: the C type it is passed as (before default promotions).</summary>
+    public CType? ExtraType => _typed ? _type : null;
+
+    /// <summary>A signed integer.</summary>
+    public static FfiValue FromInt64(long value) => new(FfiValueKind.Int, (ulong)value);
+
+    /// <summary>An unsigned integer.</summary>
+    public static FfiValue FromUInt64(ulong value) => new(FfiValueKind.UInt, value);
+
+    /// <summary>A double.</summary>
+    public static FfiValue FromDouble(double value) => new(FfiValueKind.Double, BitConverter.DoubleToUInt64Bits(value));
+
+    /// <summary>A float.</summary>
+    public static FfiValue FromSingle(float value) => new(FfiValueKind.Float, BitConverter.SingleToUInt32Bits(value));
+
+    /// <summary>A bool.</summary>
+    public static FfiValue FromBoolean(bool value) => new(FfiValueKind.Bool, value ? 1UL : 0UL);
+
+    /// <summary>A raw address (untagged).</summary>
+    public static FfiValue FromAddress(nint address) => new(FfiValueKind.Pointer, (ulong)address);
+
+    /// <summary>A string (null gives the null pointer).</summary>
+    public static FfiValue FromString(string? value) => value is null ? Null : new(FfiValueKind.String, 0, value);
+
+    /// <summary>
+    /// A pointer. An untagged or tagged pointer without an engine block is stored inline; one into engine-allocated
+    /// memory keeps its block (boxed once), so that by-value aggregates copied from it stay bounds-checked.
+    /// </summary>
+    public static FfiValue FromPointer(NativePointer pointer) => pointer.Block is null
+        ? new(FfiValueKind.Pointer, (ulong)pointer.Address, pointer.Tag, pointer.Type)
+        : new(FfiValueKind.Object, 0, pointer);
+
+    /// <summary>Any managed value: CLR primitives, strings and pointers become their inline kinds, anything else <see cref="FfiValueKind.Object"/>.</summary>
+    public static FfiValue FromObject(object? value) => value switch
+    {
+        null => Null,
+        FfiValue v => v,
+        bool b => FromBoolean(b),
+        sbyte or short or int or long => FromInt64(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        byte or ushort or uint or ulong or char => FromUInt64(Convert.ToUInt64(value, CultureInfo.InvariantCulture)),
+        float f => FromSingle(f),
+        double d => FromDouble(d),
+        nint n => FromAddress(n),
+        nuint u => FromAddress((nint)u),
+        string s => FromString(s),
+        NativePointer p => FromPointer(p),
+        _ => new(FfiValueKind.Object, 0, value),
+    };
+
+    /// <summary>
+    /// A variadic extra passed as C type <paramref name="type"/> (after C's default promotions), e.g. a 64-bit
+    /// integer as <c>long long</c> or a pointer as <c>char*</c>.
+    /// </summary>
+    public static FfiValue Typed(CType type, FfiValue value)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return new(value.Kind, value._bits, value._ref, type, typed: true);
+    }
+
+    /// <summary>The value as a signed integer (integers in range, bools, addresses).</summary>
+    /// <exception cref="InvalidCastException">Not an integer, or out of range.</exception>
+    public long ToInt64() => Kind switch
+    {
+        FfiValueKind.Int or FfiValueKind.Bool or FfiValueKind.Pointer => (long)_bits,
+        FfiValueKind.UInt when _bits <= long.MaxValue => (long)_bits,
+        _ => throw Cast("a signed 64-bit integer"),
+    };
+
+    /// <summary>The value as an unsigned integer (non-negative integers, bools, addresses).</summary>
+    /// <exception cref="InvalidCastException">Not an integer, or negative.</exception>
+    public ulong ToUInt64() => Kind switch
+    {
+        FfiValueKind.UInt or FfiValueKind.Bool or FfiValueKind.Pointer => _bits,
+        FfiValueKind.Int when (long)_bits >= 0 => _bits,
+        _ => throw Cast("an unsigned 64-bit integer"),
+    };
+
+    /// <summary>The value as a double (floats and integers).</summary>
+    /// <exception cref="InvalidCastException">Not a number.</exception>
+    public double ToDouble() => Kind switch
+    {
+        FfiValueKind.Double => BitConverter.UInt64BitsToDouble(_bits),
+        FfiValueKind.Float => BitConverter.UInt32BitsToSingle((uint)_bits),
+        FfiValueKind.Int => (long)_bits,
+        FfiValueKind.UInt => _bits,
+        _ => throw Cast("a number"),
+    };
+
+    /// <summary>The value as a bool (bools, and the integers 0 and 1).</summary>
+    /// <exception cref="InvalidCastException">Not a bool.</exception>
+    public bool ToBoolean() => Kind switch
+    {
+        FfiValueKind.Bool => _bits != 0,
+        FfiValueKind.Int or FfiValueKind.UInt when _bits <= 1 => _bits != 0,
+        _ => throw Cast("a bool"),
+    };
+
+    /// <summary>The value as a pointer (addresses, null, and pointers to engine memory).</summary>
+    /// <exception cref="InvalidCastException">Not a pointer.</exception>
+    public NativePointer ToPointer() => Kind switch
+    {
+        FfiValueKind.Pointer or FfiValueKind.Void => new NativePointer((nint)_bits, _typed ? null : _type, _ref as string, null),
+        FfiValueKind.Object when _ref is NativePointer p => p,
+        FfiValueKind.Object when _ref is StructValue s => s.Pointer,
+        _ => throw Cast("a pointer"),
+    };
+
+    /// <summary>The string, or <see langword="null"/> for the null pointer.</summary>
+    /// <exception cref="InvalidCastException">Neither a string nor null.</exception>
+    public string? AsString() => Kind switch
+    {
+        FfiValueKind.String => (string)_ref!,
+        FfiValueKind.Pointer or FfiValueKind.Void when _bits == 0 => null,
+        _ => throw Cast("a string"),
+    };
+
+    /// <summary>The value as the dynamic API's object: long, ulong, float, double, bool, <see cref="NativePointer"/>, string, the object, or null.</summary>
+    public object? ToObject() => Kind switch
+    {
+        FfiValueKind.Void => null,
+        FfiValueKind.Int => (long)_bits,
+        FfiValueKind.UInt => _bits,
+        FfiValueKind.Float => BitConverter.UInt32BitsToSingle((uint)_bits),
+        FfiValueKind.Double => BitConverter.UInt64BitsToDouble(_bits),
+        FfiValueKind.Bool => _bits != 0,
+        FfiValueKind.Pointer => ToPointer(),
+        _ => _ref,
+    };
+
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        FfiValueKind.Void => "void",
+        FfiValueKind.String => (string)_ref!,
+        _ => Convert.ToString(ToObject(), CultureInfo.InvariantCulture) ?? "",
+    };
+
+    /// <inheritdoc />
+    public bool Equals(FfiValue other) => Kind == other.Kind && _bits == other._bits && Equals(_ref, other._ref) && _type == other._type && _typed == other._typed;
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is FfiValue v && Equals(v);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Kind, _bits, _ref);
+
+    /// <summary>Same kind and same contents.</summary>
+    public static bool operator ==(FfiValue left, FfiValue right) => left.Equals(right);
+
+    /// <summary>Different kind or contents.</summary>
+    public static bool operator !=(FfiValue left, FfiValue right) => !left.Equals(right);
+
+#pragma warning disable CS1591 // the conversions are documented by the type: each makes the kind its name says
+    public static implicit operator FfiValue(bool value) => FromBoolean(value);
+    public static implicit operator FfiValue(sbyte value) => FromInt64(value);
+    public static implicit operator FfiValue(byte value) => FromUInt64(value);
+    public static implicit operator FfiValue(short value) => FromInt64(value);
+    public static implicit operator FfiValue(ushort value) => FromUInt64(value);
+    public static implicit operator FfiValue(int value) => FromInt64(value);
+    public static implicit operator FfiValue(uint value) => FromUInt64(value);
+    public static implicit operator FfiValue(long value) => FromInt64(value);
+    public static implicit operator FfiValue(ulong value) => FromUInt64(value);
+    public static implicit operator FfiValue(float value) => FromSingle(value);
+    public static implicit operator FfiValue(double value) => FromDouble(value);
+    public static implicit operator FfiValue(nint value) => FromAddress(value);
+    public static implicit operator FfiValue(string? value) => FromString(value);
+    public static implicit operator FfiValue(NativePointer value) => FromPointer(value);
+    public static implicit operator FfiValue(StructValue value) => new(FfiValueKind.Object, 0, value);
+#pragma warning restore CS1591
+
+    private InvalidCastException Cast(string what) => new($"the FfiValue holds {Kind} ({this}), not {what}");
+
+    // ---- what the call paths use -------------------------------------------------------------------
+
+    internal ulong Bits => _bits;
+
+    internal object? Reference => _ref;
+
+    /// <summary>
+    /// Writes the value as scalar <paramref name="type"/> at <paramref name="at"/> when it converts without
+    /// question; false when the slow path must decide (unusual combinations, and every error, whose message the
+    /// object path produces).
+    /// </summary>
+    internal unsafe bool TryWriteScalar(CType type, nint at)
+    {
+        switch (type)
+        {
+            case IntType { IsBool: true }:
+                if (Kind is FfiValueKind.Bool || (Kind is FfiValueKind.Int or FfiValueKind.UInt && _bits <= 1))
+                {
+                    *(byte*)at = (byte)_bits;
+                    return true;
+                }
+                return false;
+            case IntType i:
+            {
+                bool fits = Kind switch
+                {
+                    FfiValueKind.Int or FfiValueKind.Pointer => i.IsSigned
+                        ? (long)_bits >= i.MinValue && (long)_bits <= (long)i.MaxValue
+                        : (long)_bits >= 0 && _bits <= i.MaxValue,
+                    FfiValueKind.UInt => _bits <= i.MaxValue,
+                    FfiValueKind.Bool => true,
+                    _ => false,
+                };
+                if (fits) ScalarMemory.WriteBits(at, i.Bits, _bits);
+                return fits;
+            }
+            case FloatType f:
+            {
+                double d;
+                switch (Kind)
+                {
+                    case FfiValueKind.Double: d = BitConverter.UInt64BitsToDouble(_bits); break;
+                    case FfiValueKind.Float:
+                        if (f.Bits == 32)
+                        {
+                            *(uint*)at = (uint)_bits;
+                            return true;
+                        }
+                        d = BitConverter.UInt32BitsToSingle((uint)_bits);
+                        break;
+                    case FfiValueKind.Int: d = (long)_bits; break;
+                    case FfiValueKind.UInt or FfiValueKind.Bool: d = _bits; break;
+                    default: return false;
+                }
+                if (f.Bits == 32) *(float*)at = (float)d;
+                else *(double*)at = d;
+                return true;
+            }
+            case EnumType e:
+                return TryWriteScalar(e.Base, at);
+            case PointerType p:
+                return TryWriteAddress(p.Tag, at);
+            case FuncPtrType:
+                return TryWriteAddress(null, at);
+            case HandleType { Rep: PointerType } h:
+                return TryWriteAddress(h.Tag, at);
+            default:
+                return false;
+        }
+    }
+
+    private unsafe bool TryWriteAddress(string? expectedTag, nint at)
+    {
+        if (Kind is not (FfiValueKind.Pointer or FfiValueKind.Void)) return false;
+        if (expectedTag is not null && _ref is string tag && tag != expectedTag) return false;
+        *(nint*)at = (nint)_bits;
+        return true;
+    }
+
+    /// <summary>The scalar of type <paramref name="type"/> at <paramref name="at"/>, as the dynamic API reads it.</summary>
+    internal static unsafe FfiValue ReadScalar(CType type, nint at) => type switch
+    {
+        IntType { IsBool: true } => FromBoolean(*(byte*)at != 0),
+        IntType { IsSigned: true } i => FromInt64(ScalarMemory.SignExtend(ScalarMemory.ReadRaw(i.Bits, at), i.Bits)),
+        IntType i => FromUInt64(ScalarMemory.ReadRaw(i.Bits, at)),
+        FloatType { Bits: 32 } => FromSingle(*(float*)at),
+        FloatType => FromDouble(*(double*)at),
+        EnumType e => ReadScalar(e.Base, at),
+        PointerType p => new(FfiValueKind.Pointer, (ulong)*(nint*)at, p.Tag, p.Pointee is VoidType ? null : p.Pointee),
+        FuncPtrType fp => new(FfiValueKind.Pointer, (ulong)*(nint*)at, null, fp),
+        HandleType { Rep: PointerType } h => new(FfiValueKind.Pointer, (ulong)*(nint*)at, h.Tag, h),
+        _ => FromPointer((NativePointer)ScalarMemory.Read(type, at)),
+    };
+}
