@@ -8,6 +8,10 @@ internal static class Fixtures
     private static readonly Lazy<string> CountingAlloc = new(() => Build("counting_alloc"));
     private static readonly Lazy<string> Variadic = new(() => Build("variadic"));
     private static readonly Lazy<string> Globals = new(() => Build("globals"));
+    private static readonly Lazy<string> Api = new(() => Build("api"));
+
+    /// <summary>The library with the functions the typed and FfiValue API tests call (Native/api.c).</summary>
+    public static string ApiLibrary => Api.Value;
 
     /// <summary>The library with the globals <c>origin</c> (struct point), <c>counter</c> (long), <c>ratio</c> (double).</summary>
     public static string GlobalsLibrary => Globals.Value;
