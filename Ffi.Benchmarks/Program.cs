@@ -1,0 +1,27 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+namespace Ffi.Benchmarks;
+
+/// <summary>
+/// Entry point: BenchmarkDotNet's switcher, so every BenchmarkDotNet option works (<c>--filter</c>,
+/// <c>--list flat</c>, <c>--anyCategories</c>, <c>--job</c>, …), plus <c>--quick</c>: one launch, three warm-up
+/// and three measured iterations (BenchmarkDotNet's ShortRun), for a whole run on a small, noisy machine.
+/// </summary>
+public static class Program
+{
+    /// <summary>Runs the benchmarks the arguments select.</summary>
+    public static int Main(string[] args)
+    {
+        bool quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);
+        args = args.Where(a => !a.Equals("--quick", StringComparison.OrdinalIgnoreCase)).ToArray();
+
+        IConfig config = DefaultConfig.Instance;
+        if (quick) config = config.AddJob(Job.ShortRun.WithId("Quick"));
+
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        // Non-zero when a benchmark failed (e.g. its GlobalSetup found a path returning a wrong value).
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+}

@@ -1,0 +1,16 @@
+/* The native side of Ffi.Benchmarks: small functions whose call overhead dominates their work.
+   Built by Ffi.Benchmarks.csproj (gcc -O2 -shared -fPIC) into libffibench.so next to the benchmark dll. */
+#include <stdint.h>
+
+struct pair { int64_t a; int64_t b; };   /* 16 bytes: passed by value in two integer registers */
+
+int bench_add_int(int a, int b) { return a + b; }
+
+double bench_add_double(double a, double b) { return a + b; }
+
+int64_t bench_sum6(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f)
+{
+    return a + b + c + d + e + f;
+}
+
+int64_t bench_sum_pair(struct pair p) { return p.a + p.b; }
