@@ -43,6 +43,9 @@ public sealed unsafe class NativeFunction
         _fixed = new Lazy<Prepared>(() => Prepare(spec.ParameterTypes, null), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>Whether calls store errno in <see cref="NativeModule.LastErrno"/> (declared, or captured for all).</summary>
+    public bool CapturesErrno => _captureErrno;
+
     /// <summary>The function as the spec declares it.</summary>
     public FunctionSpec Spec { get; }
 

@@ -30,6 +30,7 @@ public sealed class NativeModule : IDisposable
     private readonly Dictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<nint, VariadicThunk> _thunks = new();
     private readonly ConcurrentDictionary<string, Lazy<RawCall>> _stubs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Name, Type Delegate), Lazy<Delegate>> _typed = new();
     private int _disposed;
 
     private NativeModule(FfiSpec spec, FfiOptions options, Dictionary<string, nint> libraries, Dictionary<string, nint> functions, Dictionary<string, nint> variables)
@@ -103,6 +104,28 @@ public sealed class NativeModule : IDisposable
         return _variableObjects.TryGetValue(name, out var v) ? v : throw new KeyNotFoundException($"the spec declares no variable \"{name}\"");
     }
 
+    /// <summary>
+    /// A delegate that calls a declared function with the delegate's own CLR types, checked against the spec now
+    /// (one message lists every parameter that does not map). Mappings: integers of the same width and signedness
+    /// (enums by their underlying type; <see cref="nint"/>/<see cref="nuint"/> for any 64-bit integer), float and
+    /// double, bool for C bool; for pointers <see cref="nint"/>, <see cref="nuint"/>, any <c>T*</c>,
+    /// <see cref="NativePointer"/> (tag-checked), arrays and spans of unmanaged types (pinned for the call), string for
+    /// <c>char*</c> (a UTF-8 copy, on the stack when short); unmanaged structs of the C size for by-value aggregates.
+    /// Returns map the same way (string reads a returned <c>char*</c>). For a variadic function the delegate's
+    /// parameters after the fixed ones are the extras, with C's promotions (int, uint, long, ulong, double, pointer,
+    /// string). Calls with blittable signatures allocate nothing.
+    /// </summary>
+    /// <typeparam name="TDelegate">A delegate type, e.g. <c>Func&lt;int, int, int&gt;</c> or your own.</typeparam>
+    /// <exception cref="KeyNotFoundException">The spec declares no such function.</exception>
+    /// <exception cref="FfiBindException">The delegate's types do not match the spec.</exception>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public TDelegate GetFunction<TDelegate>(string name) where TDelegate : Delegate
+    {
+        ThrowIfDisposed();
+        return (TDelegate)_typed.GetOrAdd((name, typeof(TDelegate)), key => new Lazy<Delegate>(
+            () => TypedStub.Create<TDelegate>(this, Function(key.Name)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
     /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke(object[])"/>.</summary>
     /// <exception cref="KeyNotFoundException">The spec declares no such function.</exception>
     public object? Invoke(string function, params object?[] args) => Function(function).Invoke(args);
@@ -121,6 +144,9 @@ public sealed class NativeModule : IDisposable
     internal RawCall StubFor(CallPlan plan, string name, bool captureErrno) =>
         _stubs.GetOrAdd(RawCallStub.ShapeKey(plan, captureErrno),
             _ => new Lazy<RawCall>(() => RawCallStub.Emit(plan, name, captureErrno), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    /// <summary>The P/Invoke method a trivial function is called through (no GC transition); null for other functions.</summary>
+    internal System.Reflection.MethodInfo? PInvokeFor(NativeFunction function, CallPlan plan) => null;
 
     /// <summary>How many distinct call stubs the module has emitted.</summary>
     internal int StubCount => _stubs.Count;
@@ -193,5 +219,5 @@ public sealed class NativeModule : IDisposable
         foreach (var h in _libraries.Values) LibraryLoader.Free(h);
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 }

@@ -52,6 +52,7 @@ internal static class ApiSpec
             { "name": "vsum", "ret": "longlong", "params": ["int"], "variadic": true },
             { "name": "vmix", "ret": "double", "params": ["int"], "variadic": true },
             { "name": "fail_with", "ret": "int", "params": ["int"], "errno": true },
+            { "name": "gated_add", "ret": "int", "params": ["int", "int"], "caps": ["math"] },
             { "name": "add_int_trivial", "ret": "int", "params": ["int", "int"], "trivial": true },
             { "name": "many", "ret": "double", "params": ["int", "double", "int", "double", "int", "double", "int", "double", "int", "double",
                                                        "int", "double", "int", "double", "int", "double", "int", "double"] }

@@ -85,3 +85,4 @@ double many(int a, double b, int c, double d, int e, double f, int g, double h, 
 long pair2_sum(pair p) { return p.a * 10 + p.b; }
 const char *greet_raw(void) { return greet(); }
 int add_int_trivial(int a, int b) { return a + b; }
+int gated_add(int a, int b) { return a + b; }

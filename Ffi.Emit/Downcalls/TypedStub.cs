@@ -1,0 +1,485 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Ffi.Abi;
+using Ffi.Memory;
+using Ffi.Spec;
+using Ffi.Types;
+
+namespace Ffi.Downcalls;
+
+/// <summary>What a typed stub is bound to: its module (checked for disposal on every call), its function, and the C types it converts to.</summary>
+internal sealed class TypedTarget(NativeModule module, FunctionSpec function, nint address, CType[] parameterTypes)
+{
+    internal readonly nint Address = address;
+
+    /// <summary>Throws when the module was disposed, or, for gated functions, when a capability is missing.</summary>
+    public void Check()
+    {
+        module.CheckCallable(function.Name, function.Capabilities);
+    }
+
+    /// <summary>Throws when the module was disposed (the whole check of an ungated function).</summary>
+    public void CheckNotDisposed() => module.ThrowIfDisposed();
+
+    /// <summary>The address a <see cref="NativePointer"/> argument stands for, tag-checked for parameter <paramref name="index"/>.</summary>
+    public nint AddressOf(NativePointer p, int index)
+    {
+        var type = parameterTypes[index];
+        string? expected = type switch
+        {
+            PointerType pt => pt.Tag,
+            HandleType h => h.Tag,
+            _ => null,
+        };
+        if (expected is not null && p.Tag is not null && p.Tag != expected)
+            throw new FfiArgumentException($"{function.Name}: param[{index}] ({type.DisplayName})", $"pointer tagged \"{p.Tag}\" where \"{expected}\" ({type.DisplayName}) is expected");
+        return p.Address;
+    }
+
+    /// <summary>The returned address as a typed, tagged <see cref="NativePointer"/>.</summary>
+    public NativePointer MakePointer(nint address) => function.ReturnType switch
+    {
+        PointerType p => NativePointer.FromAddress(address, p.Pointee is VoidType ? null : p.Pointee, p.Tag),
+        HandleType h => NativePointer.FromAddress(address, h, h.Tag),
+        var t => NativePointer.FromAddress(address, t),
+    };
+}
+
+/// <summary>Conversions typed stubs call: UTF-8 strings in a caller-provided stack buffer or native memory.</summary>
+internal static unsafe class TypedHelpers
+{
+    /// <summary>Bytes of stack buffer per string parameter; longer strings are copied to native memory.</summary>
+    public const int ShortString = 128;
+
+    /// <summary>A NUL-terminated UTF-8 copy of <paramref name="s"/>: in <paramref name="buffer"/> when it fits, else allocated.</summary>
+    public static nint Utf8(string? s, byte* buffer)
+    {
+        if (s is null) return 0;
+        if (s.Length * 3 < ShortString)
+        {
+            int n = System.Text.Encoding.UTF8.GetBytes(s, new Span<byte>(buffer, ShortString - 1));
+            buffer[n] = 0;
+            return (nint)buffer;
+        }
+        int size = System.Text.Encoding.UTF8.GetByteCount(s);
+        var p = (byte*)NativeMemory.Alloc((nuint)size + 1);
+        System.Text.Encoding.UTF8.GetBytes(s, new Span<byte>(p, size));
+        p[size] = 0;
+        return (nint)p;
+    }
+
+    /// <summary>Frees what <see cref="Utf8"/> allocated.</summary>
+    public static void Release(nint p, byte* buffer)
+    {
+        if (p != 0 && p != (nint)buffer) NativeMemory.Free((void*)p);
+    }
+
+    /// <summary>The string a returned <c>char*</c> points to (null for NULL).</summary>
+    public static string? String(nint p) => p == 0 ? null : Marshal.PtrToStringUTF8(p);
+}
+
+/// <summary>
+/// Emits a stub with a delegate's own signature: each CLR argument is checked against the C parameter when the
+/// stub is built, converted in IL (no boxing), and passed exactly as the call plan says.
+/// </summary>
+internal static class TypedStub
+{
+    private enum Mapping { Direct, Bool, PointerLike, NativePointer, String, Array, Span, Aggregate }
+
+    private sealed record Param(int Index, Type Clr, CType C, Mapping How);
+
+    /// <summary>Builds the delegate, or throws <see cref="FfiBindException"/> listing every parameter that does not map.</summary>
+    public static TDelegate Create<TDelegate>(NativeModule module, NativeFunction function) where TDelegate : Delegate
+    {
+        var spec = function.Spec;
+        var invoke = typeof(TDelegate).GetMethod("Invoke")!;
+        var clrParams = invoke.GetParameters().Select(p => p.ParameterType).ToArray();
+        var errors = new List<string>();
+        int fixedCount = spec.ParameterTypes.Count;
+
+        if (spec.IsVariadic ? clrParams.Length < fixedCount : clrParams.Length != fixedCount)
+            errors.Add($"the delegate has {clrParams.Length} parameter(s); {spec.Name} takes {(spec.IsVariadic ? "at least " : "")}{fixedCount}");
+
+        var cTypes = new CType[clrParams.Length];
+        var mapped = new List<Param>();
+        int checkedCount = spec.IsVariadic ? clrParams.Length : Math.Min(clrParams.Length, fixedCount);
+        for (int i = 0; i < checkedCount; i++)
+        {
+            var clr = clrParams[i];
+            CType? c = i < fixedCount ? spec.ParameterTypes[i] : VariadicExtra(module.Types, clr);
+            if (c is null)
+            {
+                errors.Add($"param[{i}]: {Name(clr)} cannot be a variadic extra (use int, uint, long, ulong, double, nint, a pointer, NativePointer or string)");
+                continue;
+            }
+            cTypes[i] = c;
+            if (clr.IsByRef)
+            {
+                errors.Add($"param[{i}]: {Name(clr)}: by-reference parameters are not supported; pass a pointer, an array or a span");
+                continue;
+            }
+            var how = i < fixedCount ? MapParameter(clr, c) : MapExtra(clr);
+            if (how is null) errors.Add($"param[{i}]: {Name(clr)} does not map to {c.DisplayName}{Hint(c)}");
+            else mapped.Add(new Param(i, clr, c, how.Value));
+        }
+        var ret = invoke.ReturnType;
+        var returnMapping = MapReturn(ret, spec);
+        if (returnMapping is null) errors.Add($"return: {Name(ret)} does not map to {spec.ReturnType.DisplayName}{Hint(spec.ReturnType)}");
+        if (errors.Count > 0)
+            throw new FfiBindException(module.Library, spec.Name, $"{spec.Name}: {typeof(TDelegate).Name} does not match the spec ({Signature(spec)}):\n  " + string.Join("\n  ", errors));
+
+        var plan = SysVCallPlanner.Plan(spec.ReturnType, cTypes, spec.IsVariadic ? fixedCount : null);
+        var target = new TypedTarget(module, spec, spec.IsVariadic ? module.VariadicThunkFor(function.Address) : function.Address, cTypes);
+        var stub = new DynamicMethod($"ffi_typed_{spec.Name}", ret, [typeof(TypedTarget), .. clrParams], restrictedSkipVisibility: true);
+        Emit(stub.GetILGenerator(), plan, spec, module, function, mapped, ret, returnMapping!.Value);
+        return (TDelegate)stub.CreateDelegate(typeof(TDelegate), target);
+    }
+
+    private static void Emit(ILGenerator il, CallPlan plan, FunctionSpec spec, NativeModule module, NativeFunction function, List<Param> ps, Type ret, Mapping returnMapping)
+    {
+        // 1. The module must be alive; gated functions check their capabilities.
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(spec.Capabilities.Count > 0 ? nameof(TypedTarget.Check) : nameof(TypedTarget.CheckNotDisposed))!);
+
+        // 2. Conversions that can throw (tag checks) before anything is allocated; then strings and pins.
+        var source = new ClrSource();
+        foreach (var p in ps.Where(p => p.How == Mapping.NativePointer))
+        {
+            var local = il.DeclareLocal(typeof(nint));
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldarg, p.Index + 1);
+            il.Emit(OpCodes.Ldc_I4, p.Index);
+            il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(nameof(TypedTarget.AddressOf))!);
+            il.Emit(OpCodes.Stloc, local);
+            source.Locals[p.Index] = local;
+        }
+        var strings = new List<(LocalBuilder Pointer, LocalBuilder Buffer)>();
+        foreach (var p in ps)
+        {
+            switch (p.How)
+            {
+                case Mapping.String:
+                {
+                    var buffer = il.DeclareLocal(typeof(byte*));
+                    il.Emit(OpCodes.Ldc_I4, TypedHelpers.ShortString);
+                    il.Emit(OpCodes.Conv_U);
+                    il.Emit(OpCodes.Localloc);
+                    il.Emit(OpCodes.Stloc, buffer);
+                    var local = il.DeclareLocal(typeof(nint));
+                    il.Emit(OpCodes.Ldarg, p.Index + 1);
+                    il.Emit(OpCodes.Ldloc, buffer);
+                    il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.Utf8))!);
+                    il.Emit(OpCodes.Stloc, local);
+                    source.Locals[p.Index] = local;
+                    strings.Add((local, buffer));
+                    break;
+                }
+                case Mapping.Array:
+                {
+                    // A pinned array local pins the array; the address of element 0 (0 for null or empty).
+                    var element = p.Clr.GetElementType()!;
+                    var pinned = il.DeclareLocal(p.Clr, pinned: true);
+                    var local = il.DeclareLocal(typeof(nint));
+                    var empty = il.DefineLabel();
+                    var done = il.DefineLabel();
+                    il.Emit(OpCodes.Ldarg, p.Index + 1);
+                    il.Emit(OpCodes.Dup);
+                    il.Emit(OpCodes.Stloc, pinned);
+                    il.Emit(OpCodes.Brfalse, empty);
+                    il.Emit(OpCodes.Ldloc, pinned);
+                    il.Emit(OpCodes.Ldlen);
+                    il.Emit(OpCodes.Brfalse, empty);
+                    il.Emit(OpCodes.Ldloc, pinned);
+                    il.Emit(OpCodes.Ldc_I4_0);
+                    il.Emit(OpCodes.Ldelema, element);
+                    il.Emit(OpCodes.Conv_U);
+                    il.Emit(OpCodes.Stloc, local);
+                    il.Emit(OpCodes.Br, done);
+                    il.MarkLabel(empty);
+                    il.Emit(OpCodes.Ldc_I4_0);
+                    il.Emit(OpCodes.Conv_U);
+                    il.Emit(OpCodes.Stloc, local);
+                    il.MarkLabel(done);
+                    source.Locals[p.Index] = local;
+                    break;
+                }
+                case Mapping.Span:
+                {
+                    var element = p.Clr.GetGenericArguments()[0];
+                    var pinned = il.DeclareLocal(element.MakeByRefType(), pinned: true);
+                    var local = il.DeclareLocal(typeof(nint));
+                    il.Emit(OpCodes.Ldarga, p.Index + 1);
+                    il.Emit(OpCodes.Call, p.Clr.GetMethod("GetPinnableReference")!);
+                    il.Emit(OpCodes.Stloc, pinned);
+                    il.Emit(OpCodes.Ldloc, pinned);
+                    il.Emit(OpCodes.Conv_U);
+                    il.Emit(OpCodes.Stloc, local);
+                    source.Locals[p.Index] = local;
+                    break;
+                }
+                case Mapping.Bool:
+                    source.Locals[p.Index] = null; // loaded as its byte
+                    break;
+            }
+        }
+
+        // 3. Return storage for a MEMORY-class result, aligned for the C type.
+        LocalBuilder? retStorage = null;
+        if (plan.Return is MemoryPass)
+        {
+            retStorage = il.DeclareLocal(typeof(nint));
+            int align = Math.Max(16, spec.ReturnType.Align);
+            il.Emit(OpCodes.Ldc_I4, checked((int)spec.ReturnType.Size + align));
+            il.Emit(OpCodes.Conv_U);
+            il.Emit(OpCodes.Localloc);
+            il.Emit(OpCodes.Ldc_I4, align - 1);
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Ldc_I4, ~(align - 1));
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.And);
+            il.Emit(OpCodes.Stloc, retStorage);
+            source.ReturnStorage = retStorage;
+        }
+
+        // 4. The call.
+        foreach (var p in ps) source.Params[p.Index] = p;
+        CallEmitter.EmitCall(il, plan, spec.Name, source, il2 =>
+        {
+            il2.Emit(OpCodes.Ldarg_0);
+            il2.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(nameof(TypedTarget.Address), BindingFlags.NonPublic | BindingFlags.Instance)!);
+        }, module.PInvokeFor(function, plan), function.CapturesErrno);
+
+        // 5. The result as the delegate's type; then release string copies (no handler around the call).
+        var carrier = CallEmitter.ReturnCarrier(plan, spec.Name);
+        LocalBuilder? result = ret == typeof(void) ? null : il.DeclareLocal(ret);
+        switch (returnMapping)
+        {
+            case Mapping.Direct when plan.Return is MemoryPass:
+            case Mapping.Aggregate when plan.Return is MemoryPass:
+                il.Emit(OpCodes.Ldloc, retStorage!);
+                il.Emit(OpCodes.Ldobj, ret);
+                il.Emit(OpCodes.Stloc, result!);
+                break;
+            case Mapping.Aggregate:
+            {
+                var c = il.DeclareLocal(carrier);
+                il.Emit(OpCodes.Stloc, c);
+                il.Emit(OpCodes.Ldloca, c);
+                il.Emit(OpCodes.Ldobj, ret);
+                il.Emit(OpCodes.Stloc, result!);
+                break;
+            }
+            case Mapping.Direct when carrier == typeof(void):
+                if (result is not null)
+                {
+                    il.Emit(OpCodes.Ldloca, result);
+                    il.Emit(OpCodes.Initobj, ret);
+                }
+                break;
+            case Mapping.Direct or Mapping.PointerLike:
+                if (result is not null) il.Emit(OpCodes.Stloc, result);
+                break;
+            case Mapping.Bool:
+                il.Emit(OpCodes.Ldc_I4_0);
+                il.Emit(OpCodes.Cgt_Un);
+                il.Emit(OpCodes.Stloc, result!);
+                break;
+            case Mapping.String:
+                il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.String))!);
+                il.Emit(OpCodes.Stloc, result!);
+                break;
+            case Mapping.NativePointer:
+            {
+                var raw = il.DeclareLocal(typeof(nint));
+                il.Emit(OpCodes.Stloc, raw);
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldloc, raw);
+                il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(nameof(TypedTarget.MakePointer))!);
+                il.Emit(OpCodes.Stloc, result!);
+                break;
+            }
+        }
+        foreach (var (pointer, buffer) in strings)
+        {
+            il.Emit(OpCodes.Ldloc, pointer);
+            il.Emit(OpCodes.Ldloc, buffer);
+            il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.Release))!);
+        }
+        if (result is not null) il.Emit(OpCodes.Ldloc, result);
+        il.Emit(OpCodes.Ret);
+    }
+
+    // CLR arguments (arg 0 is the target), or the locals conversions left them in.
+    private sealed class ClrSource : ArgumentSource
+    {
+        public readonly Dictionary<int, LocalBuilder?> Locals = [];
+        public readonly Dictionary<int, Param> Params = [];
+        public LocalBuilder? ReturnStorage;
+
+        public override void PushValue(ILGenerator g, int index, Type carrier)
+        {
+            var p = Params[index];
+            if (Locals.TryGetValue(index, out var local) && local is not null)
+            {
+                g.Emit(OpCodes.Ldloc, local);
+                return;
+            }
+            if (p.How == Mapping.Aggregate)
+            {
+                // Copy the CLR struct into a carrier (which may be larger: a 12-byte struct in a 16-byte carrier).
+                var c = g.DeclareLocal(carrier);
+                g.Emit(OpCodes.Ldloca, c);
+                g.Emit(OpCodes.Initobj, carrier);
+                g.Emit(OpCodes.Ldloca, c);
+                g.Emit(OpCodes.Ldarga, index + 1);
+                g.Emit(OpCodes.Ldc_I4, checked((int)p.C.Size));
+                g.Emit(OpCodes.Cpblk);
+                g.Emit(OpCodes.Ldloc, c);
+                return;
+            }
+            g.Emit(OpCodes.Ldarg, index + 1);
+            Convert(g, p.Clr, carrier);
+        }
+
+        public override void PushAddress(ILGenerator g, int index)
+        {
+            var p = Params[index];
+            if (Locals.TryGetValue(index, out var local) && local is not null)
+            {
+                g.Emit(OpCodes.Ldloca, local);
+                return;
+            }
+            if (p.How == Mapping.Aggregate || Carriers.Scalar(RepOf(p.C)) == p.Clr || SizeOf(p.Clr) == p.C.Size && p.How != Mapping.Bool)
+            {
+                g.Emit(OpCodes.Ldarga, index + 1);
+                return;
+            }
+            // A promoted variadic extra (float → double, short → int): convert into a local of the C type.
+            var carrier = Carriers.Scalar(RepOf(p.C));
+            var converted = g.DeclareLocal(carrier);
+            g.Emit(OpCodes.Ldarg, index + 1);
+            Convert(g, p.Clr, carrier);
+            g.Emit(OpCodes.Stloc, converted);
+            g.Emit(OpCodes.Ldloca, converted);
+        }
+
+        public override void PushReturnPointer(ILGenerator g) => g.Emit(OpCodes.Ldloc, ReturnStorage!);
+
+        private static void Convert(ILGenerator g, Type from, Type to)
+        {
+            if (from == to || SizeOf(from) == SizeOf(to) && IsFloat(from) == IsFloat(to)) return;
+            if (to == typeof(double)) g.Emit(OpCodes.Conv_R8);
+            else if (to == typeof(int)) g.Emit(OpCodes.Conv_I4);
+            else if (to == typeof(long)) g.Emit(IsUnsigned(from) ? OpCodes.Conv_U8 : OpCodes.Conv_I8);
+        }
+
+        private static bool IsUnsigned(Type t) => t == typeof(byte) || t == typeof(ushort) || t == typeof(uint) || t == typeof(char) || t == typeof(bool);
+    }
+
+    private static bool IsFloat(Type t) => t == typeof(float) || t == typeof(double);
+
+    private static ScalarRep RepOf(CType c) => SysVCallPlanner.RepOf(c);
+
+    private static long SizeOf(Type t) => t.IsPointer || t == typeof(nint) || t == typeof(nuint) ? 8 : t == typeof(bool) ? 1 : t.IsValueType ? (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf))!.MakeGenericMethod(t).Invoke(null, null)! : 8;
+
+    // ---- mapping rules ---------------------------------------------------------------------------------
+
+    private static Mapping? MapParameter(Type clr, CType c) => c switch
+    {
+        IntType { IsBool: true } => clr == typeof(bool) ? Mapping.Bool : IsInteger(clr, 1) ? Mapping.Direct : null,
+        IntType i => IsInteger(clr, i.Size, i.IsSigned) ? Mapping.Direct : null,
+        EnumType e => IsInteger(clr, e.Size, null) || clr.IsEnum && SizeOf(clr) == e.Size ? Mapping.Direct : null,
+        FloatType f => f.Bits == 32 ? (clr == typeof(float) ? Mapping.Direct : null) : (clr == typeof(double) ? Mapping.Direct : null),
+        PointerType or FuncPtrType or HandleType { Rep: PointerType } => PointerMapping(clr, c),
+        HandleType h => MapParameter(clr, h.Rep),
+        AggregateType or ArrayType => IsUnmanagedStruct(clr) && SizeOf(clr) == c.Size ? Mapping.Aggregate : null,
+        _ => null,
+    };
+
+    private static Mapping? PointerMapping(Type clr, CType c)
+    {
+        if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return Mapping.PointerLike;
+        if (clr == typeof(NativePointer)) return Mapping.NativePointer;
+        if (clr == typeof(string)) return c is PointerType { IsCharPointer: true } ? Mapping.String : null;
+        if (c is not PointerType) return null;
+        if (clr.IsArray && clr.GetArrayRank() == 1 && IsUnmanaged(clr.GetElementType()!)) return Mapping.Array;
+        if (clr.IsGenericType && (clr.GetGenericTypeDefinition() == typeof(Span<>) || clr.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>))
+            && IsUnmanaged(clr.GetGenericArguments()[0])) return Mapping.Span;
+        return null;
+    }
+
+    // A variadic extra is passed as its promoted C type (VariadicExtra); the stub converts.
+    private static Mapping MapExtra(Type clr) =>
+        clr == typeof(string) ? Mapping.String
+        : clr == typeof(NativePointer) ? Mapping.NativePointer
+        : clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer ? Mapping.PointerLike
+        : Mapping.Direct;
+
+    private static Mapping? MapReturn(Type clr, FunctionSpec spec)
+    {
+        var c = spec.ReturnType;
+        if (c is VoidType) return clr == typeof(void) ? Mapping.Direct : null;
+        if (clr == typeof(void)) return null;
+        if (c is PointerType or FuncPtrType or HandleType { Rep: PointerType })
+        {
+            if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return Mapping.PointerLike;
+            if (clr == typeof(NativePointer)) return Mapping.NativePointer;
+            if (clr == typeof(string)) return c is PointerType { IsCharPointer: true } ? Mapping.String : null;
+            return null;
+        }
+        var m = MapParameter(clr, c);
+        return m is Mapping.Direct or Mapping.Bool or Mapping.Aggregate ? m : null;
+    }
+
+    private static bool IsInteger(Type t, long size, bool? signed = null)
+    {
+        if (t.IsEnum) t = Enum.GetUnderlyingType(t);
+        bool? s = t == typeof(sbyte) || t == typeof(short) || t == typeof(int) || t == typeof(long) || t == typeof(nint) ? true
+            : t == typeof(byte) || t == typeof(ushort) || t == typeof(uint) || t == typeof(ulong) || t == typeof(nuint) || t == typeof(char) ? false
+            : null;
+        if (s is null) return false;
+        if (SizeOf(t) != size) return false;
+        return signed is null || t == typeof(nint) || t == typeof(nuint) || s == signed;
+    }
+
+    private static bool IsUnmanaged(Type t) => t.IsValueType &&
+        !(bool)typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.IsReferenceOrContainsReferences))!.MakeGenericMethod(t).Invoke(null, null)!;
+
+    private static bool IsUnmanagedStruct(Type t) => IsUnmanaged(t) && !t.IsPrimitive && !t.IsEnum && t != typeof(nint) && t != typeof(nuint);
+
+    // The C type a variadic extra of CLR type `clr` is passed as (after C's default promotions).
+    private static CType? VariadicExtra(TypeRegistry reg, Type clr)
+    {
+        if (clr == typeof(bool) || clr == typeof(sbyte) || clr == typeof(byte) || clr == typeof(short) || clr == typeof(ushort) || clr == typeof(int) || clr == typeof(char)) return reg["int"];
+        if (clr == typeof(uint)) return reg["uint"];
+        if (clr == typeof(long)) return reg["long"];
+        if (clr == typeof(ulong)) return reg["ulong"];
+        if (clr == typeof(float) || clr == typeof(double)) return reg["double"];
+        if (clr == typeof(string)) return reg["string"];
+        if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer || clr == typeof(NativePointer)) return reg["pointer"];
+        return null;
+    }
+
+    private static string Hint(CType c) => c switch
+    {
+        IntType { IsBool: true } => " (use bool)",
+        IntType i => $" (use {(i.Bits, i.IsSigned) switch
+        {
+            (8, true) => "sbyte", (8, false) => "byte", (16, true) => "short", (16, false) => "ushort",
+            (32, true) => "int", (32, false) => "uint", (64, true) => "long", _ => "ulong",
+        }})",
+        FloatType f => f.Bits == 32 ? " (use float)" : " (use double)",
+        PointerType { IsCharPointer: true } => " (use string, nint, a pointer, NativePointer, an array or a span)",
+        PointerType => " (use nint, a pointer, NativePointer, an array or a span)",
+        AggregateType or ArrayType => $" (use an unmanaged struct of {c.Size} bytes)",
+        _ => "",
+    };
+
+    private static string Name(Type t) => t == typeof(void) ? "void" : t.Name;
+
+    private static string Signature(FunctionSpec f) =>
+        $"{f.ReturnType.DisplayName} {f.Name}({string.Join(", ", f.ParameterTypes.Select(p => p.DisplayName))}{(f.IsVariadic ? ", ..." : "")})";
+}
