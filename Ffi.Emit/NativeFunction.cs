@@ -182,7 +182,7 @@ public sealed unsafe class NativeFunction
     {
         var plan = SysVCallPlanner.Plan(Spec.ReturnType, types, fixedCount);
         var where = types.Select((t, i) => $"{Spec.Name}: param[{i}] ({t.DisplayName})").ToArray();
-        return new Prepared(plan, ArgumentFrame.For(plan), _module.StubFor(plan, Spec.Name, _captureErrno), types, where,
+        return new Prepared(plan, ArgumentFrame.For(plan), _module.StubFor(plan, this), types, where,
             types.Any(t => !ScalarMemory.IsScalar(t)));
     }
 

@@ -31,6 +31,7 @@ public sealed class NativeModule : IDisposable
     private readonly ConcurrentDictionary<nint, VariadicThunk> _thunks = new();
     private readonly ConcurrentDictionary<string, Lazy<RawCall>> _stubs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Name, Type Delegate), Lazy<Delegate>> _typed = new();
+    private readonly ConcurrentDictionary<string, Lazy<System.Reflection.MethodInfo>> _pinvokes = new(StringComparer.Ordinal);
     private int _disposed;
 
     private NativeModule(FfiSpec spec, FfiOptions options, Dictionary<string, nint> libraries, Dictionary<string, nint> functions, Dictionary<string, nint> variables)
@@ -141,12 +142,26 @@ public sealed class NativeModule : IDisposable
     }
 
     /// <summary>The module's stub for a call shape, emitted on first use; functions with the same shape share it.</summary>
-    internal RawCall StubFor(CallPlan plan, string name, bool captureErrno) =>
-        _stubs.GetOrAdd(RawCallStub.ShapeKey(plan, captureErrno),
-            _ => new Lazy<RawCall>(() => RawCallStub.Emit(plan, name, captureErrno), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    internal RawCall StubFor(CallPlan plan, NativeFunction function)
+    {
+        var pinvoke = PInvokeFor(function, plan);
+        // A trivial function's stub is bound to its own symbol; the others share one stub per shape.
+        var key = (pinvoke is null ? "" : "T:" + function.Name + "|") + RawCallStub.ShapeKey(plan, function.CapturesErrno);
+        return _stubs.GetOrAdd(key, _ => new Lazy<RawCall>(() => RawCallStub.Emit(plan, function.Name, function.CapturesErrno, pinvoke),
+            LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
 
     /// <summary>The P/Invoke method a trivial function is called through (no GC transition); null for other functions.</summary>
-    internal System.Reflection.MethodInfo? PInvokeFor(NativeFunction function, CallPlan plan) => null;
+    internal System.Reflection.MethodInfo? PInvokeFor(NativeFunction function, CallPlan plan)
+    {
+        if (!function.Spec.IsTrivial || plan.IsVariadic) return null;
+        var key = $"{function.Name}|{RawCallStub.ShapeKey(plan, false)}";
+        return _pinvokes.GetOrAdd(key, _ => new Lazy<System.Reflection.MethodInfo>(() =>
+        {
+            var (ret, parameters) = CallEmitter.Signature(plan, function.Name);
+            return TrivialCalls.Define(_libraries[function.Spec.Library ?? Spec.Lib], function.Name, ret, parameters);
+        }, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
 
     /// <summary>How many distinct call stubs the module has emitted.</summary>
     internal int StubCount => _stubs.Count;

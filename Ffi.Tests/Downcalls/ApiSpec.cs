@@ -53,6 +53,8 @@ internal static class ApiSpec
             { "name": "vmix", "ret": "double", "params": ["int"], "variadic": true },
             { "name": "fail_with", "ret": "int", "params": ["int"], "errno": true },
             { "name": "gated_add", "ret": "int", "params": ["int", "int"], "caps": ["math"] },
+            { "name": "spin_trivial", "ret": "void", "params": ["int"], "trivial": true },
+            { "name": "spin_normal", "ret": "void", "params": ["int"] },
             { "name": "add_int_trivial", "ret": "int", "params": ["int", "int"], "trivial": true },
             { "name": "many", "ret": "double", "params": ["int", "double", "int", "double", "int", "double", "int", "double", "int", "double",
                                                        "int", "double", "int", "double", "int", "double", "int", "double"] }

@@ -86,3 +86,15 @@ long pair2_sum(pair p) { return p.a * 10 + p.b; }
 const char *greet_raw(void) { return greet(); }
 int add_int_trivial(int a, int b) { return a + b; }
 int gated_add(int a, int b) { return a + b; }
+
+#include <time.h>
+/* Busy-waits (no syscall that blocks): one declared trivial, one not. */
+static void spin(int ms)
+{
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do clock_gettime(CLOCK_MONOTONIC, &t);
+    while ((t.tv_sec - t0.tv_sec) * 1000L + (t.tv_nsec - t0.tv_nsec) / 1000000L < ms);
+}
+void spin_trivial(int ms) { spin(ms); }
+void spin_normal(int ms) { spin(ms); }
