@@ -6,6 +6,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Ffi.Memory;
 using Ffi.Spec;
+using Ffi.Values;
 
 namespace Ffi.Benchmarks;
 
@@ -76,9 +77,14 @@ public unsafe class CallBenchmarks
     private NativeModule _module = null!;
     private NativeFunction _engAddInt = null!, _engAddDouble = null!, _engSum6 = null!, _engSumPair = null!, _engStrlen = null!;
     private NativePointer _pairStorage;
+    private FfiValue _pairValue;
 
-    // engine typed stub: fields for module.GetFunction<TDelegate>(name) delegates go here (added by the engine's owner).
-    // engine FfiValue: fields for the no-allocation FfiValue path go here (added by the engine's owner).
+    // The engine's typed stubs (module.GetFunction<TDelegate>).
+    private Func<int, int, int> _tyAddInt = null!, _tyAddIntTrivial = null!;
+    private Func<double, double, double> _tyAddDouble = null!;
+    private Func<long, long, long, long, long, long, long> _tySum6 = null!;
+    private Func<Pair, long> _tySumPair = null!;
+    private Func<string, nuint> _tyStrlen = null!;
 
     private nint _benchLib, _libc;
 
@@ -95,6 +101,7 @@ public unsafe class CallBenchmarks
           },
           "functions": [
             { "name": "bench_add_int", "ret": "int", "params": ["int", "int"] },
+            { "name": "bench_add_int_trivial", "ret": "int", "params": ["int", "int"], "trivial": true },
             { "name": "bench_add_double", "ret": "double", "params": ["double", "double"] },
             { "name": "bench_sum6", "ret": "int64", "params": ["int64", "int64", "int64", "int64", "int64", "int64"] },
             { "name": "bench_sum_pair", "ret": "int64", "params": ["pair"] },
@@ -148,9 +155,14 @@ public unsafe class CallBenchmarks
         _engSumPair = _module.Function("bench_sum_pair");
         _engStrlen = _module.Function("strlen");
         _pairStorage = _module.Memory.Box("pair", new { a = _pair.A, b = _pair.B });
+        _pairValue = FfiValue.FromPointer(_pairStorage); // made once, like any argument a caller reuses
 
-        // engine typed stub: bind module.GetFunction<TDelegate>(name) here.
-        // engine FfiValue: prepare the FfiValue path here.
+        _tyAddInt = _module.GetFunction<Func<int, int, int>>("bench_add_int");
+        _tyAddIntTrivial = _module.GetFunction<Func<int, int, int>>("bench_add_int_trivial");
+        _tyAddDouble = _module.GetFunction<Func<double, double, double>>("bench_add_double");
+        _tySum6 = _module.GetFunction<Func<long, long, long, long, long, long, long>>("bench_sum6");
+        _tySumPair = _module.GetFunction<Func<Pair, long>>("bench_sum_pair");
+        _tyStrlen = _module.GetFunction<Func<string, nuint>>("strlen");
 
         Verify();
     }
@@ -247,8 +259,17 @@ public unsafe class CallBenchmarks
     [Benchmark, BenchmarkCategory(AddInt)]
     public int AddInt_EngineInvoke() => (int)_engAddInt.Invoke(new object?[] { _i1, _i2 })!;
 
-    // engine typed stub: AddInt_EngineTyped goes here.
-    // engine FfiValue: AddInt_EngineFfiValue goes here.
+    /// <summary>The engine's typed stub (<c>GetFunction&lt;TDelegate&gt;</c>).</summary>
+    [Benchmark, BenchmarkCategory(AddInt)]
+    public int AddInt_EngineTyped() => _tyAddInt(_i1, _i2);
+
+    /// <summary>The engine's no-allocation dynamic path (<c>Invoke(ReadOnlySpan&lt;FfiValue&gt;)</c>).</summary>
+    [Benchmark, BenchmarkCategory(AddInt)]
+    public int AddInt_EngineFfiValue() => (int)_engAddInt.Invoke([_i1, _i2]).ToInt64();
+
+    /// <summary>The engine's typed stub on a function declared <c>"trivial": true</c> (no GC transition).</summary>
+    [Benchmark, BenchmarkCategory(AddInt)]
+    public int AddInt_EngineTypedTrivial() => _tyAddIntTrivial(_i1, _i2);
 
     // ---------------------------------------------------------------- add(double, double) → double
 
@@ -284,8 +305,13 @@ public unsafe class CallBenchmarks
     [Benchmark, BenchmarkCategory(AddDouble)]
     public double AddDouble_EngineInvoke() => (double)_engAddDouble.Invoke(new object?[] { _d1, _d2 })!;
 
-    // engine typed stub: AddDouble_EngineTyped goes here.
-    // engine FfiValue: AddDouble_EngineFfiValue goes here.
+    /// <summary>The engine's typed stub (<c>GetFunction&lt;TDelegate&gt;</c>).</summary>
+    [Benchmark, BenchmarkCategory(AddDouble)]
+    public double AddDouble_EngineTyped() => _tyAddDouble(_d1, _d2);
+
+    /// <summary>The engine's no-allocation dynamic path (<c>Invoke(ReadOnlySpan&lt;FfiValue&gt;)</c>).</summary>
+    [Benchmark, BenchmarkCategory(AddDouble)]
+    public double AddDouble_EngineFfiValue() => _engAddDouble.Invoke([_d1, _d2]).ToDouble();
 
     // ---------------------------------------------------------------- sum6(int64 × 6) → int64
 
@@ -325,8 +351,13 @@ public unsafe class CallBenchmarks
     [Benchmark, BenchmarkCategory(Sum6)]
     public long Sum6_EngineInvoke() => (long)_engSum6.Invoke(new object?[] { _l1, _l2, _l3, _l4, _l5, _l6 })!;
 
-    // engine typed stub: Sum6_EngineTyped goes here.
-    // engine FfiValue: Sum6_EngineFfiValue goes here.
+    /// <summary>The engine's typed stub (<c>GetFunction&lt;TDelegate&gt;</c>).</summary>
+    [Benchmark, BenchmarkCategory(Sum6)]
+    public long Sum6_EngineTyped() => _tySum6(_l1, _l2, _l3, _l4, _l5, _l6);
+
+    /// <summary>The engine's no-allocation dynamic path (<c>Invoke(ReadOnlySpan&lt;FfiValue&gt;)</c>).</summary>
+    [Benchmark, BenchmarkCategory(Sum6)]
+    public long Sum6_EngineFfiValue() => _engSum6.Invoke([_l1, _l2, _l3, _l4, _l5, _l6]).ToInt64();
 
     // ---------------------------------------------------------------- strlen(const char*) → size_t
 
@@ -372,8 +403,13 @@ public unsafe class CallBenchmarks
     [Benchmark, BenchmarkCategory(Strlen)]
     public nuint Strlen_EngineInvoke() => (nuint)(ulong)_engStrlen.Invoke(new object?[] { _text })!;
 
-    // engine typed stub: Strlen_EngineTyped goes here.
-    // engine FfiValue: Strlen_EngineFfiValue goes here.
+    /// <summary>The engine's typed stub (<c>GetFunction&lt;TDelegate&gt;</c>).</summary>
+    [Benchmark, BenchmarkCategory(Strlen)]
+    public nuint Strlen_EngineTyped() => _tyStrlen(_text);
+
+    /// <summary>The engine's no-allocation dynamic path (<c>Invoke(ReadOnlySpan&lt;FfiValue&gt;)</c>).</summary>
+    [Benchmark, BenchmarkCategory(Strlen)]
+    public nuint Strlen_EngineFfiValue() => (nuint)_engStrlen.Invoke([_text]).ToUInt64();
 
     // ---------------------------------------------------------------- sum_pair(struct pair by value) → int64
 
@@ -412,6 +448,11 @@ public unsafe class CallBenchmarks
     [Benchmark, BenchmarkCategory(Struct)]
     public long Struct_EngineInvoke() => (long)_engSumPair.Invoke(new object?[] { _pairStorage })!;
 
-    // engine typed stub: Struct_EngineTyped goes here.
-    // engine FfiValue: Struct_EngineFfiValue goes here.
+    /// <summary>The engine's typed stub (<c>GetFunction&lt;TDelegate&gt;</c>).</summary>
+    [Benchmark, BenchmarkCategory(Struct)]
+    public long Struct_EngineTyped() => _tySumPair(_pair);
+
+    /// <summary>The engine's no-allocation dynamic path (<c>Invoke(ReadOnlySpan&lt;FfiValue&gt;)</c>).</summary>
+    [Benchmark, BenchmarkCategory(Struct)]
+    public long Struct_EngineFfiValue() => _engSumPair.Invoke([_pairValue]).ToInt64();
 }

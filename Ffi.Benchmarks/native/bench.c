@@ -6,6 +6,8 @@ struct pair { int64_t a; int64_t b; };   /* 16 bytes: passed by value in two int
 
 int bench_add_int(int a, int b) { return a + b; }
 
+int bench_add_int_trivial(int a, int b) { return a + b; }
+
 double bench_add_double(double a, double b) { return a + b; }
 
 int64_t bench_sum6(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f)
