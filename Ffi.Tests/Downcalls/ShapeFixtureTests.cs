@@ -87,18 +87,21 @@ public sealed class ShapeFixtureTests
         new("s_ie", new Leaf("a", "int", 11), new Leaf("b", "float", -1.75f)),
         new("s_za", new Leaf("a", "float", 3.5f)),
         new("s_nc", new Leaf("d", "double", 2.5)),
+        new("bf_mix", new Leaf("a", "uchar", (byte)5), new Leaf("b", "short", (short)-200), new Leaf("c", "long", -(1L << 38) + 3),
+            new Leaf("d", "bool", true)),
     ];
 
     private static readonly string[] ScalarTypes =
     [
         "char", "schar", "uchar", "short", "ushort", "int", "uint", "long", "ulong", "longlong", "ulonglong",
         "size_t", "ssize_t", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
-        "intptr_t", "uintptr_t", "bool", "float", "double", "pointer", "color", "big",
+        "intptr_t", "uintptr_t", "bool", "float", "double", "pointer", "color", "big", "tiny",
     ];
 
     private const string Types = """
         "color": { "kind": "enum", "base": "int", "values": { "RED": -1, "GREEN": 7, "BLUE": 2147483647 } },
         "big": { "kind": "enum", "base": "uint", "values": { "SMALL": 1, "HUGE": 4294967295 } },
+        "tiny": { "kind": "enum", "base": "schar", "values": { "T_NEG": -3, "T_POS": 100 } },
         "s_c": { "kind": "struct", "fields": [ {"name":"a","type":"char"} ] },
         "s_s": { "kind": "struct", "fields": [ {"name":"a","type":"short"} ] },
         "s_i": { "kind": "struct", "fields": [ {"name":"a","type":"int"} ] },
@@ -154,6 +157,9 @@ public sealed class ShapeFixtureTests
         "s_ie": { "kind": "struct", "fields": [ {"name":"a","type":"int"}, {"name":"e","type":"empty"}, {"name":"b","type":"float"} ] },
         "s_za": { "kind": "struct", "fields": [ {"name":"a","type":"float"}, {"name":"z","type":{"kind":"array","of":"char","len":0}} ] },
         "s_nc": { "kind": "struct", "fields": [ {"name":"","type":"long","bits":64}, {"name":"d","type":"double"} ] },
+        "bf_mix": { "kind": "struct", "fields": [ {"name":"a","type":"uchar","bits":3}, {"name":"b","type":"short","bits":9},
+                                                  {"name":"c","type":"long","bits":40}, {"name":"d","type":"bool","bits":1} ] },
+        "s_a32": { "kind": "struct", "align": 32, "fields": [ {"name":"a","type":"long"} ] },
         "s_huge": { "kind": "struct", "fields": [ {"name":"a","type":{"kind":"array","of":"long","len":130}} ] },
         "u_fi3": { "kind": "union", "fields": [ {"name":"f","type":{"kind":"array","of":"float","len":3}}, {"name":"i","type":"int"} ] },
         "s_a16": { "kind": "struct", "align": 16, "fields": [ {"name":"a","type":"long"}, {"name":"b","type":"long"} ] },
@@ -208,6 +214,7 @@ public sealed class ShapeFixtureTests
         ("longs_then_dl", "double", [.. Enumerable.Repeat("long", 6), "s_dl", "double"]),
         ("struct_mix", "double", ["s_ff", "s_ii", "s_dd", "s_if", "s_fff", "s_dl", "s_ld", "s_dd", "s_dd", "long", "double"]),
         ("aligned_on_stack", "long", [.. Enumerable.Repeat("long", 7), "s_a16", "long"]),
+        ("aligned32_on_stack", "long", [.. Enumerable.Repeat("long", 7), "s_a32", "long"]),
         ("s24_from_longs", "s24", [.. Enumerable.Repeat("long", 6)]),
         ("s32_combine", "s32", ["long", "s24", "double", "s32", "long", "s48", "float"]),
         ("s_dl_from_many", "s_dl", [.. Enumerable.Repeat("long", 6), .. Enumerable.Repeat("double", 8), "long", "double"]),
@@ -290,6 +297,8 @@ public sealed class ShapeFixtureTests
     [TestCase("color", int.MaxValue, -1)]
     [TestCase("big", 0xFFFF_FFFFu, 0u)]
     [TestCase("big", 1u, 2u)]
+    [TestCase("tiny", (sbyte)-3, (sbyte)100)]
+    [TestCase("tiny", (sbyte)100, (sbyte)-3)]
     public void ScalarIdentityAndSuccessor(string type, object value, object next)
     {
         var same = _m.Invoke("id_" + type, value);
@@ -464,6 +473,21 @@ public sealed class ShapeFixtureTests
             Assert.That(_m.Memory.Get(s, "a"), Is.EqualTo(1L));
             Assert.That(_m.Memory.Get(s, "b"), Is.EqualTo(2.5));
             Assert.That(_m.Memory.Get(s, "c"), Is.EqualTo(3L));
+        });
+    }
+
+    [Test]
+    public void StorageThatCannotHoldTheStructIsRefusedBeforeTheCall()
+    {
+        var small = _m.Memory.Malloc(8);
+        var otherType = _m.Memory.Box("s_dl");
+        var freed = _m.Memory.Box("s24");
+        _m.Memory.Free(freed);
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => _m.Invoke("sum_s24", small), Throws.InstanceOf<FfiMemoryException>(), "8 bytes for a 24-byte struct");
+            Assert.That(() => _m.Invoke("sum_s24", otherType), Throws.InstanceOf<FfiArgumentException>(), "storage of a 16-byte type");
+            Assert.That(() => _m.Invoke("sum_s24", freed), Throws.InstanceOf<FfiMemoryException>(), "freed storage");
         });
     }
 
@@ -724,6 +748,15 @@ public sealed class ShapeFixtureTests
         // x at stack+0, s at stack+16 (not +8), y at stack+32 — gcc -S shows the loads at 8/24/32/40(%rsp).
         long expected = 1 + 2 * 2 + 3 * 3 + 4 * 4 + 5 * 5 + 6 * 6 + 7 * (1L << 40) + 8 * -(1L << 41) + 9 * 3 + 10 * -5;
         Assert.That(_m.Invoke("aligned_on_stack", 1L, 2L, 3L, 4L, 5L, 6L, 1L << 40, new { a = -(1L << 41), b = 3L }, -5L),
+            Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void ThirtyTwoAlignedStructOnTheStackStartsAtAThirtyTwoByteOffset()
+    {
+        // x at stack+0, s at stack+32, y at stack+64 — gcc -S shows the loads at 8/40/72(%rsp).
+        long expected = 1 + 2 * 2 + 3 * 3 + 4 * 4 + 5 * 5 + 6 * 6 + 7 * (1L << 40) + 8 * -(1L << 41) + 9 * -5;
+        Assert.That(_m.Invoke("aligned32_on_stack", 1L, 2L, 3L, 4L, 5L, 6L, 1L << 40, new { a = -(1L << 41) }, -5L),
             Is.EqualTo(expected));
     }
 

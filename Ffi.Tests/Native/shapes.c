@@ -61,6 +61,10 @@ enum big { SMALL = 1, HUGE = 0xffffffffu }; /* unsigned int */
 enum big id_big(enum big b) { return b; }
 enum big next_big(enum big b) { return (enum big)(b + 1u); }
 
+enum __attribute__((packed)) tiny { T_NEG = -3, T_POS = 100 }; /* signed char */
+enum tiny id_tiny(enum tiny t) { return t; }
+enum tiny next_tiny(enum tiny t) { return t == T_NEG ? T_POS : T_NEG; }
+
 /* Small scalars converted by the callee: the caller must not rely on bits above the type's width. */
 long widen_char(char c) { return c; }
 unsigned long widen_uchar(unsigned char c) { return c; }
@@ -136,6 +140,7 @@ struct empty { };                                                          /* 0:
 struct s_ie { int a; struct empty e; float b; };                          /* 8:  INTEGER */
 struct s_za { float a; char z[0]; };                                       /* 4:  INTEGER (gcc quirk) */
 struct s_nc { long : 64; double d; };                                      /* 16: NO_CLASS, SSE: d alone in xmm0 */
+struct bf_mix { unsigned char a : 3; short b : 9; long c : 40; bool d : 1; }; /* 8:  INTEGER, four storage-unit types */
 
 double sum_s_c(struct s_c s) { return 1.0 * s.a; }
 double sum_s_s(struct s_s s) { return 1.0 * s.a; }
@@ -189,6 +194,7 @@ double sum_s_uni(struct s_uni s) { return 1.0 * s.tag + 2.0 * s.v.i + 3.0 * s.d;
 double sum_s_ie(struct s_ie s) { return 1.0 * s.a + 2.0 * s.b; }
 double sum_s_za(struct s_za s) { return 1.0 * s.a; }
 double sum_s_nc(struct s_nc s) { return 1.0 * s.d; }
+double sum_bf_mix(struct bf_mix s) { return 1.0 * s.a + 2.0 * s.b + 3.0 * s.c + 4.0 * s.d; }
 
 struct s_c make_s_c(char a) { struct s_c s = { a }; return s; }
 struct s_s make_s_s(short a) { struct s_s s = { a }; return s; }
@@ -245,6 +251,7 @@ struct s_uni make_s_uni(char tag, int i, double d) { struct s_uni s = { tag, { i
 struct s_ie make_s_ie(int a, float b) { struct s_ie s = { a, { }, b }; return s; }
 struct s_za make_s_za(float a) { struct s_za s = { a }; return s; }
 struct s_nc make_s_nc(double d) { struct s_nc s = { d }; return s; }
+struct bf_mix make_bf_mix(unsigned char a, short b, long c, bool d) { struct bf_mix s = { a, b, c, d }; return s; }
 
 /* An empty struct takes neither a register nor a stack slot. */
 long empty_between(long a, struct empty e, long b) { return a + 2 * b; }
@@ -395,6 +402,14 @@ struct __attribute__((aligned(16))) s_a16 { long a, b; };
 long aligned_on_stack(long r1, long r2, long r3, long r4, long r5, long r6, long x, struct s_a16 s, long y)
 {
     return r1 + 2 * r2 + 3 * r3 + 4 * r4 + 5 * r5 + 6 * r6 + 7 * x + 8 * s.a + 9 * s.b + 10 * y;
+}
+
+/* A 32-aligned struct (32 bytes: MEMORY) on the stack starts at a 32-byte offset: x at +0, s at +32, y at +64
+ * (gcc -S loads 8/40/72(%rsp); gcc notes "the ABI for passing parameters with 32-byte alignment has changed in GCC 4.6"). */
+struct __attribute__((aligned(32))) s_a32 { long a; };
+long aligned32_on_stack(long r1, long r2, long r3, long r4, long r5, long r6, long x, struct s_a32 s, long y)
+{
+    return r1 + 2 * r2 + 3 * r3 + 4 * r4 + 5 * r5 + 6 * r6 + 7 * x + 8 * s.a + 9 * y;
 }
 
 /* MEMORY return: the hidden pointer takes rdi, so a1..a5 take rsi..r9 and a6 goes on the stack. */
