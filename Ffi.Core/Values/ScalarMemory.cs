@@ -75,6 +75,9 @@ public static unsafe class ScalarMemory
             case IntType i:
                 WriteBits(address, i.Bits, ValueConverter.ToIntegerBits(value, i, where));
                 break;
+            case FloatType { Bits: 32 } when value is float single:
+                *(float*)address = single; // directly: a float widened to double and back loses a signalling NaN's bit
+                break;
             case FloatType f:
                 double d = ValueConverter.ToDouble(value, f.DisplayName, where);
                 if (f.Bits == 32) *(float*)address = (float)d;

@@ -12,12 +12,16 @@ internal static class Fixtures
 
     /// <summary>The library with the functions the typed and FfiValue API tests call (Native/api.c).</summary>
     public static string ApiLibrary => Api.Value;
+    private static readonly Lazy<string> Shapes = new(() => Build("shapes"));
 
     /// <summary>The library with the globals <c>origin</c> (struct point), <c>counter</c> (long), <c>ratio</c> (double).</summary>
     public static string GlobalsLibrary => Globals.Value;
 
     /// <summary>The library with the variadic fixtures <c>sum_doubles</c> (256-aligned) and <c>mixed</c>.</summary>
     public static string VariadicLibrary => Variadic.Value;
+
+    /// <summary>The library with one function per calling-convention shape (Native/shapes.c).</summary>
+    public static string ShapesLibrary => Shapes.Value;
 
     /// <summary>The library with <c>counting_free(void*)</c> and <c>long counting_frees(void)</c>.</summary>
     public static string CountingAllocLibrary => CountingAlloc.Value;
