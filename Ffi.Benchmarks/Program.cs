@@ -1,13 +1,14 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Ffi.Benchmarks;
 
 /// <summary>
 /// Entry point: BenchmarkDotNet's switcher, so every BenchmarkDotNet option works (<c>--filter</c>,
 /// <c>--list flat</c>, <c>--anyCategories</c>, <c>--job</c>, …), plus <c>--quick</c>: one launch, three warm-up
-/// and three measured iterations (BenchmarkDotNet's ShortRun), for a whole run on a small, noisy machine.
+/// and three measured iterations (BenchmarkDotNet's ShortRun) in this process, for a whole run on a small, noisy machine.
 /// </summary>
 public static class Program
 {
@@ -18,7 +19,8 @@ public static class Program
         args = args.Where(a => !a.Equals("--quick", StringComparison.OrdinalIgnoreCase)).ToArray();
 
         IConfig config = DefaultConfig.Instance;
-        if (quick) config = config.AddJob(Job.ShortRun.WithId("Quick"));
+        // In-process: no per-benchmark build and launch, which on this machine took longer than the measuring.
+        if (quick) config = config.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("Quick"));
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
         // Non-zero when a benchmark failed (e.g. its GlobalSetup found a path returning a wrong value).

@@ -32,7 +32,7 @@ public sealed unsafe class NativeFunction
     private readonly ConcurrentDictionary<string, Prepared> _shapes = new(StringComparer.Ordinal);
     private readonly bool _captureErrno;
 
-    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub, IReadOnlyList<CType> Types, string[] Where, bool HasAggregates);
+    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub, IReadOnlyList<CType> Types, string[] Where, bool HasAggregates, FastSlot[] Slots, FastSlot Return);
 
     internal NativeFunction(NativeModule module, FunctionSpec spec, nint address, bool captureErrno)
     {
@@ -65,7 +65,7 @@ public sealed unsafe class NativeFunction
     /// <returns>
     /// <see langword="null"/> for void; the natural CLR value for scalars (see <see cref="ScalarMemory"/>); a string
     /// (or null) for <c>ret_as_str</c>; for a struct, union or array returned by value, new storage owned by the
-    /// module's memory, as a typed <see cref="NativePointer"/>.
+    /// module's memory, as a <see cref="StructValue"/>.
     /// </returns>
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
@@ -74,7 +74,7 @@ public sealed unsafe class NativeFunction
     public object? Invoke(params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        _module.CheckCallable(Spec.Name, Spec.Capabilities);
+        CheckCallable();
         int fixedCount = Spec.ParameterTypes.Count;
         int expected = fixedCount + (Spec.IsVariadic ? 1 : 0);
         if (args.Length != expected)
@@ -97,8 +97,13 @@ public sealed unsafe class NativeFunction
         try
         {
             Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
+            var slots = prepared.Slots;
             for (int i = 0; i < values.Length; i++)
-                WriteArgument(prepared, i, (nint)(argBuffer + prepared.Frame.Offsets[i]), values[i], ref scratch);
+            {
+                var value = values[i];
+                if (value is not string && slots[i].TryWrite(FfiValue.FromObject(value), argBuffer)) continue;
+                WriteArgument(prepared, i, (nint)(argBuffer + slots[i].Offset), value, ref scratch);
+            }
             prepared.Stub(Target(prepared), argBuffer, retBuffer);
             return ReadReturn((nint)retBuffer);
         }
@@ -121,7 +126,7 @@ public sealed unsafe class NativeFunction
     [SkipLocalsInit]
     public FfiValue Invoke(ReadOnlySpan<FfiValue> args)
     {
-        _module.CheckCallable(Spec.Name, Spec.Capabilities);
+        CheckCallable();
         int fixedCount = Spec.ParameterTypes.Count;
         Prepared prepared;
         if (Spec.IsVariadic)
@@ -143,21 +148,30 @@ public sealed unsafe class NativeFunction
         try
         {
             Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
+            var slots = prepared.Slots;
             for (int i = 0; i < args.Length; i++)
             {
-                var type = prepared.Types[i];
-                var at = (nint)(argBuffer + prepared.Frame.Offsets[i]);
                 ref readonly var v = ref args[i];
-                if (v.Kind == FfiValueKind.String && IsCharPointer(type)) *(nint*)at = scratch.Utf8((string)v.Reference!);
-                else if (!ScalarMemory.IsScalar(type) || !v.TryWriteScalar(type, at)) WriteArgument(prepared, i, at, v.ToObject(), ref scratch);
+                ref readonly var slot = ref slots[i];
+                if (slot.TryWrite(v, argBuffer)) continue;
+                var at = (nint)(argBuffer + slot.Offset);
+                if (v.Kind == FfiValueKind.String && IsCharPointer(slot.Type)) *(nint*)at = scratch.Utf8((string)v.Reference!);
+                else WriteArgument(prepared, i, at, v.ToObject(), ref scratch);
             }
             prepared.Stub(Target(prepared), argBuffer, retBuffer);
-            return ReadResult((nint)retBuffer);
+            return ReadResult(prepared, retBuffer);
         }
         finally
         {
             scratch.Dispose();
         }
+    }
+
+    // The module must be alive; only gated functions look at capabilities.
+    private void CheckCallable()
+    {
+        if (Spec.Capabilities.Count > 0) _module.CheckCallable(Spec.Name, Spec.Capabilities);
+        else _module.ThrowIfDisposed();
     }
 
     // Stack memory per call for the argument and return buffers and short strings; more is allocated natively.
@@ -182,8 +196,10 @@ public sealed unsafe class NativeFunction
     {
         var plan = SysVCallPlanner.Plan(Spec.ReturnType, types, fixedCount);
         var where = types.Select((t, i) => $"{Spec.Name}: param[{i}] ({t.DisplayName})").ToArray();
-        return new Prepared(plan, ArgumentFrame.For(plan), _module.StubFor(plan, this), types, where,
-            types.Any(t => !ScalarMemory.IsScalar(t)));
+        var frame = ArgumentFrame.For(plan);
+        var slots = types.Select((t, i) => new FastSlot(t, frame.Offsets[i])).ToArray();
+        return new Prepared(plan, frame, _module.StubFor(plan, this), types, where,
+            types.Any(t => !ScalarMemory.IsScalar(t)), slots, new FastSlot(Spec.ReturnType, 0));
     }
 
     private static void WriteArgument(Prepared prepared, int index, nint at, object? value, ref CallScratch scratch)
@@ -218,13 +234,13 @@ public sealed unsafe class NativeFunction
         return ReadAggregate(ret);
     }
 
-    private FfiValue ReadResult(nint ret)
+    private FfiValue ReadResult(Prepared prepared, byte* ret)
     {
-        var t = Spec.ReturnType;
-        if (Spec.ReturnsString) return FfiValue.FromString(ReadString(ret));
-        if (t is VoidType) return default;
-        if (ScalarMemory.IsScalar(t)) return FfiValue.ReadScalar(t, ret);
-        return ReadAggregate(ret);
+        if (Spec.ReturnsString) return FfiValue.FromString(ReadString((nint)ret));
+        var slot = prepared.Return;
+        if (slot.Kind == SlotKind.Void) return default;
+        if (slot.Kind == SlotKind.General && !ScalarMemory.IsScalar(slot.Type)) return ReadAggregate((nint)ret);
+        return slot.Read(ret);
     }
 
     private static string? ReadString(nint ret)

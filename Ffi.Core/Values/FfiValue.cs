@@ -102,10 +102,17 @@ public readonly struct FfiValue : IEquatable<FfiValue>
         null => Null,
         FfiValue v => v,
         bool b => FromBoolean(b),
-        sbyte or short or int or long => FromInt64(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
-        byte or ushort or uint or ulong or char => FromUInt64(Convert.ToUInt64(value, CultureInfo.InvariantCulture)),
-        float f => FromSingle(f),
+        int i => FromInt64(i),
+        long l => FromInt64(l),
         double d => FromDouble(d),
+        sbyte i => FromInt64(i),
+        short i => FromInt64(i),
+        byte u => FromUInt64(u),
+        ushort u => FromUInt64(u),
+        uint u => FromUInt64(u),
+        ulong u => FromUInt64(u),
+        char c => FromUInt64(c),
+        float f => FromSingle(f),
         nint n => FromAddress(n),
         nuint u => FromAddress((nint)u),
         string s => FromString(s),
@@ -241,79 +248,6 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     internal ulong Bits => _bits;
 
     internal object? Reference => _ref;
-
-    /// <summary>
-    /// Writes the value as scalar <paramref name="type"/> at <paramref name="at"/> when it converts without
-    /// question; false when the slow path must decide (unusual combinations, and every error, whose message the
-    /// object path produces).
-    /// </summary>
-    internal unsafe bool TryWriteScalar(CType type, nint at)
-    {
-        switch (type)
-        {
-            case IntType { IsBool: true }:
-                if (Kind is FfiValueKind.Bool || (Kind is FfiValueKind.Int or FfiValueKind.UInt && _bits <= 1))
-                {
-                    *(byte*)at = (byte)_bits;
-                    return true;
-                }
-                return false;
-            case IntType i:
-            {
-                bool fits = Kind switch
-                {
-                    FfiValueKind.Int or FfiValueKind.Pointer => i.IsSigned
-                        ? (long)_bits >= i.MinValue && (long)_bits <= (long)i.MaxValue
-                        : (long)_bits >= 0 && _bits <= i.MaxValue,
-                    FfiValueKind.UInt => _bits <= i.MaxValue,
-                    FfiValueKind.Bool => true,
-                    _ => false,
-                };
-                if (fits) ScalarMemory.WriteBits(at, i.Bits, _bits);
-                return fits;
-            }
-            case FloatType f:
-            {
-                double d;
-                switch (Kind)
-                {
-                    case FfiValueKind.Double: d = BitConverter.UInt64BitsToDouble(_bits); break;
-                    case FfiValueKind.Float:
-                        if (f.Bits == 32)
-                        {
-                            *(uint*)at = (uint)_bits;
-                            return true;
-                        }
-                        d = BitConverter.UInt32BitsToSingle((uint)_bits);
-                        break;
-                    case FfiValueKind.Int: d = (long)_bits; break;
-                    case FfiValueKind.UInt or FfiValueKind.Bool: d = _bits; break;
-                    default: return false;
-                }
-                if (f.Bits == 32) *(float*)at = (float)d;
-                else *(double*)at = d;
-                return true;
-            }
-            case EnumType e:
-                return TryWriteScalar(e.Base, at);
-            case PointerType p:
-                return TryWriteAddress(p.Tag, at);
-            case FuncPtrType:
-                return TryWriteAddress(null, at);
-            case HandleType { Rep: PointerType } h:
-                return TryWriteAddress(h.Tag, at);
-            default:
-                return false;
-        }
-    }
-
-    private unsafe bool TryWriteAddress(string? expectedTag, nint at)
-    {
-        if (Kind is not (FfiValueKind.Pointer or FfiValueKind.Void)) return false;
-        if (expectedTag is not null && _ref is string tag && tag != expectedTag) return false;
-        *(nint*)at = (nint)_bits;
-        return true;
-    }
 
     /// <summary>The scalar of type <paramref name="type"/> at <paramref name="at"/>, as the dynamic API reads it.</summary>
     internal static unsafe FfiValue ReadScalar(CType type, nint at) => type switch

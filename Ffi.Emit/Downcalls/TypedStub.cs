@@ -13,15 +13,16 @@ namespace Ffi.Downcalls;
 internal sealed class TypedTarget(NativeModule module, FunctionSpec function, nint address, CType[] parameterTypes)
 {
     internal readonly nint Address = address;
+    internal readonly NativeModule Module = module;
 
     /// <summary>Throws when the module was disposed, or, for gated functions, when a capability is missing.</summary>
     public void Check()
     {
-        module.CheckCallable(function.Name, function.Capabilities);
+        Module.CheckCallable(function.Name, function.Capabilities);
     }
 
     /// <summary>Throws when the module was disposed (the whole check of an ungated function).</summary>
-    public void CheckNotDisposed() => module.ThrowIfDisposed();
+    public void CheckNotDisposed() => Module.ThrowIfDisposed();
 
     /// <summary>The address a <see cref="NativePointer"/> argument stands for, tag-checked for parameter <paramref name="index"/>.</summary>
     public nint AddressOf(NativePointer p, int index)
@@ -139,9 +140,24 @@ internal static class TypedStub
 
     private static void Emit(ILGenerator il, CallPlan plan, FunctionSpec spec, NativeModule module, NativeFunction function, List<Param> ps, Type ret, Mapping returnMapping)
     {
-        // 1. The module must be alive; gated functions check their capabilities.
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(spec.Capabilities.Count > 0 ? nameof(TypedTarget.Check) : nameof(TypedTarget.CheckNotDisposed))!);
+        // 1. The module must be alive (one volatile read, inline); gated functions check their capabilities.
+        if (spec.Capabilities.Count > 0)
+        {
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(nameof(TypedTarget.Check))!);
+        }
+        else
+        {
+            var alive = il.DefineLabel();
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(nameof(TypedTarget.Module), BindingFlags.NonPublic | BindingFlags.Instance)!);
+            il.Emit(OpCodes.Volatile);
+            il.Emit(OpCodes.Ldfld, typeof(NativeModule).GetField("_disposed", BindingFlags.NonPublic | BindingFlags.Instance)!);
+            il.Emit(OpCodes.Brfalse, alive);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(nameof(TypedTarget.CheckNotDisposed))!);
+            il.MarkLabel(alive);
+        }
 
         // 2. Conversions that can throw (tag checks) before anything is allocated; then strings and pins.
         var source = new ClrSource();

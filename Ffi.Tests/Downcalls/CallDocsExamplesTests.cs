@@ -1,0 +1,64 @@
+using Ffi.Memory;
+using Ffi.Spec;
+using Ffi.Values;
+
+namespace Ffi.Tests.Downcalls;
+
+/// <summary>The examples of the README's "Calls" section and of docs/cli.md, run as written against examples/libc.json.</summary>
+[TestFixture]
+public sealed class CallDocsExamplesTests
+{
+    private static string LibcSpec => Path.Combine(TestContext.CurrentContext.TestDirectory, "examples", "libc.json");
+
+    [Test]
+    public void ReadmeCallsSection()
+    {
+        using var libc = NativeModule.Open(FfiSpec.Load(LibcSpec));
+
+        var strlen = libc.GetFunction<Func<string, ulong>>("strlen");
+        Assert.That(strlen("h\u00e9llo"), Is.EqualTo(6));
+
+        FfiValue r = libc.Function("abs").Invoke([-42]);
+        var d = (StructValue)libc.Invoke("div", 17, 5)!;
+        Assert.That($"{r.ToInt64()} {d["quot"]} {d["rem"]}", Is.EqualTo("42 3 2"));
+        var buf = libc.Memory.Malloc(32);
+        libc.Invoke("snprintf", buf, 32UL, "%s %.2f", new object?[] { "pi", 3.14159 });
+        Assert.That(libc.Memory.String(buf), Is.EqualTo("pi 3.14"));
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Demo.Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString().Trim(), stderr.ToString().Trim());
+    }
+
+    [Test]
+    public void CliCallExamples()
+    {
+        Assert.That(Run("call", LibcSpec, "abs", "-42"), Is.EqualTo((0, "42", "")));
+        Assert.That(Run("call", LibcSpec, "div", "17", "5").Out, Is.EqualTo("""{"quot":3,"rem":2}"""));
+        Assert.That(Run("call", LibcSpec, "strlen", "\"h\\u00e9llo\"").Out, Is.EqualTo("6"));
+        Assert.That(Run("call", LibcSpec, "snprintf", "null", "0", "\"%d-%s\"", "[42, \"x\"]").Out, Is.EqualTo("4"));
+        var denied = Run("call", LibcSpec, "unlink", "\"/tmp/nope\"");
+        Assert.That(denied.Code, Is.EqualTo(1));
+        Assert.That(denied.Err, Does.StartWith("ffi call: unlink: capability \"fs\" was not granted"));
+    }
+
+    [Test]
+    public void CliBatchExample()
+    {
+        var stdout = new StringWriter();
+        int code = Demo.Cli.Batch([LibcSpec], new StringReader("{\"fn\":\"div\",\"args\":[17,5]}\n{\"fn\":\"abs\",\"args\":[1.5]}\n"), stdout, new StringWriter());
+        Assert.That(code, Is.Zero);
+        Assert.That(stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+        {
+            """{"ok":true,"ret":{"quot":3,"rem":2}}""",
+            """{"ok":false,"error":"abs: param[0] (int): non-integral float to int: Double 1.5 for int","type":"FfiArgumentException"}""",
+        }));
+        var readme = new StringWriter();
+        Demo.Cli.Batch([LibcSpec], new StringReader("{\"fn\":\"abs\",\"args\":[-42]}\n"), readme, new StringWriter());
+        Assert.That(readme.ToString().Trim(), Is.EqualTo("""{"ok":true,"ret":42}"""));
+    }
+}
