@@ -31,8 +31,12 @@ public sealed unsafe class NativeFunction
     private readonly Lazy<Prepared> _fixed;
     private readonly ConcurrentDictionary<string, Prepared> _shapes = new(StringComparer.Ordinal);
     private readonly bool _captureErrno;
+    private readonly bool _gated;
+    private readonly bool _variadic;
+    private readonly bool _returnsString;
+    private Prepared? _fixedPrepared;
 
-    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub, IReadOnlyList<CType> Types, string[] Where, bool HasAggregates, FastSlot[] Slots, FastSlot Return);
+    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub, nint Target, IReadOnlyList<CType> Types, string[] Where, bool HasAggregates, FastSlot[] Slots, FastSlot Return, int ReturnAlign);
 
     internal NativeFunction(NativeModule module, FunctionSpec spec, nint address, bool captureErrno)
     {
@@ -40,6 +44,9 @@ public sealed unsafe class NativeFunction
         Spec = spec;
         Address = address;
         _captureErrno = captureErrno || spec.CapturesErrno;
+        _gated = spec.Capabilities.Count > 0;
+        _variadic = spec.IsVariadic;
+        _returnsString = spec.ReturnsString;
         _fixed = new Lazy<Prepared>(() => Prepare(spec.ParameterTypes, null), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -90,27 +97,23 @@ public sealed unsafe class NativeFunction
         }
         else
         {
-            prepared = _fixed.Value;
+            prepared = _fixedPrepared ?? PrepareFixed();
         }
 
-        var scratch = new CallScratch(stackalloc byte[ArenaBytes]);
-        try
+        byte* arena = stackalloc byte[ArenaBytes];
+        var scratch = new CallScratch(arena, ArenaBytes);
+        Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
+        var slots = prepared.Slots;
+        for (int i = 0; i < values.Length; i++)
         {
-            Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
-            var slots = prepared.Slots;
-            for (int i = 0; i < values.Length; i++)
-            {
-                var value = values[i];
-                if (value is not string && slots[i].TryWrite(FfiValue.FromObject(value), argBuffer)) continue;
-                WriteArgument(prepared, i, (nint)(argBuffer + slots[i].Offset), value, ref scratch);
-            }
-            prepared.Stub(Target(prepared), argBuffer, retBuffer);
-            return ReadReturn((nint)retBuffer);
+            var value = values[i];
+            if (value is not string && slots[i].TryWrite(FfiValue.FromObject(value), argBuffer)) continue;
+            SlowArgument(prepared, i, argBuffer, value, ref scratch);
         }
-        finally
-        {
-            scratch.Dispose();
-        }
+        prepared.Stub(prepared.Target, argBuffer, retBuffer);
+        var result = ReadReturn((nint)retBuffer); // before the scratch is released: a large result lives there
+        scratch.Dispose(); // no handler around the call (it would slow every call); SlowArgument releases on failure
+        return result;
     }
 
     /// <summary>
@@ -127,69 +130,91 @@ public sealed unsafe class NativeFunction
     public FfiValue Invoke(ReadOnlySpan<FfiValue> args)
     {
         CheckCallable();
-        int fixedCount = Spec.ParameterTypes.Count;
         Prepared prepared;
-        if (Spec.IsVariadic)
+        if (_variadic)
         {
-            if (args.Length < fixedCount)
-                throw new FfiArgumentException(Spec.Name, $"expected at least {fixedCount} argument(s), got {args.Length}");
-            var extraTypes = new CType[args.Length - fixedCount];
-            for (int i = 0; i < extraTypes.Length; i++) extraTypes[i] = Promote(args[fixedCount + i], i);
-            prepared = Shape(extraTypes);
+            prepared = VariadicShape(args);
         }
         else
         {
-            if (args.Length != fixedCount)
-                throw new FfiArgumentException(Spec.Name, $"expected {fixedCount} argument(s), got {args.Length}");
-            prepared = _fixed.Value;
+            prepared = _fixedPrepared ?? PrepareFixed();
+            if (args.Length != prepared.Slots.Length)
+                throw new FfiArgumentException(Spec.Name, $"expected {prepared.Slots.Length} argument(s), got {args.Length}");
         }
 
-        var scratch = new CallScratch(stackalloc byte[ArenaBytes]);
+        byte* arena = stackalloc byte[ArenaBytes];
+        var scratch = new CallScratch(arena, ArenaBytes);
+        Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
+        var slots = prepared.Slots;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!slots[i].TryWrite(args[i], argBuffer)) SlowArgument(prepared, i, argBuffer, args[i], ref scratch);
+        }
+        prepared.Stub(prepared.Target, argBuffer, retBuffer);
+        var result = ReadResult(prepared, retBuffer); // before the scratch is released: a large result lives there
+        scratch.Dispose(); // no handler around the call (it would slow every call); SlowArgument releases on failure
+        return result;
+    }
+
+    private Prepared VariadicShape(ReadOnlySpan<FfiValue> args)
+    {
+        int fixedCount = Spec.ParameterTypes.Count;
+        if (args.Length < fixedCount)
+            throw new FfiArgumentException(Spec.Name, $"expected at least {fixedCount} argument(s), got {args.Length}");
+        var extraTypes = new CType[args.Length - fixedCount];
+        for (int i = 0; i < extraTypes.Length; i++) extraTypes[i] = Promote(args[fixedCount + i], i);
+        return Shape(extraTypes);
+    }
+
+    private Prepared PrepareFixed() => _fixedPrepared = _fixed.Value;
+
+    // An argument the fast slot did not take: strings, arrays, aggregates, unusual conversions and every error.
+    // On failure the call's scratch memory is released before the exception leaves.
+    private static void SlowArgument(Prepared prepared, int index, byte* argBuffer, in FfiValue v, ref CallScratch scratch)
+    {
+        var at = (nint)(argBuffer + prepared.Slots[index].Offset);
+        if (v.Kind == FfiValueKind.String && IsCharPointer(prepared.Types[index]))
+        {
+            *(nint*)at = scratch.Utf8((string)v.Reference!);
+            return;
+        }
+        SlowArgument(prepared, index, argBuffer, v.ToObject(), ref scratch);
+    }
+
+    private static void SlowArgument(Prepared prepared, int index, byte* argBuffer, object? value, ref CallScratch scratch)
+    {
         try
         {
-            Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
-            var slots = prepared.Slots;
-            for (int i = 0; i < args.Length; i++)
-            {
-                ref readonly var v = ref args[i];
-                ref readonly var slot = ref slots[i];
-                if (slot.TryWrite(v, argBuffer)) continue;
-                var at = (nint)(argBuffer + slot.Offset);
-                if (v.Kind == FfiValueKind.String && IsCharPointer(slot.Type)) *(nint*)at = scratch.Utf8((string)v.Reference!);
-                else WriteArgument(prepared, i, at, v.ToObject(), ref scratch);
-            }
-            prepared.Stub(Target(prepared), argBuffer, retBuffer);
-            return ReadResult(prepared, retBuffer);
+            WriteArgument(prepared, index, (nint)(argBuffer + prepared.Slots[index].Offset), value, ref scratch);
         }
-        finally
+        catch
         {
             scratch.Dispose();
+            throw;
         }
     }
 
     // The module must be alive; only gated functions look at capabilities.
     private void CheckCallable()
     {
-        if (Spec.Capabilities.Count > 0) _module.CheckCallable(Spec.Name, Spec.Capabilities);
+        if (_gated) _module.CheckCallable(Spec.Name, Spec.Capabilities);
         else _module.ThrowIfDisposed();
     }
 
     // Stack memory per call for the argument and return buffers and short strings; more is allocated natively.
     private const int ArenaBytes = 512;
 
-    private nint Target(Prepared prepared) => prepared.Plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
-
     private Prepared Shape(CType[] extraTypes) =>
         _shapes.GetOrAdd(string.Join(",", extraTypes.Select(t => t.DisplayName)),
             _ => Prepare(Spec.ParameterTypes.Concat(extraTypes).ToArray(), Spec.ParameterTypes.Count));
 
-    private void Buffers(Prepared prepared, ref CallScratch scratch, out byte* args, out byte* ret)
+    private static void Buffers(Prepared prepared, ref CallScratch scratch, out byte* args, out byte* ret)
     {
         var frame = prepared.Frame;
         // Zeroed when aggregates are written member by member: padding and a union's unused bytes stay defined.
         args = scratch.Allocate(frame.ArgumentBytes, 16, zero: prepared.HasAggregates);
         // The callee may store a MEMORY-class result with aligned vector moves.
-        ret = scratch.Allocate(frame.ReturnBytes, Math.Max(16, Spec.ReturnType.Align), zero: false);
+        ret = scratch.Allocate(frame.ReturnBytes, prepared.ReturnAlign, zero: false);
     }
 
     private Prepared Prepare(IReadOnlyList<CType> types, int? fixedCount)
@@ -198,8 +223,9 @@ public sealed unsafe class NativeFunction
         var where = types.Select((t, i) => $"{Spec.Name}: param[{i}] ({t.DisplayName})").ToArray();
         var frame = ArgumentFrame.For(plan);
         var slots = types.Select((t, i) => new FastSlot(t, frame.Offsets[i])).ToArray();
-        return new Prepared(plan, frame, _module.StubFor(plan, this), types, where,
-            types.Any(t => !ScalarMemory.IsScalar(t)), slots, new FastSlot(Spec.ReturnType, 0));
+        var target = plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
+        return new Prepared(plan, frame, _module.StubFor(plan, this), target, types, where,
+            types.Any(t => !ScalarMemory.IsScalar(t)), slots, new FastSlot(Spec.ReturnType, 0), Math.Max(16, Spec.ReturnType.Align));
     }
 
     private static void WriteArgument(Prepared prepared, int index, nint at, object? value, ref CallScratch scratch)
@@ -236,7 +262,7 @@ public sealed unsafe class NativeFunction
 
     private FfiValue ReadResult(Prepared prepared, byte* ret)
     {
-        if (Spec.ReturnsString) return FfiValue.FromString(ReadString((nint)ret));
+        if (_returnsString) return FfiValue.FromString(ReadString((nint)ret));
         var slot = prepared.Return;
         if (slot.Kind == SlotKind.Void) return default;
         if (slot.Kind == SlotKind.General && !ScalarMemory.IsScalar(slot.Type)) return ReadAggregate((nint)ret);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -6,24 +5,37 @@ namespace Ffi.Downcalls;
 
 /// <summary>
 /// The temporary memory of one dynamic call: argument and return buffers and short UTF-8 strings come from a
-/// stack arena; what does not fit is allocated natively; arrays are pinned. Everything is released by
-/// <see cref="Dispose"/>. Nothing here allocates on the managed heap for the first few resources.
+/// stack arena; what does not fit is allocated natively; arrays are pinned. <see cref="Dispose"/> releases it all.
+/// Nothing is allocated on the managed heap unless native memory or pins are needed.
 /// </summary>
 internal unsafe ref struct CallScratch
 {
     private readonly byte* _arena;
     private readonly int _arenaBytes;
     private int _used;
-    private nint _heap0, _heap1;
-    private List<nint>? _heapMore;
-    private GCHandle _pin0, _pin1;
-    private List<GCHandle>? _pinMore;
+    private Resources? _resources;
 
-    /// <param name="arena">Stack memory for the call (its lifetime must cover the call).</param>
-    public CallScratch(Span<byte> arena)
+    // What must be released: native blocks and pinned handles (rare: long strings, big frames, arrays).
+    private sealed class Resources
     {
-        _arena = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(arena));
-        _arenaBytes = arena.Length;
+        public readonly List<nint> Blocks = [];
+        public readonly List<GCHandle> Pins = [];
+
+        public void Release()
+        {
+            foreach (var p in Blocks) NativeMemory.AlignedFree((void*)p);
+            foreach (var h in Pins) h.Free();
+            Blocks.Clear();
+            Pins.Clear();
+        }
+    }
+
+    /// <param name="arena">Stack memory for the call, 16-byte aligned (its lifetime must cover the call).</param>
+    /// <param name="bytes">Its size.</param>
+    public CallScratch(byte* arena, int bytes)
+    {
+        _arena = arena;
+        _arenaBytes = bytes;
     }
 
     /// <summary><paramref name="bytes"/> bytes aligned to <paramref name="align"/> (a power of two), zeroed when asked.</summary>
@@ -40,7 +52,7 @@ internal unsafe ref struct CallScratch
         else
         {
             p = (byte*)NativeMemory.AlignedAlloc((nuint)bytes, (nuint)align);
-            Track((nint)p);
+            (_resources ??= new Resources()).Blocks.Add((nint)p);
         }
         if (zero) new Span<byte>(p, checked((int)bytes)).Clear();
         return p;
@@ -60,30 +72,10 @@ internal unsafe ref struct CallScratch
     public nint Pin(Array array)
     {
         var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
-        if (!_pin0.IsAllocated) _pin0 = handle;
-        else if (!_pin1.IsAllocated) _pin1 = handle;
-        else (_pinMore ??= []).Add(handle);
+        (_resources ??= new Resources()).Pins.Add(handle);
         return handle.AddrOfPinnedObject();
     }
 
-    private void Track(nint p)
-    {
-        if (_heap0 == 0) _heap0 = p;
-        else if (_heap1 == 0) _heap1 = p;
-        else (_heapMore ??= []).Add(p);
-    }
-
     /// <summary>Frees what was allocated natively and unpins what was pinned.</summary>
-    public void Dispose()
-    {
-        if (_heap0 != 0) NativeMemory.AlignedFree((void*)_heap0);
-        if (_heap1 != 0) NativeMemory.AlignedFree((void*)_heap1);
-        if (_heapMore is not null) foreach (var p in _heapMore) NativeMemory.AlignedFree((void*)p);
-        if (_pin0.IsAllocated) _pin0.Free();
-        if (_pin1.IsAllocated) _pin1.Free();
-        if (_pinMore is not null) foreach (var h in _pinMore) h.Free();
-        _heap0 = _heap1 = 0;
-        _heapMore = null;
-        _pinMore = null;
-    }
+    public readonly void Dispose() => _resources?.Release();
 }

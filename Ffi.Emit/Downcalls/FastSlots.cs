@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ffi.Types;
 using Ffi.Values;
 
@@ -83,6 +84,7 @@ internal readonly struct FastSlot
     /// Writes <paramref name="v"/> when it converts without question; false when the general conversion must decide
     /// (including every error, whose message it produces).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe bool TryWrite(in FfiValue v, byte* frame)
     {
         byte* at = frame + Offset;
