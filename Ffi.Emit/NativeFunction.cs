@@ -36,7 +36,7 @@ public sealed unsafe class NativeFunction
     private readonly bool _returnsString;
     private Prepared? _fixedPrepared;
 
-    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub, nint Target, IReadOnlyList<CType> Types, string[] Where, bool HasAggregates, FastSlot[] Slots, FastSlot Return, int ReturnAlign);
+    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub, nint Target, IReadOnlyList<CType> Types, string[] Where, bool HasAggregates, FastSlot[] Slots, FastSlot Return, int ReturnAlign, FastCall? Fast);
 
     internal NativeFunction(NativeModule module, FunctionSpec spec, nint address, bool captureErrno)
     {
@@ -87,6 +87,16 @@ public sealed unsafe class NativeFunction
         if (args.Length != expected)
             throw new FfiArgumentException(Spec.Name, $"expected {expected} argument(s){(Spec.IsVariadic ? " (the last one an array of variadic extras)" : "")}, got {args.Length}");
 
+        if (!_variadic)
+        {
+            var fixedPrepared = _fixedPrepared ?? PrepareFixed();
+            if (fixedPrepared.Fast is { } fast)
+            {
+                Int128 fastRet;
+                if (TryFast(fast, fixedPrepared.Target, args, (byte*)&fastRet)) return ReadReturn((nint)(&fastRet));
+            }
+        }
+
         var values = args;
         Prepared prepared;
         if (Spec.IsVariadic)
@@ -130,6 +140,19 @@ public sealed unsafe class NativeFunction
     public FfiValue Invoke(ReadOnlySpan<FfiValue> args)
     {
         CheckCallable();
+        if (!_variadic && (_fixedPrepared ?? PrepareFixed()) is { Fast: { } fast } prepared && args.Length == prepared.Slots.Length)
+        {
+            // The emitted fast stub takes exact kinds in range; anything else falls through to the general path.
+            Int128 fastRet; // 16 bytes, 16-aligned: room for any scalar result
+            if (fast(prepared.Target, ref MemoryMarshal.GetReference(args), (byte*)&fastRet))
+                return prepared.Return.Kind == SlotKind.Void ? default : ReadResult(prepared, (byte*)&fastRet);
+        }
+        return InvokeGeneral(args);
+    }
+
+    [SkipLocalsInit]
+    private FfiValue InvokeGeneral(ReadOnlySpan<FfiValue> args)
+    {
         Prepared prepared;
         if (_variadic)
         {
@@ -154,6 +177,20 @@ public sealed unsafe class NativeFunction
         var result = ReadResult(prepared, retBuffer); // before the scratch is released: a large result lives there
         scratch.Dispose(); // no handler around the call (it would slow every call); SlowArgument releases on failure
         return result;
+    }
+
+    [ThreadStatic] private static FfiValue[]? t_values;
+
+    // The object path through the fast stub: arguments as FfiValues in a per-thread buffer (read before the native
+    // call, so a callback re-entering on this thread cannot disturb them).
+    private static bool TryFast(FastCall fast, nint target, object?[] args, byte* ret)
+    {
+        var values = t_values;
+        if (values is null || values.Length < args.Length) t_values = values = new FfiValue[Math.Max(args.Length, 8)];
+        for (int i = 0; i < args.Length; i++) values[i] = FfiValue.FromObject(args[i]);
+        bool done = fast(target, ref values[0], ret);
+        Array.Clear(values, 0, args.Length);
+        return done;
     }
 
     private Prepared VariadicShape(ReadOnlySpan<FfiValue> args)
@@ -224,8 +261,10 @@ public sealed unsafe class NativeFunction
         var frame = ArgumentFrame.For(plan);
         var slots = types.Select((t, i) => new FastSlot(t, frame.Offsets[i])).ToArray();
         var target = plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
+        var returnSlot = new FastSlot(Spec.ReturnType, 0);
+        var fast = FastValueStub.TryEmit(plan, Spec.Name, _captureErrno, _module.PInvokeFor(this, plan), slots, returnSlot);
         return new Prepared(plan, frame, _module.StubFor(plan, this), target, types, where,
-            types.Any(t => !ScalarMemory.IsScalar(t)), slots, new FastSlot(Spec.ReturnType, 0), Math.Max(16, Spec.ReturnType.Align));
+            types.Any(t => !ScalarMemory.IsScalar(t)), slots, returnSlot, Math.Max(16, Spec.ReturnType.Align), fast);
     }
 
     private static void WriteArgument(Prepared prepared, int index, nint at, object? value, ref CallScratch scratch)
@@ -260,6 +299,7 @@ public sealed unsafe class NativeFunction
         return ReadAggregate(ret);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private FfiValue ReadResult(Prepared prepared, byte* ret)
     {
         if (_returnsString) return FfiValue.FromString(ReadString((nint)ret));

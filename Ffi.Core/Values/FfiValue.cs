@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ffi.Memory;
 using Ffi.Types;
@@ -48,10 +49,12 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     private readonly object? _ref;   // String: the string; Object: the value; Pointer: the tag (string) or null
     private readonly CType? _type;   // Pointer: what it points to; a typed variadic extra: its C type
     private readonly bool _typed;
+    private readonly FfiValueKind _kind; // a plain field: emitted fast stubs read it directly
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, CType? type = null, bool typed = false)
     {
-        Kind = kind;
+        _kind = kind;
         _bits = bits;
         _ref = reference;
         _type = type;
@@ -59,7 +62,7 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     }
 
     /// <summary>What the value holds.</summary>
-    public FfiValueKind Kind { get; }
+    public FfiValueKind Kind => _kind;
 
     /// <summary>The null pointer.</summary>
     public static FfiValue Null => new(FfiValueKind.Pointer, 0);
@@ -68,18 +71,23 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     public CType? ExtraType => _typed ? _type : null;
 
     /// <summary>A signed integer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FfiValue FromInt64(long value) => new(FfiValueKind.Int, (ulong)value);
 
     /// <summary>An unsigned integer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FfiValue FromUInt64(ulong value) => new(FfiValueKind.UInt, value);
 
     /// <summary>A double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FfiValue FromDouble(double value) => new(FfiValueKind.Double, BitConverter.DoubleToUInt64Bits(value));
 
     /// <summary>A float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FfiValue FromSingle(float value) => new(FfiValueKind.Float, BitConverter.SingleToUInt32Bits(value));
 
     /// <summary>A bool.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FfiValue FromBoolean(bool value) => new(FfiValueKind.Bool, value ? 1UL : 0UL);
 
     /// <summary>A raw address (untagged).</summary>

@@ -129,6 +129,22 @@ internal static class CallEmitter
         if (plan.Return is MemoryPass) il.Emit(OpCodes.Pop); // rax repeats the hidden pointer
     }
 
+    /// <summary>
+    /// After <see cref="EmitCall"/>: stores a register result (scalar or eightbytes carrier) at the address
+    /// <paramref name="pushDestination"/> pushes, copying the C size.
+    /// </summary>
+    public static void EmitStoreResult(ILGenerator il, CallPlan plan, string name, Action<ILGenerator> pushDestination)
+    {
+        if (plan.Return is not (ScalarPass or EightbytesPass)) return;
+        var returnType = ReturnCarrier(plan, name);
+        var result = il.DeclareLocal(returnType);
+        il.Emit(OpCodes.Stloc, result);
+        pushDestination(il);
+        il.Emit(OpCodes.Ldloca, result);
+        il.Emit(OpCodes.Ldc_I4, checked((int)Math.Min(plan.Return.Type.Size, Marshal.SizeOf(returnType))));
+        il.Emit(OpCodes.Cpblk);
+    }
+
     /// <summary>Adds a constant byte offset to the address on the stack.</summary>
     public static void Offset(ILGenerator il, long offset)
     {

@@ -145,6 +145,7 @@ internal readonly struct FastSlot
     }
 
     /// <summary>The result at <paramref name="ret"/> as an <see cref="FfiValue"/> (scalars only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe FfiValue Read(byte* ret) => Kind switch
     {
         SlotKind.Integer when Signed => FfiValue.FromInt64(Bits switch

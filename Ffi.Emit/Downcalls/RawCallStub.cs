@@ -27,16 +27,7 @@ internal static class RawCallStub
         var il = dm.GetILGenerator();
         var frame = ArgumentFrame.For(plan);
         CallEmitter.EmitCall(il, plan, name, new BufferSource(frame), static il => il.Emit(OpCodes.Ldarg_0), pinvoke, captureErrno);
-        if (plan.Return is ScalarPass or EightbytesPass)
-        {
-            var returnType = CallEmitter.ReturnCarrier(plan, name);
-            var result = il.DeclareLocal(returnType);
-            il.Emit(OpCodes.Stloc, result);
-            il.Emit(OpCodes.Ldarg_2);
-            il.Emit(OpCodes.Ldloca, result);
-            il.Emit(OpCodes.Ldc_I4, checked((int)Math.Min(plan.Return.Type.Size, Marshal.SizeOf(returnType))));
-            il.Emit(OpCodes.Cpblk);
-        }
+        CallEmitter.EmitStoreResult(il, plan, name, static il => il.Emit(OpCodes.Ldarg_2));
         il.Emit(OpCodes.Ret);
         return dm.CreateDelegate<RawCall>();
     }

@@ -136,32 +136,34 @@ internal static class RandomSignatures
                     c.AppendLine(CultureInfo.InvariantCulture, $"  h = mix(h, {Bits(leaf, leaf.C($"a{i}"))});");
                 c.AppendLine(CultureInfo.InvariantCulture, $"  ffi_trace[{i}] = h;");
             }
-            if (sig.Ret is not VoidType)
-            {
-                c.AppendLine(CultureInfo.InvariantCulture, $"  {sig.RetC} r; memset(&r, 0, sizeof r);");
-                int j = 0;
-                foreach (var leaf in Leaves.Of(sig.Ret))
-                {
-                    var lhs = leaf.C("r");
-                    var rhs = leaf.Type switch
-                    {
-                        FloatType => "(double)((h >> 11) % 1000) + 0.25",
-                        PointerType => $"(void *)(uintptr_t)(h * {j + 1}ULL + {j}ULL)",
-                        IntType { IsBool: true } => $"(h >> {j}) & 1",
-                        _ => $"h * {j + 1}ULL + {j}ULL",
-                    };
-                    c.AppendLine(CultureInfo.InvariantCulture, $"  {lhs} = {rhs};");
-                    j++;
-                }
-                c.AppendLine("  return r;");
-            }
-            else
-            {
-                c.AppendLine("  (void)h;");
-            }
-            c.AppendLine("}");
+            AppendResult(c, sig);
         }
         return c.ToString();
+    }
+
+    /// <summary>Appends the end of a C function: the result built from the hash <c>h</c> (see <see cref="Expected"/>), and the closing brace.</summary>
+    public static void AppendResult(StringBuilder c, Signature sig)
+    {
+        if (sig.Ret is VoidType)
+        {
+            c.AppendLine("  (void)h;\n}");
+            return;
+        }
+        c.AppendLine(CultureInfo.InvariantCulture, $"  {sig.RetC} r; memset(&r, 0, sizeof r);");
+        int j = 0;
+        foreach (var leaf in Leaves.Of(sig.Ret))
+        {
+            var rhs = leaf.Type switch
+            {
+                FloatType => "(double)((h >> 11) % 1000) + 0.25",
+                PointerType => $"(void *)(uintptr_t)(h * {j + 1}ULL + {j}ULL)",
+                IntType { IsBool: true } => $"(h >> {j}) & 1",
+                _ => $"h * {j + 1}ULL + {j}ULL",
+            };
+            c.AppendLine(CultureInfo.InvariantCulture, $"  {leaf.C("r")} = {rhs};");
+            j++;
+        }
+        c.AppendLine("  return r;\n}");
     }
 
     public static string Bits(LeafPath leaf, string expr) => leaf.Type switch

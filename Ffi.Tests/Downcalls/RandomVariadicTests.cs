@@ -142,26 +142,7 @@ public sealed class RandomVariadicTests
                     c.AppendLine(CultureInfo.InvariantCulture, $"  h = mix(h, {RandomSignatures.Bits(leaf, leaf.C($"a{i}"))});");
             }
             c.AppendLine("  va_end(ap);");
-            if (sig.Ret is VoidType)
-            {
-                c.AppendLine("  (void)h;\n}");
-                continue;
-            }
-            c.AppendLine(CultureInfo.InvariantCulture, $"  {sig.RetC} r; memset(&r, 0, sizeof r);");
-            int j = 0;
-            foreach (var leaf in Leaves.Of(sig.Ret))
-            {
-                var rhs = leaf.Type switch
-                {
-                    FloatType => "(double)((h >> 11) % 1000) + 0.25",
-                    PointerType => $"(void *)(uintptr_t)(h * {j + 1}ULL + {j}ULL)",
-                    IntType { IsBool: true } => $"(h >> {j}) & 1",
-                    _ => $"h * {j + 1}ULL + {j}ULL",
-                };
-                c.AppendLine(CultureInfo.InvariantCulture, $"  {leaf.C("r")} = {rhs};");
-                j++;
-            }
-            c.AppendLine("  return r;\n}");
+            RandomSignatures.AppendResult(c, sig);
         }
         return c.ToString();
     }
