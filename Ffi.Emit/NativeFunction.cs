@@ -305,7 +305,7 @@ public sealed unsafe class NativeFunction
         if (_returnsString) return FfiValue.FromString(ReadString((nint)ret));
         var slot = prepared.Return;
         if (slot.Kind == SlotKind.Void) return default;
-        if (slot.Kind == SlotKind.General && !ScalarMemory.IsScalar(slot.Type)) return ReadAggregate((nint)ret);
+        if (slot.Kind is SlotKind.Aggregate || (slot.Kind == SlotKind.General && !ScalarMemory.IsScalar(slot.Type))) return ReadAggregate((nint)ret);
         return slot.Read(ret);
     }
 

@@ -50,6 +50,16 @@ public sealed partial class FfiMemory : BlockOwner
             throw new FfiMemoryException($"{where}: {length} byte(s) at offset {start} are outside the {b.Size}-byte allocation at 0x{(ulong)b.Base:x}");
     }
 
+    /// <summary>Whether <see cref="CheckAccess"/> would accept <paramref name="length"/> bytes at <paramref name="p"/> (no exception).</summary>
+    internal static bool CanAccess(NativePointer p, long length)
+    {
+        if (p.IsNull) return false;
+        if (p.Block is not { } b) return true;
+        if (!b.IsLive) return false;
+        long start = p.Address - b.Base;
+        return b.Size < 0 || (start >= 0 && start <= b.Size - length);
+    }
+
     /// <summary>The type a name or inline JSON type object stands for.</summary>
     /// <param name="nameOrJson">A type name (<c>"z_stream"</c>, <c>"int"</c>) or an inline type object (<c>{"kind":"array","of":"int","len":4}</c>).</param>
     /// <exception cref="FfiArgumentException">Unknown name.</exception>

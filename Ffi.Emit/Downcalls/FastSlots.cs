@@ -23,6 +23,8 @@ internal enum SlotKind : byte
     CharPointer,
     /// <summary>A void result.</summary>
     Void,
+    /// <summary>A struct, union or array by value (taken from storage: a <see cref="Memory.StructValue"/> or a pointer).</summary>
+    Aggregate,
 }
 
 /// <summary>
@@ -73,6 +75,9 @@ internal readonly struct FastSlot
                 break;
             case VoidType:
                 Kind = SlotKind.Void;
+                break;
+            case AggregateType or ArrayType when type.Size > 0:
+                Kind = SlotKind.Aggregate;
                 break;
             default:
                 Kind = SlotKind.General;
@@ -142,6 +147,21 @@ internal readonly struct FastSlot
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// The address of storage an aggregate argument can be copied from: a live <see cref="Memory.StructValue"/> or
+    /// boxed pointer of a compatible type with <paramref name="size"/> bytes in bounds; 0 sends the argument to the
+    /// general path (which words the error).
+    /// </summary>
+    public static nint AggregateSource(object? value, long size)
+    {
+        Memory.NativePointer p;
+        if (value is Memory.StructValue s) p = s.Pointer;
+        else if (value is Memory.NativePointer np) p = np;
+        else return 0;
+        if (p.Type is not null && p.Type.Size != size) return 0;
+        return Memory.FfiMemory.CanAccess(p, size) ? p.Address : 0;
     }
 
     /// <summary>The result at <paramref name="ret"/> as an <see cref="FfiValue"/> (scalars only).</summary>

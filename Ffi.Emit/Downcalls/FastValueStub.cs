@@ -27,7 +27,7 @@ internal static class FastValueStub
     /// <summary>The stub, or null when a parameter or the result needs the general path (aggregates, handles with integer reps).</summary>
     public static FastCall? TryEmit(CallPlan plan, string name, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
     {
-        if (plan.IsVariadic || result.Kind == SlotKind.General || slots.Any(s => s.Kind is SlotKind.General or SlotKind.Void)) return null;
+        if (plan.IsVariadic || result.Kind is SlotKind.General or SlotKind.Aggregate || slots.Any(s => s.Kind is SlotKind.General or SlotKind.Void)) return null;
         var dm = new DynamicMethod($"ffi_fast_{name}", typeof(bool), [typeof(nint), typeof(FfiValue).MakeByRefType(), typeof(byte*)], restrictedSkipVisibility: true);
         var il = dm.GetILGenerator();
         var fail = il.DefineLabel();
@@ -38,6 +38,20 @@ internal static class FastValueStub
         for (int i = 0; i < slots.Length; i++)
         {
             var slot = slots[i];
+            if (slot.Kind == SlotKind.Aggregate)
+            {
+                // The bytes stay where they are: copied into a register carrier or the stack image by the call.
+                var from = il.DeclareLocal(typeof(nint));
+                RequireKind(il, i, FfiValueKind.Object, fail);
+                Load(il, i, RefField);
+                il.Emit(OpCodes.Ldc_I8, slot.Type.Size);
+                il.Emit(OpCodes.Call, typeof(FastSlot).GetMethod(nameof(FastSlot.AggregateSource))!);
+                il.Emit(OpCodes.Stloc, from);
+                il.Emit(OpCodes.Ldloc, from);
+                il.Emit(OpCodes.Brfalse, fail);
+                source.Aggregates[i] = (from, slot.Type.Size);
+                continue;
+            }
             var carrier = Carriers.Scalar(SysVCallPlanner.RepOf(slot.Type is Types.HandleType h ? h.Rep : slot.Type));
             var local = il.DeclareLocal(carrier);
             source.Locals[i] = local;
@@ -205,10 +219,31 @@ internal static class FastValueStub
     private sealed class LocalSource : ArgumentSource
     {
         public readonly Dictionary<int, LocalBuilder> Locals = [];
+        public readonly Dictionary<int, (LocalBuilder From, long Size)> Aggregates = [];
 
-        public override void PushValue(ILGenerator il, int index, Type carrier) => il.Emit(OpCodes.Ldloc, Locals[index]);
+        public override void PushValue(ILGenerator il, int index, Type carrier)
+        {
+            if (Aggregates.TryGetValue(index, out var a))
+            {
+                // Into a zeroed carrier (it may be larger than the C type: 12 bytes in a 16-byte carrier).
+                var c = il.DeclareLocal(carrier);
+                il.Emit(OpCodes.Ldloca, c);
+                il.Emit(OpCodes.Initobj, carrier);
+                il.Emit(OpCodes.Ldloca, c);
+                il.Emit(OpCodes.Ldloc, a.From);
+                il.Emit(OpCodes.Ldc_I4, checked((int)a.Size));
+                il.Emit(OpCodes.Cpblk);
+                il.Emit(OpCodes.Ldloc, c);
+                return;
+            }
+            il.Emit(OpCodes.Ldloc, Locals[index]);
+        }
 
-        public override void PushAddress(ILGenerator il, int index) => il.Emit(OpCodes.Ldloca, Locals[index]);
+        public override void PushAddress(ILGenerator il, int index)
+        {
+            if (Aggregates.TryGetValue(index, out var a)) il.Emit(OpCodes.Ldloc, a.From);
+            else il.Emit(OpCodes.Ldloca, Locals[index]);
+        }
 
         public override void PushReturnPointer(ILGenerator il) => throw new InvalidOperationException("fast stubs do not return aggregates");
     }

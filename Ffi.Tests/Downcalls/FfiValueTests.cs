@@ -88,6 +88,18 @@ public sealed class FfiValueTests
     }
 
     [Test]
+    public void AggregateStorageIsCheckedBeforeItIsCopied()
+    {
+        var s = (StructValue)Call("pair_swap", FfiValue.FromObject(new { a = 1L, b = 2L })).ToObject()!;
+        var vec3 = _m.Memory.Box("vec3");
+        Assert.That(() => Call("pair_sum", vec3), Throws.TypeOf<FfiArgumentException>()
+            .With.Message.Contains("aggregate requires a pointer to compatible storage (pair, 16 bytes), not to vec3 (12 bytes)"));
+        _m.Memory.Free(s.Pointer);
+        Assert.That(() => Call("pair_sum", s), Throws.TypeOf<FfiMemoryException>().With.Message.Contains("use after free"));
+        Assert.That(() => Call("pair_sum", FfiValue.Null), Throws.TypeOf<FfiMemoryException>().With.Message.Contains("null pointer"));
+    }
+
+    [Test]
     public void ArraysArePinnedForTheCall()
     {
         int[] xs = [1, 2, 3, 4];
