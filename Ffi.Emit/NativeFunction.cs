@@ -36,7 +36,7 @@ public sealed unsafe class NativeFunction
     private readonly bool _returnsString;
     private Prepared? _fixedPrepared;
 
-    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub, nint Target, IReadOnlyList<CType> Types, string[] Where, bool HasAggregates, FastSlot[] Slots, FastSlot Return, int ReturnAlign, FastCall? Fast);
+    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub, nint Target, IReadOnlyList<CType> Types, string[] Where, bool HasAggregates, FastSlot[] Slots, FastSlot Return, int ReturnAlign, FastCall? Fast, FastObjectCall? FastObjects);
 
     internal NativeFunction(NativeModule module, FunctionSpec spec, nint address, bool captureErrno)
     {
@@ -90,10 +90,11 @@ public sealed unsafe class NativeFunction
         if (!_variadic)
         {
             var fixedPrepared = _fixedPrepared ?? PrepareFixed();
-            if (fixedPrepared.Fast is { } fast)
+            if (fixedPrepared.FastObjects is { } fast)
             {
-                Int128 fastRet;
-                if (TryFast(fast, fixedPrepared.Target, args, (byte*)&fastRet)) return ReadReturn((nint)(&fastRet));
+                // The emitted fast stub takes plain CLR values; anything else falls through to the general path.
+                Int128 fastRet; // 16 bytes, 16-aligned: room for any scalar result
+                if (fast(fixedPrepared.Target, args, (byte*)&fastRet)) return ReadReturn((nint)(&fastRet));
             }
         }
 
@@ -179,20 +180,6 @@ public sealed unsafe class NativeFunction
         return result;
     }
 
-    [ThreadStatic] private static FfiValue[]? t_values;
-
-    // The object path through the fast stub: arguments as FfiValues in a per-thread buffer (read before the native
-    // call, so a callback re-entering on this thread cannot disturb them).
-    private static bool TryFast(FastCall fast, nint target, object?[] args, byte* ret)
-    {
-        var values = t_values;
-        if (values is null || values.Length < args.Length) t_values = values = new FfiValue[Math.Max(args.Length, 8)];
-        for (int i = 0; i < args.Length; i++) values[i] = FfiValue.FromObject(args[i]);
-        bool done = fast(target, ref values[0], ret);
-        Array.Clear(values, 0, args.Length);
-        return done;
-    }
-
     private Prepared VariadicShape(ReadOnlySpan<FfiValue> args)
     {
         int fixedCount = Spec.ParameterTypes.Count;
@@ -262,9 +249,11 @@ public sealed unsafe class NativeFunction
         var slots = types.Select((t, i) => new FastSlot(t, frame.Offsets[i])).ToArray();
         var target = plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
         var returnSlot = new FastSlot(Spec.ReturnType, 0);
-        var fast = FastValueStub.TryEmit(plan, Spec.Name, _captureErrno, _module.PInvokeFor(this, plan), slots, returnSlot);
+        var pinvoke = _module.PInvokeFor(this, plan);
+        var fast = FastValueStub.TryEmit(plan, Spec.Name, _captureErrno, pinvoke, slots, returnSlot);
+        var fastObjects = FastValueStub.TryEmitObjects(plan, Spec.Name, _captureErrno, pinvoke, slots, returnSlot);
         return new Prepared(plan, frame, _module.StubFor(plan, this), target, types, where,
-            types.Any(t => !ScalarMemory.IsScalar(t)), slots, returnSlot, Math.Max(16, Spec.ReturnType.Align), fast);
+            types.Any(t => !ScalarMemory.IsScalar(t)), slots, returnSlot, Math.Max(16, Spec.ReturnType.Align), fast, fastObjects);
     }
 
     private static void WriteArgument(Prepared prepared, int index, nint at, object? value, ref CallScratch scratch)

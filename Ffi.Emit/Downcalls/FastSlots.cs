@@ -150,6 +150,25 @@ internal readonly struct FastSlot
     }
 
     /// <summary>
+    /// The address an object argument stands for when it converts without question: null, an <see cref="nint"/> or
+    /// <see cref="nuint"/>, or a <see cref="Memory.NativePointer"/> without a tag or with <paramref name="tag"/>.
+    /// </summary>
+    public static nint ObjectAddress(object? value, string? tag, out bool ok)
+    {
+        ok = true;
+        switch (value)
+        {
+            case null: return 0;
+            case nint n: return n;
+            case nuint u: return (nint)u;
+            case Memory.NativePointer p when tag is null || p.Tag is null || p.Tag == tag: return p.Address;
+            default:
+                ok = false;
+                return 0;
+        }
+    }
+
+    /// <summary>
     /// The address of storage an aggregate argument can be copied from: a live <see cref="Memory.StructValue"/> or
     /// boxed pointer of a compatible type with <paramref name="size"/> bytes in bounds; 0 sends the argument to the
     /// general path (which words the error).
