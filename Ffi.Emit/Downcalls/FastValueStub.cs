@@ -140,33 +140,7 @@ internal static class FastValueStub
                 var wide = il.DeclareLocal(typeof(long));
                 Load(il, i, BitsField);
                 il.Emit(OpCodes.Stloc, wide);
-                if (slot.Bits < 64)
-                {
-                    if (slot.Signed)
-                    {
-                        il.Emit(OpCodes.Ldloc, wide);
-                        il.Emit(OpCodes.Ldc_I8, slot.Min);
-                        il.Emit(OpCodes.Blt, fail);
-                        il.Emit(OpCodes.Ldloc, wide);
-                        il.Emit(OpCodes.Ldc_I8, (long)slot.Max);
-                        il.Emit(OpCodes.Bgt, fail);
-                    }
-                    else
-                    {
-                        il.Emit(OpCodes.Ldloc, wide);
-                        il.Emit(OpCodes.Ldc_I8, (long)slot.Max);
-                        il.Emit(OpCodes.Bgt_Un, fail);
-                    }
-                }
-                il.Emit(OpCodes.Ldloc, wide);
-                il.Emit(slot.Bits switch
-                {
-                    8 => slot.Signed ? OpCodes.Conv_I1 : OpCodes.Conv_U1,
-                    16 => slot.Signed ? OpCodes.Conv_I2 : OpCodes.Conv_U2,
-                    32 => slot.Signed ? OpCodes.Conv_I4 : OpCodes.Conv_U4,
-                    _ => OpCodes.Nop,
-                });
-                il.Emit(OpCodes.Stloc, local);
+                StoreInRange(il, wide, slot, unsignedInput: !slot.Signed, fail, local);
                 break;
             }
             case SlotKind.Bool:
@@ -246,45 +220,16 @@ internal static class FastValueStub
             case SlotKind.Integer:
             {
                 var wide = il.DeclareLocal(typeof(long));
-                var check = il.DefineLabel();
-                var checkUnsigned = il.DefineLabel();
-                foreach (var box in SignedBoxes) Unbox(il, o, box, OpCodes.Conv_I8, wide, check);
-                foreach (var box in UnsignedBoxes) Unbox(il, o, box, OpCodes.Conv_U8, wide, checkUnsigned);
+                var fromSigned = il.DefineLabel();
+                var fromUnsigned = il.DefineLabel();
+                foreach (var box in SignedBoxes) Unbox(il, o, box, OpCodes.Conv_I8, wide, fromSigned);
+                foreach (var box in UnsignedBoxes) Unbox(il, o, box, OpCodes.Conv_U8, wide, fromUnsigned);
                 il.Emit(OpCodes.Br, fail);
-                // A signed CLR value: in [Min, Max] as a signed number.
-                il.MarkLabel(check);
-                il.Emit(OpCodes.Ldloc, wide);
-                il.Emit(OpCodes.Ldc_I8, slot.Min);
-                il.Emit(OpCodes.Blt, fail);
-                if (slot.Signed)
-                {
-                    il.Emit(OpCodes.Ldloc, wide);
-                    il.Emit(OpCodes.Ldc_I8, (long)slot.Max);
-                    il.Emit(OpCodes.Bgt, fail);
-                }
-                else if (slot.Bits < 64)
-                {
-                    il.Emit(OpCodes.Ldloc, wide);
-                    il.Emit(OpCodes.Ldc_I8, (long)slot.Max);
-                    il.Emit(OpCodes.Bgt_Un, fail);
-                }
-                var store = il.DefineLabel();
-                il.Emit(OpCodes.Br, store);
-                // An unsigned CLR value: at most Max, compared unsigned.
-                il.MarkLabel(checkUnsigned);
-                il.Emit(OpCodes.Ldloc, wide);
-                il.Emit(OpCodes.Ldc_I8, (long)slot.Max);
-                il.Emit(OpCodes.Bgt_Un, fail);
-                il.MarkLabel(store);
-                il.Emit(OpCodes.Ldloc, wide);
-                il.Emit(slot.Bits switch
-                {
-                    8 => slot.Signed ? OpCodes.Conv_I1 : OpCodes.Conv_U1,
-                    16 => slot.Signed ? OpCodes.Conv_I2 : OpCodes.Conv_U2,
-                    32 => slot.Signed ? OpCodes.Conv_I4 : OpCodes.Conv_U4,
-                    _ => OpCodes.Nop,
-                });
-                il.Emit(OpCodes.Stloc, local);
+                il.MarkLabel(fromSigned);
+                StoreInRange(il, wide, slot, unsignedInput: false, fail, local);
+                il.Emit(OpCodes.Br, done);
+                il.MarkLabel(fromUnsigned);
+                StoreInRange(il, wide, slot, unsignedInput: true, fail, local);
                 break;
             }
             case SlotKind.Bool:
@@ -333,6 +278,35 @@ internal static class FastValueStub
             }
         }
         il.MarkLabel(done);
+    }
+
+    // Stores the 64-bit integer in `wide` (two's complement of the input; `unsignedInput` says how to read it) into
+    // `into`, narrowed to the slot's width, or goes to `fail` when it is outside [Min, Max].
+    private static void StoreInRange(ILGenerator il, LocalBuilder wide, FastSlot slot, bool unsignedInput, Label fail, LocalBuilder into)
+    {
+        if (!unsignedInput && (!slot.Signed || slot.Bits < 64))
+        {
+            il.Emit(OpCodes.Ldloc, wide);
+            il.Emit(OpCodes.Ldc_I8, slot.Min);
+            il.Emit(OpCodes.Blt, fail);
+        }
+        if (slot.Bits < 64 || (unsignedInput && slot.Signed))
+        {
+            // Signed values of a signed slot compare signed; otherwise the value is non-negative here (or read
+            // unsigned), and an unsigned comparison is exact.
+            il.Emit(OpCodes.Ldloc, wide);
+            il.Emit(OpCodes.Ldc_I8, (long)slot.Max);
+            il.Emit(slot.Signed && !unsignedInput ? OpCodes.Bgt : OpCodes.Bgt_Un, fail);
+        }
+        il.Emit(OpCodes.Ldloc, wide);
+        il.Emit(slot.Bits switch
+        {
+            8 => slot.Signed ? OpCodes.Conv_I1 : OpCodes.Conv_U1,
+            16 => slot.Signed ? OpCodes.Conv_I2 : OpCodes.Conv_U2,
+            32 => slot.Signed ? OpCodes.Conv_I4 : OpCodes.Conv_U4,
+            _ => OpCodes.Nop,
+        });
+        il.Emit(OpCodes.Stloc, into);
     }
 
     // If `o` is a boxed `box`: unbox, convert, store in `into`, go to `then`.

@@ -57,6 +57,41 @@ public sealed class FfiValueTests
             .With.Message.Contains("integer out of range: 2 for bool"));
     }
 
+    /// <summary>
+    /// The emitted fast stubs take only values that convert without question and leave the rest to the general
+    /// conversion: at every boundary, both APIs and every CLR integer type must agree with C.
+    /// </summary>
+    [Test]
+    public void IntegerBoundariesAgreeOnTheFastAndGeneralPaths()
+    {
+        object[] shortsIn = [(short)-32768, -32768, -32768L, (sbyte)-128, 32767, (ushort)32767, 32767u, 32767UL, (byte)7];
+        foreach (var v in shortsIn)
+        {
+            long expected = -Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture);
+            short wrapped = unchecked((short)expected);
+            Assert.That(_m.Invoke("i16_neg", v), Is.EqualTo(wrapped), $"object {v.GetType().Name} {v}");
+            Assert.That(Call("i16_neg", FfiValue.FromObject(v)).ToInt64(), Is.EqualTo((long)wrapped), $"FfiValue {v}");
+        }
+        object[] shortsOut = [32768, -32769L, 32768u, ulong.MaxValue, (ushort)40000];
+        foreach (var v in shortsOut)
+        {
+            Assert.That(() => _m.Invoke("i16_neg", v), Throws.TypeOf<FfiArgumentException>().With.Message.Contains("integer out of range"), $"object {v}");
+            Assert.That(() => Call("i16_neg", FfiValue.FromObject(v)), Throws.TypeOf<FfiArgumentException>().With.Message.Contains("integer out of range"), $"FfiValue {v}");
+        }
+        Assert.That(_m.Invoke("u8_next", 255), Is.EqualTo((byte)0));
+        Assert.That(_m.Invoke("u8_next", (byte)254), Is.EqualTo((byte)255));
+        Assert.That(() => _m.Invoke("u8_next", -1), Throws.TypeOf<FfiArgumentException>().With.Message.Contains("negative to unsigned"));
+        Assert.That(_m.Invoke("u64_id", ulong.MaxValue), Is.EqualTo(ulong.MaxValue));
+        Assert.That(_m.Invoke("u64_id", long.MaxValue), Is.EqualTo((ulong)long.MaxValue));
+        Assert.That(() => _m.Invoke("u64_id", -1L), Throws.TypeOf<FfiArgumentException>().With.Message.Contains("negative to unsigned"));
+        Assert.That(_m.Invoke("i64_id", long.MinValue), Is.EqualTo(long.MinValue));
+        Assert.That(_m.Invoke("i64_id", (ulong)long.MaxValue), Is.EqualTo(long.MaxValue));
+        Assert.That(() => _m.Invoke("i64_id", (ulong)long.MaxValue + 1), Throws.TypeOf<FfiArgumentException>().With.Message.Contains("integer out of range"));
+        Assert.That(_m.Invoke("u32_id", true), Is.EqualTo(1u), "bool converts through the general path");
+        Assert.That(_m.Invoke("add_double", 1, 2.5f), Is.EqualTo(3.5));
+        Assert.That(_m.Invoke("scale_float", 1.5, 2), Is.EqualTo(3f));
+    }
+
     [Test]
     public void StringsArePassedAsUtf8AndReturnedAsStrings()
     {
