@@ -219,10 +219,10 @@ public sealed unsafe class NativeFunction
     }
 
     // The module must be alive; only gated functions look at capabilities.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckCallable()
     {
-        if (_gated) _module.CheckCallable(Spec.Name, Spec.Capabilities);
-        else _module.ThrowIfDisposed();
+        if (_gated || _module.IsDisposed) _module.CheckCallable(Spec.Name, Spec.Capabilities);
     }
 
     // Stack memory per call for the argument and return buffers and short strings; more is allocated natively.

@@ -234,5 +234,7 @@ public sealed class NativeModule : IDisposable
         foreach (var h in _libraries.Values) LibraryLoader.Free(h);
     }
 
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 }
