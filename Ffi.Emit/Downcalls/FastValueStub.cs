@@ -23,6 +23,10 @@ internal unsafe delegate bool FastObjectCall(nint fn, object?[] args, byte* ret)
 /// </summary>
 internal static class FastValueStub
 {
+    // The stubs are closed over this object (unused): invoking a delegate closed over its first argument needs no
+    // argument shuffle, unlike an open static one.
+    private static readonly object ClosedOver = new();
+
     private static readonly FieldInfo KindField = typeof(FfiValue).GetField("_kind", BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly FieldInfo BitsField = typeof(FfiValue).GetField("_bits", BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly FieldInfo RefField = typeof(FfiValue).GetField("_ref", BindingFlags.NonPublic | BindingFlags.Instance)!;
@@ -31,18 +35,18 @@ internal static class FastValueStub
     public static FastCall? TryEmit(CallPlan plan, string name, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
     {
         if (!Eligible(plan, slots, result)) return null;
-        var dm = new DynamicMethod($"ffi_fast_{name}", typeof(bool), [typeof(nint), typeof(FfiValue).MakeByRefType(), typeof(byte*)], restrictedSkipVisibility: true);
+        var dm = new DynamicMethod($"ffi_fast_{name}", typeof(bool), [typeof(object), typeof(nint), typeof(FfiValue).MakeByRefType(), typeof(byte*)], restrictedSkipVisibility: true);
         EmitBody(dm.GetILGenerator(), plan, name, captureErrno, pinvoke, slots, EmitValueTest);
-        return dm.CreateDelegate<FastCall>();
+        return (FastCall)dm.CreateDelegate(typeof(FastCall), ClosedOver);
     }
 
     /// <summary>The same for the object API: arguments are tested with <c>isinst</c> and unboxed directly.</summary>
     public static FastObjectCall? TryEmitObjects(CallPlan plan, string name, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
     {
         if (!Eligible(plan, slots, result)) return null;
-        var dm = new DynamicMethod($"ffi_fastobj_{name}", typeof(bool), [typeof(nint), typeof(object[]), typeof(byte*)], restrictedSkipVisibility: true);
+        var dm = new DynamicMethod($"ffi_fastobj_{name}", typeof(bool), [typeof(object), typeof(nint), typeof(object[]), typeof(byte*)], restrictedSkipVisibility: true);
         EmitBody(dm.GetILGenerator(), plan, name, captureErrno, pinvoke, slots, EmitObjectTest);
-        return dm.CreateDelegate<FastObjectCall>();
+        return (FastObjectCall)dm.CreateDelegate(typeof(FastObjectCall), ClosedOver);
     }
 
     private static bool Eligible(CallPlan plan, FastSlot[] slots, FastSlot result) =>
@@ -82,8 +86,8 @@ internal static class FastValueStub
         }
 
         // 3. The call, the result, and the string copies released.
-        CallEmitter.EmitCall(il, plan, name, source, static il => il.Emit(OpCodes.Ldarg_0), pinvoke, captureErrno);
-        CallEmitter.EmitStoreResult(il, plan, name, static il => il.Emit(OpCodes.Ldarg_2));
+        CallEmitter.EmitCall(il, plan, name, source, static il => il.Emit(OpCodes.Ldarg_1), pinvoke, captureErrno);
+        CallEmitter.EmitStoreResult(il, plan, name, static il => il.Emit(OpCodes.Ldarg_3));
         foreach (var str in strings)
         {
             var skip = il.DefineLabel();
@@ -203,7 +207,7 @@ internal static class FastValueStub
     private static void EmitObjectTest(ILGenerator il, int i, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings)
     {
         var o = il.DeclareLocal(typeof(object));
-        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Ldarg_2);
         il.Emit(OpCodes.Ldc_I4, i);
         il.Emit(OpCodes.Ldelem_Ref);
         il.Emit(OpCodes.Stloc, o);
@@ -327,7 +331,7 @@ internal static class FastValueStub
     // Pushes field `field` of args[index].
     private static void Load(ILGenerator il, int index, FieldInfo field)
     {
-        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Ldarg_2);
         CallEmitter.Offset(il, (long)index * Unsafe.SizeOf<FfiValue>());
         il.Emit(OpCodes.Ldfld, field);
     }
