@@ -36,7 +36,24 @@ public sealed unsafe class NativeFunction
     private readonly bool _returnsString;
     private Prepared? _fixedPrepared;
 
-    private sealed record Prepared(CallPlan Plan, ArgumentFrame Frame, RawCall Stub, nint Target, IReadOnlyList<CType> Types, string[] Where, bool HasAggregates, FastSlot[] Slots, FastSlot Return, int ReturnAlign, FastCall? Fast, FastObjectCall? FastObjects);
+    // One call shape of this function, ready to run. Fields, not properties: the hot paths read them directly.
+    private sealed class Prepared(CallPlan plan, ArgumentFrame frame, RawCall stub, nint target, IReadOnlyList<CType> types, string[] where,
+        bool hasAggregates, FastSlot[] slots, FastSlot returnSlot, int returnAlign, FastCall? fast, FastObjectCall? fastObjects)
+    {
+        public readonly CallPlan Plan = plan;
+        public readonly ArgumentFrame Frame = frame;
+        public readonly RawCall Stub = stub;
+        public readonly nint Target = target;
+        public readonly IReadOnlyList<CType> Types = types;
+        public readonly string[] Where = where;
+        public readonly bool HasAggregates = hasAggregates;
+        public readonly FastSlot[] Slots = slots;
+        public readonly FastSlot Return = returnSlot;
+        public readonly bool ReturnsVoid = returnSlot.Kind == SlotKind.Void;
+        public readonly int ReturnAlign = returnAlign;
+        public readonly FastCall? Fast = fast;
+        public readonly FastObjectCall? FastObjects = fastObjects;
+    }
 
     internal NativeFunction(NativeModule module, FunctionSpec spec, nint address, bool captureErrno)
     {
@@ -146,7 +163,7 @@ public sealed unsafe class NativeFunction
             // The emitted fast stub takes exact kinds in range; anything else falls through to the general path.
             Int128 fastRet; // 16 bytes, 16-aligned: room for any scalar result
             if (fast(prepared.Target, ref MemoryMarshal.GetReference(args), (byte*)&fastRet))
-                return prepared.Return.Kind == SlotKind.Void ? default : ReadResult(prepared, (byte*)&fastRet);
+                return prepared.ReturnsVoid ? default : ReadResult(prepared, (byte*)&fastRet);
         }
         return InvokeGeneral(args);
     }
@@ -292,7 +309,7 @@ public sealed unsafe class NativeFunction
     private FfiValue ReadResult(Prepared prepared, byte* ret)
     {
         if (_returnsString) return FfiValue.FromString(ReadString((nint)ret));
-        var slot = prepared.Return;
+        ref readonly var slot = ref prepared.Return;
         if (slot.Kind == SlotKind.Void) return default;
         if (slot.Kind is SlotKind.Aggregate || (slot.Kind == SlotKind.General && !ScalarMemory.IsScalar(slot.Type))) return ReadAggregate((nint)ret);
         return slot.Read(ret);
