@@ -137,6 +137,20 @@ public static unsafe class ScalarMemory
         }
     }
 
+    /// <summary>The tag a pointer-like C type expects of the pointers passed for it (null: any).</summary>
+    internal static string? ExpectedTag(CType type) => type switch
+    {
+        PointerType p => p.Tag,
+        HandleType h => h.Tag,
+        _ => null,
+    };
+
+    /// <summary>The address of <paramref name="p"/>, refused when it is tagged for another type than <paramref name="expectedTag"/>.</summary>
+    internal static nint TagChecked(NativePointer p, string? expectedTag, string typeName, string where) =>
+        expectedTag is not null && p.Tag is not null && p.Tag != expectedTag
+            ? throw new FfiArgumentException(where, $"pointer tagged \"{p.Tag}\" where \"{expectedTag}\" ({typeName}) is expected")
+            : p.Address;
+
     /// <summary>
     /// The address a pointer-like value stands for: null → 0, <see cref="NativePointer"/> (tag-checked against
     /// <paramref name="expectedTag"/>: a pointer tagged for another handle type is refused), <see cref="nint"/>.
@@ -144,9 +158,7 @@ public static unsafe class ScalarMemory
     public static nint ToAddress(object? value, string? expectedTag, string typeName, string where) => value switch
     {
         null => 0,
-        NativePointer p when expectedTag is not null && p.Tag is not null && p.Tag != expectedTag =>
-            throw new FfiArgumentException(where, $"pointer tagged \"{p.Tag}\" where \"{expectedTag}\" ({typeName}) is expected"),
-        NativePointer p => p.Address,
+        NativePointer p => TagChecked(p, expectedTag, typeName, where),
         nint n => n,
         nuint u => (nint)u,
         _ => throw new FfiArgumentException(where, $"expected a pointer (NativePointer, nint or null) for {typeName}, got {ValueConverter.Describe(value)}"),

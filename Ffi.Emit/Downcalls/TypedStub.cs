@@ -6,6 +6,7 @@ using Ffi.Abi;
 using Ffi.Memory;
 using Ffi.Spec;
 using Ffi.Types;
+using Ffi.Values;
 
 namespace Ffi.Downcalls;
 
@@ -14,6 +15,7 @@ internal sealed class TypedTarget(NativeModule module, FunctionSpec function, ni
 {
     internal readonly nint Address = address;
     internal readonly NativeModule Module = module;
+    private readonly string[] _where = parameterTypes.Select((t, i) => $"{function.Name}: param[{i}] ({t?.DisplayName})").ToArray();
 
     /// <summary>Throws when the module was disposed, or, for gated functions, when a capability is missing.</summary>
     public void Check()
@@ -25,19 +27,8 @@ internal sealed class TypedTarget(NativeModule module, FunctionSpec function, ni
     public void CheckNotDisposed() => Module.ThrowIfDisposed();
 
     /// <summary>The address a <see cref="NativePointer"/> argument stands for, tag-checked for parameter <paramref name="index"/>.</summary>
-    public nint AddressOf(NativePointer p, int index)
-    {
-        var type = parameterTypes[index];
-        string? expected = type switch
-        {
-            PointerType pt => pt.Tag,
-            HandleType h => h.Tag,
-            _ => null,
-        };
-        if (expected is not null && p.Tag is not null && p.Tag != expected)
-            throw new FfiArgumentException($"{function.Name}: param[{index}] ({type.DisplayName})", $"pointer tagged \"{p.Tag}\" where \"{expected}\" ({type.DisplayName}) is expected");
-        return p.Address;
-    }
+    public nint AddressOf(NativePointer p, int index) =>
+        ScalarMemory.TagChecked(p, ScalarMemory.ExpectedTag(parameterTypes[index]), parameterTypes[index].DisplayName, _where[index]);
 
     /// <summary>The returned address as a typed, tagged <see cref="NativePointer"/>.</summary>
     public NativePointer MakePointer(nint address) => function.ReturnType switch
