@@ -35,10 +35,12 @@ public sealed unsafe class NativeFunction
     private readonly bool _variadic;
     private readonly bool _returnsString;
     private Prepared? _fixedPrepared;
+    private ValueInvoker? _values;   // Invoke(ReadOnlySpan<FfiValue>): emitted for the function, or the general path
+    private ObjectInvoker? _objects; // Invoke(object?[]): the same
 
     // One call shape of this function, ready to run. Fields, not properties: the hot paths read them directly.
     private sealed class Prepared(CallPlan plan, ArgumentFrame frame, RawCall stub, nint target, IReadOnlyList<CType> types, string[] where,
-        bool hasAggregates, FastSlot[] slots, FastSlot returnSlot, int returnAlign, FastCall? fast, FastObjectCall? fastObjects)
+        bool hasAggregates, FastSlot[] slots, FastSlot returnSlot, int returnAlign)
     {
         public readonly CallPlan Plan = plan;
         public readonly ArgumentFrame Frame = frame;
@@ -51,8 +53,6 @@ public sealed unsafe class NativeFunction
         public readonly FastSlot Return = returnSlot;
         public readonly bool ReturnsVoid = returnSlot.Kind == SlotKind.Void;
         public readonly int ReturnAlign = returnAlign;
-        public readonly FastCall? Fast = fast;
-        public readonly FastObjectCall? FastObjects = fastObjects;
     }
 
     internal NativeFunction(NativeModule module, FunctionSpec spec, nint address, bool captureErrno)
@@ -94,8 +94,11 @@ public sealed unsafe class NativeFunction
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public object? Invoke(params object?[] args) => (_objects ?? MakeInvokers().Objects)(args);
+
+    // Every case: variadic functions, values of other kinds, conversions, errors.
     [SkipLocalsInit]
-    public object? Invoke(params object?[] args)
+    internal object? InvokeGeneral(object?[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
         CheckCallable();
@@ -103,17 +106,6 @@ public sealed unsafe class NativeFunction
         int expected = fixedCount + (Spec.IsVariadic ? 1 : 0);
         if (args.Length != expected)
             throw new FfiArgumentException(Spec.Name, $"expected {expected} argument(s){(Spec.IsVariadic ? " (the last one an array of variadic extras)" : "")}, got {args.Length}");
-
-        if (!_variadic)
-        {
-            var fixedPrepared = _fixedPrepared ?? PrepareFixed();
-            if (fixedPrepared.FastObjects is { } fast)
-            {
-                // The emitted fast stub takes plain CLR values; anything else falls through to the general path.
-                Int128 fastRet; // 16 bytes, 16-aligned: room for any scalar result
-                if (fast(fixedPrepared.Target, args, (byte*)&fastRet)) return ReadReturn((nint)(&fastRet));
-            }
-        }
 
         var values = args;
         Prepared prepared;
@@ -154,23 +146,13 @@ public sealed unsafe class NativeFunction
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public FfiValue Invoke(ReadOnlySpan<FfiValue> args) => (_values ?? MakeInvokers().Values)(args);
+
+    // Every case: variadic functions, values of other kinds, conversions, errors.
     [SkipLocalsInit]
-    public FfiValue Invoke(ReadOnlySpan<FfiValue> args)
+    internal FfiValue InvokeGeneral(ReadOnlySpan<FfiValue> args)
     {
         CheckCallable();
-        if (!_variadic && (_fixedPrepared ?? PrepareFixed()) is { Fast: { } fast } prepared && args.Length == prepared.Slots.Length)
-        {
-            // The emitted fast stub takes exact kinds in range; anything else falls through to the general path.
-            Int128 fastRet; // 16 bytes, 16-aligned: room for any scalar result
-            if (fast(prepared.Target, ref MemoryMarshal.GetReference(args), (byte*)&fastRet))
-                return prepared.ReturnsVoid ? default : ReadResult(prepared, (byte*)&fastRet);
-        }
-        return InvokeGeneral(args);
-    }
-
-    [SkipLocalsInit]
-    private FfiValue InvokeGeneral(ReadOnlySpan<FfiValue> args)
-    {
         Prepared prepared;
         if (_variadic)
         {
@@ -208,6 +190,33 @@ public sealed unsafe class NativeFunction
     }
 
     private Prepared PrepareFixed() => _fixedPrepared = _fixed.Value;
+
+    // The two dynamic entry points: emitted for a fixed-arity function whose arguments and result the fast stubs
+    // take (see FastValueStub), otherwise the general path. Capabilities are fixed when the module opens: a function
+    // that was not granted its capabilities never gets invokers (this throws on every call). Threads racing here
+    // build equal delegates (the shape is prepared once).
+    private (ValueInvoker Values, ObjectInvoker Objects) MakeInvokers()
+    {
+        CheckCallable();
+        ValueInvoker? values = null;
+        ObjectInvoker? objects = null;
+        if (!_variadic)
+        {
+            var p = PrepareFixed();
+            var pinvoke = _module.PInvokeFor(this, p.Plan);
+            values = FastValueStub.TryEmitValues(this, p.Plan, p.Target, _captureErrno, pinvoke, p.Slots, p.Return);
+            objects = FastValueStub.TryEmitObjects(this, p.Plan, p.Target, _captureErrno, pinvoke, p.Slots, p.Return);
+        }
+        values ??= InvokeGeneral;
+        objects ??= InvokeGeneral;
+        _objects = objects;
+        _values = values;
+        return (values, objects);
+    }
+
+    // The emitted invokers' results that are not built inline (pointers, strings).
+    internal FfiValue FastValueResult(byte* ret) => ReadResult(_fixedPrepared!, ret);
+    internal object? FastObjectResult(byte* ret) => ReadReturn((nint)ret);
 
     // An argument the fast slot did not take: strings, arrays, aggregates, unusual conversions and every error.
     // On failure the call's scratch memory is released before the exception leaves.
@@ -266,11 +275,8 @@ public sealed unsafe class NativeFunction
         var slots = types.Select((t, i) => new FastSlot(t, frame.Offsets[i])).ToArray();
         var target = plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
         var returnSlot = new FastSlot(Spec.ReturnType, 0);
-        var pinvoke = _module.PInvokeFor(this, plan);
-        var fast = FastValueStub.TryEmit(plan, Spec.Name, _captureErrno, pinvoke, slots, returnSlot);
-        var fastObjects = FastValueStub.TryEmitObjects(plan, Spec.Name, _captureErrno, pinvoke, slots, returnSlot);
         return new Prepared(plan, frame, _module.StubFor(plan, this), target, types, where,
-            types.Any(t => !ScalarMemory.IsScalar(t)), slots, returnSlot, Math.Max(16, Spec.ReturnType.Align), fast, fastObjects);
+            types.Any(t => !ScalarMemory.IsScalar(t)), slots, returnSlot, Math.Max(16, Spec.ReturnType.Align));
     }
 
     private static void WriteArgument(Prepared prepared, int index, nint at, object? value, ref CallScratch scratch)

@@ -1,71 +1,216 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Ffi.Abi;
 using Ffi.Values;
 
 namespace Ffi.Downcalls;
 
 /// <summary>
-/// An emitted stub that takes <see cref="FfiValue"/>s directly: returns false, before anything has happened, when an
-/// argument is not of the exact kind and range its slot takes (the caller then uses the general conversion).
-/// <c>args</c> is a reference to the first value (GC-tracked: the values may live in a managed array).
+/// A function's whole <c>Invoke(ReadOnlySpan&lt;FfiValue&gt;)</c>, emitted for it: the module's liveness, the argument
+/// count, one kind test and one range test per argument, the call and the result, with every other case (a value of
+/// another kind, out of range, a disposed module) handed to the general path, which converts or words the error.
 /// </summary>
-internal unsafe delegate bool FastCall(nint fn, ref FfiValue args, byte* ret);
+internal delegate FfiValue ValueInvoker(ReadOnlySpan<FfiValue> args);
 
-/// <summary>The object API's fast stub: the same, with the arguments as boxed CLR values.</summary>
-internal unsafe delegate bool FastObjectCall(nint fn, object?[] args, byte* ret);
+/// <summary>The same for <c>Invoke(object?[])</c>: arguments tested with <c>isinst</c> and unboxed directly.</summary>
+internal delegate object? ObjectInvoker(object?[] args);
 
 /// <summary>
-/// Emits <see cref="FastCall"/>s for functions whose parameters are all scalars (integers, bool, float, double,
-/// pointers, <c>char*</c>) and whose result is a scalar or void: per argument one kind test and one range test
-/// in IL, then the call as <see cref="CallEmitter"/> makes it. Strings are copied to UTF-8 on the stack when short.
+/// Emits <see cref="ValueInvoker"/>s and <see cref="ObjectInvoker"/>s for fixed-arity functions whose parameters are
+/// scalars (integers, bool, float, double, pointers, <c>char*</c>) or by-value aggregates and whose result is a
+/// scalar or void. Each is a delegate closed over its <see cref="NativeFunction"/>, so invoking it costs one
+/// delegate call; strings are copied to UTF-8 on the stack when short.
 /// </summary>
 internal static class FastValueStub
 {
-    // The stubs are closed over this object (unused): invoking a delegate closed over its first argument needs no
-    // argument shuffle, unlike an open static one.
-    private static readonly object ClosedOver = new();
-
     private static readonly FieldInfo KindField = typeof(FfiValue).GetField("_kind", BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly FieldInfo BitsField = typeof(FfiValue).GetField("_bits", BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly FieldInfo RefField = typeof(FfiValue).GetField("_ref", BindingFlags.NonPublic | BindingFlags.Instance)!;
+    private static readonly FieldInfo ModuleField = typeof(NativeFunction).GetField("_module", BindingFlags.NonPublic | BindingFlags.Instance)!;
+    private static readonly FieldInfo DisposedField = typeof(NativeModule).GetField("_disposed", BindingFlags.NonPublic | BindingFlags.Instance)!;
 
-    /// <summary>The stub, or null when a parameter or the result needs the general path (handles with integer reps, aggregate results).</summary>
-    public static FastCall? TryEmit(CallPlan plan, string name, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
+    /// <summary>The invoker, or null when a parameter or the result needs the general path (handles with integer reps, aggregate results).</summary>
+    public static ValueInvoker? TryEmitValues(NativeFunction function, CallPlan plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
     {
         if (!Eligible(plan, slots, result)) return null;
-        var dm = new DynamicMethod($"ffi_fast_{name}", typeof(bool), [typeof(object), typeof(nint), typeof(FfiValue).MakeByRefType(), typeof(byte*)], restrictedSkipVisibility: true);
-        EmitBody(dm.GetILGenerator(), plan, name, captureErrno, pinvoke, slots, EmitValueTest);
-        return (FastCall)dm.CreateDelegate(typeof(FastCall), ClosedOver);
+        var span = typeof(ReadOnlySpan<FfiValue>);
+        var dm = new DynamicMethod($"ffi_values_{plan.GetHashCode():x}", typeof(FfiValue), [typeof(NativeFunction), span], restrictedSkipVisibility: true);
+        var il = dm.GetILGenerator();
+        var slow = il.DefineLabel();
+        var args = il.DeclareLocal(typeof(FfiValue).MakeByRefType());
+        EmitAlive(il, slow);
+        il.Emit(OpCodes.Ldarga_S, (byte)1);
+        il.Emit(OpCodes.Call, span.GetProperty(nameof(ReadOnlySpan<FfiValue>.Length))!.GetMethod!);
+        il.Emit(OpCodes.Ldc_I4, slots.Length);
+        il.Emit(OpCodes.Bne_Un, slow);
+        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Call, typeof(MemoryMarshal).GetMethods().Single(m => m.Name == nameof(MemoryMarshal.GetReference)
+            && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>)).MakeGenericMethod(typeof(FfiValue)));
+        il.Emit(OpCodes.Stloc, args);
+
+        var ret = EmitBody(il, plan, target, captureErrno, pinvoke, slots, slow, g => g.Emit(OpCodes.Ldloc, args), EmitValueTest);
+        EmitValueResult(il, result, ret);
+        il.Emit(OpCodes.Ret);
+
+        il.MarkLabel(slow);
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Call, typeof(NativeFunction).GetMethod(nameof(NativeFunction.InvokeGeneral), BindingFlags.NonPublic | BindingFlags.Instance, [span])!);
+        il.Emit(OpCodes.Ret);
+        return (ValueInvoker)dm.CreateDelegate(typeof(ValueInvoker), function);
     }
 
-    /// <summary>The same for the object API: arguments are tested with <c>isinst</c> and unboxed directly.</summary>
-    public static FastObjectCall? TryEmitObjects(CallPlan plan, string name, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
+    /// <summary>The same for the object API.</summary>
+    public static ObjectInvoker? TryEmitObjects(NativeFunction function, CallPlan plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
     {
         if (!Eligible(plan, slots, result)) return null;
-        var dm = new DynamicMethod($"ffi_fastobj_{name}", typeof(bool), [typeof(object), typeof(nint), typeof(object[]), typeof(byte*)], restrictedSkipVisibility: true);
-        EmitBody(dm.GetILGenerator(), plan, name, captureErrno, pinvoke, slots, EmitObjectTest);
-        return (FastObjectCall)dm.CreateDelegate(typeof(FastObjectCall), ClosedOver);
+        var dm = new DynamicMethod($"ffi_objects_{plan.GetHashCode():x}", typeof(object), [typeof(NativeFunction), typeof(object[])], restrictedSkipVisibility: true);
+        var il = dm.GetILGenerator();
+        var slow = il.DefineLabel();
+        EmitAlive(il, slow);
+        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Brfalse, slow);
+        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Ldlen);
+        il.Emit(OpCodes.Conv_I4);
+        il.Emit(OpCodes.Ldc_I4, slots.Length);
+        il.Emit(OpCodes.Bne_Un, slow);
+
+        var ret = EmitBody(il, plan, target, captureErrno, pinvoke, slots, slow, static g => g.Emit(OpCodes.Ldarg_1), EmitObjectTest);
+        EmitObjectResult(il, result, ret);
+        il.Emit(OpCodes.Ret);
+
+        il.MarkLabel(slow);
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldarg_1);
+        il.Emit(OpCodes.Call, typeof(NativeFunction).GetMethod(nameof(NativeFunction.InvokeGeneral), BindingFlags.NonPublic | BindingFlags.Instance, [typeof(object[])])!);
+        il.Emit(OpCodes.Ret);
+        return (ObjectInvoker)dm.CreateDelegate(typeof(ObjectInvoker), function);
     }
 
     private static bool Eligible(CallPlan plan, FastSlot[] slots, FastSlot result) =>
         !plan.IsVariadic && result.Kind is not (SlotKind.General or SlotKind.Aggregate) && !slots.Any(s => s.Kind is SlotKind.General or SlotKind.Void);
 
+    // A disposed module goes to the general path, which throws.
+    private static void EmitAlive(ILGenerator il, Label slow)
+    {
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldfld, ModuleField);
+        il.Emit(OpCodes.Ldfld, DisposedField);
+        il.Emit(OpCodes.Brtrue, slow);
+    }
+
+    // The result, left in the buffer at `ret` by EmitBody, as an FfiValue: scalars built inline, the rest by the function.
+    private static void EmitValueResult(ILGenerator il, FastSlot result, LocalBuilder ret)
+    {
+        switch (result.Kind)
+        {
+            case SlotKind.Void:
+            {
+                var none = il.DeclareLocal(typeof(FfiValue));
+                il.Emit(OpCodes.Ldloca, none);
+                il.Emit(OpCodes.Initobj, typeof(FfiValue));
+                il.Emit(OpCodes.Ldloc, none);
+                return;
+            }
+            case SlotKind.Integer:
+                LoadResult(il, result, ret);
+                il.Emit(result.Signed ? OpCodes.Conv_I8 : OpCodes.Conv_U8);
+                il.Emit(OpCodes.Call, typeof(FfiValue).GetMethod(result.Signed ? nameof(FfiValue.FromInt64) : nameof(FfiValue.FromUInt64))!);
+                return;
+            case SlotKind.Bool or SlotKind.Float32 or SlotKind.Float64:
+                LoadResult(il, result, ret);
+                il.Emit(OpCodes.Call, typeof(FfiValue).GetMethod(result.Kind switch
+                {
+                    SlotKind.Bool => nameof(FfiValue.FromBoolean),
+                    SlotKind.Float32 => nameof(FfiValue.FromSingle),
+                    _ => nameof(FfiValue.FromDouble),
+                })!);
+                return;
+            default:
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldloc, ret);
+                il.Emit(OpCodes.Call, typeof(NativeFunction).GetMethod(nameof(NativeFunction.FastValueResult), BindingFlags.NonPublic | BindingFlags.Instance)!);
+                return;
+        }
+    }
+
+    // The result as the object API boxes it (ScalarMemory.Read's CLR types): scalars boxed inline.
+    private static void EmitObjectResult(ILGenerator il, FastSlot result, LocalBuilder ret)
+    {
+        switch (result.Kind)
+        {
+            case SlotKind.Void:
+                il.Emit(OpCodes.Ldnull);
+                return;
+            case SlotKind.Integer or SlotKind.Bool or SlotKind.Float32 or SlotKind.Float64:
+                LoadResult(il, result, ret);
+                il.Emit(OpCodes.Box, ResultClrType(result));
+                return;
+            default:
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldloc, ret);
+                il.Emit(OpCodes.Call, typeof(NativeFunction).GetMethod(nameof(NativeFunction.FastObjectResult), BindingFlags.NonPublic | BindingFlags.Instance)!);
+                return;
+        }
+    }
+
+    private static Type ResultClrType(FastSlot result) => (result.Kind, result.Bits, result.Signed) switch
+    {
+        (SlotKind.Bool, _, _) => typeof(bool),
+        (SlotKind.Float32, _, _) => typeof(float),
+        (SlotKind.Float64, _, _) => typeof(double),
+        (_, 8, true) => typeof(sbyte),
+        (_, 8, false) => typeof(byte),
+        (_, 16, true) => typeof(short),
+        (_, 16, false) => typeof(ushort),
+        (_, 32, true) => typeof(int),
+        (_, 32, false) => typeof(uint),
+        (_, _, true) => typeof(long),
+        _ => typeof(ulong),
+    };
+
+    // Pushes the scalar result from the result buffer, as its CLR type (bool as 0/1 of one byte).
+    private static void LoadResult(ILGenerator il, FastSlot result, LocalBuilder ret)
+    {
+        il.Emit(OpCodes.Ldloc, ret);
+        il.Emit(ResultClrType(result) switch
+        {
+            var t when t == typeof(bool) || t == typeof(byte) => OpCodes.Ldind_U1,
+            var t when t == typeof(sbyte) => OpCodes.Ldind_I1,
+            var t when t == typeof(short) => OpCodes.Ldind_I2,
+            var t when t == typeof(ushort) => OpCodes.Ldind_U2,
+            var t when t == typeof(int) => OpCodes.Ldind_I4,
+            var t when t == typeof(uint) => OpCodes.Ldind_U4,
+            var t when t == typeof(float) => OpCodes.Ldind_R4,
+            var t when t == typeof(double) => OpCodes.Ldind_R8,
+            _ => OpCodes.Ldind_I8,
+        });
+        if (result.Kind == SlotKind.Bool)
+        {
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Cgt_Un);
+        }
+    }
+
     // A char* argument given as a string: copied to UTF-8 after every test has passed.
     private sealed record StringArg(LocalBuilder IsString, LocalBuilder Carrier, LocalBuilder Buffer, Action<ILGenerator> PushString);
 
-    // Emits the test and conversion of argument `index` into `source`; branches to `fail` when it is not taken.
-    private delegate void ArgumentTest(ILGenerator il, int index, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings);
+    // Emits the test and conversion of argument `index` (from the arguments `args` pushes) into `source`; branches to
+    // `fail` when it is not taken.
+    private delegate void ArgumentTest(ILGenerator il, Action<ILGenerator> args, int index, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings);
 
-    private static void EmitBody(ILGenerator il, CallPlan plan, string name, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, ArgumentTest test)
+    // Returns the local holding the address of the 16-byte buffer the result was stored in.
+    private static LocalBuilder EmitBody(ILGenerator il, CallPlan plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, Label fail,
+        Action<ILGenerator> args, ArgumentTest test)
     {
-        var fail = il.DefineLabel();
         var source = new LocalSource();
         var strings = new List<StringArg>();
 
         // 1. Every test before anything is allocated: a failure leaves nothing to undo.
-        for (int i = 0; i < slots.Length; i++) test(il, i, slots[i], fail, source, strings);
+        for (int i = 0; i < slots.Length; i++) test(il, args, i, slots[i], fail, source, strings);
 
         // 2. Strings, each in its own stack buffer when short.
         foreach (var str in strings)
@@ -85,9 +230,18 @@ internal static class FastValueStub
             il.MarkLabel(skip);
         }
 
-        // 3. The call, the result, and the string copies released.
-        CallEmitter.EmitCall(il, plan, name, source, static il => il.Emit(OpCodes.Ldarg_1), pinvoke, captureErrno);
-        CallEmitter.EmitStoreResult(il, plan, name, static il => il.Emit(OpCodes.Ldarg_3));
+        // 3. The call, the result into a 16-byte buffer, and the string copies released.
+        var buffer = il.DeclareLocal(typeof(Int128));
+        var bufferAddress = il.DeclareLocal(typeof(byte*));
+        il.Emit(OpCodes.Ldloca, buffer);
+        il.Emit(OpCodes.Conv_U);
+        il.Emit(OpCodes.Stloc, bufferAddress);
+        CallEmitter.EmitCall(il, plan, $"fast call", source, il =>
+        {
+            il.Emit(OpCodes.Ldc_I8, (long)target);
+            il.Emit(OpCodes.Conv_I);
+        }, pinvoke, captureErrno);
+        CallEmitter.EmitStoreResult(il, plan, "fast call", il => il.Emit(OpCodes.Ldloc, bufferAddress));
         foreach (var str in strings)
         {
             var skip = il.DefineLabel();
@@ -98,11 +252,7 @@ internal static class FastValueStub
             il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.Release))!);
             il.MarkLabel(skip);
         }
-        il.Emit(OpCodes.Ldc_I4_1);
-        il.Emit(OpCodes.Ret);
-        il.MarkLabel(fail);
-        il.Emit(OpCodes.Ldc_I4_0);
-        il.Emit(OpCodes.Ret);
+        return bufferAddress;
     }
 
     private static LocalBuilder CarrierLocal(ILGenerator il, int index, FastSlot slot, LocalSource source)
@@ -126,12 +276,12 @@ internal static class FastValueStub
 
     // ---- FfiValue arguments: the kind must match exactly, integers in range ----
 
-    private static void EmitValueTest(ILGenerator il, int i, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings)
+    private static void EmitValueTest(ILGenerator il, Action<ILGenerator> args, int i, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings)
     {
         if (slot.Kind == SlotKind.Aggregate)
         {
-            RequireKind(il, i, FfiValueKind.Object, fail);
-            Load(il, i, RefField);
+            RequireKind(il, args, i, FfiValueKind.Object, fail);
+            Load(il, args, i, RefField);
             TakeAggregate(il, i, slot, fail, source);
             return;
         }
@@ -140,36 +290,36 @@ internal static class FastValueStub
         {
             case SlotKind.Integer:
             {
-                RequireKind(il, i, slot.Signed ? FfiValueKind.Int : FfiValueKind.UInt, fail);
+                RequireKind(il, args, i, slot.Signed ? FfiValueKind.Int : FfiValueKind.UInt, fail);
                 var wide = il.DeclareLocal(typeof(long));
-                Load(il, i, BitsField);
+                Load(il, args, i, BitsField);
                 il.Emit(OpCodes.Stloc, wide);
                 StoreInRange(il, wide, slot, unsignedInput: !slot.Signed, fail, local);
                 break;
             }
             case SlotKind.Bool:
-                RequireKind(il, i, FfiValueKind.Bool, fail);
-                Load(il, i, BitsField);
+                RequireKind(il, args, i, FfiValueKind.Bool, fail);
+                Load(il, args, i, BitsField);
                 il.Emit(OpCodes.Conv_U1);
                 il.Emit(OpCodes.Stloc, local);
                 break;
             case SlotKind.Float64:
-                RequireKind(il, i, FfiValueKind.Double, fail);
-                Load(il, i, BitsField);
+                RequireKind(il, args, i, FfiValueKind.Double, fail);
+                Load(il, args, i, BitsField);
                 il.Emit(OpCodes.Call, typeof(BitConverter).GetMethod(nameof(BitConverter.UInt64BitsToDouble))!);
                 il.Emit(OpCodes.Stloc, local);
                 break;
             case SlotKind.Float32:
-                RequireKind(il, i, FfiValueKind.Float, fail);
-                Load(il, i, BitsField);
+                RequireKind(il, args, i, FfiValueKind.Float, fail);
+                Load(il, args, i, BitsField);
                 il.Emit(OpCodes.Conv_U4);
                 il.Emit(OpCodes.Call, typeof(BitConverter).GetMethod(nameof(BitConverter.UInt32BitsToSingle))!);
                 il.Emit(OpCodes.Stloc, local);
                 break;
             case SlotKind.Pointer:
-                RequireKind(il, i, FfiValueKind.Pointer, fail);
-                RequireTag(il, i, slot.Tag, fail);
-                Load(il, i, BitsField);
+                RequireKind(il, args, i, FfiValueKind.Pointer, fail);
+                RequireTag(il, args, i, slot.Tag, fail);
+                Load(il, args, i, BitsField);
                 il.Emit(OpCodes.Conv_I);
                 il.Emit(OpCodes.Stloc, local);
                 break;
@@ -179,21 +329,21 @@ internal static class FastValueStub
                 var isString = il.DeclareLocal(typeof(bool));
                 var notPointer = il.DefineLabel();
                 var done = il.DefineLabel();
-                Load(il, i, KindField);
+                Load(il, args, i, KindField);
                 il.Emit(OpCodes.Ldc_I4, (int)FfiValueKind.Pointer);
                 il.Emit(OpCodes.Bne_Un, notPointer);
-                RequireTag(il, i, slot.Tag, fail);
-                Load(il, i, BitsField);
+                RequireTag(il, args, i, slot.Tag, fail);
+                Load(il, args, i, BitsField);
                 il.Emit(OpCodes.Conv_I);
                 il.Emit(OpCodes.Stloc, local);
                 il.Emit(OpCodes.Br, done);
                 il.MarkLabel(notPointer);
-                RequireKind(il, i, FfiValueKind.String, fail);
+                RequireKind(il, args, i, FfiValueKind.String, fail);
                 il.Emit(OpCodes.Ldc_I4_1);
                 il.Emit(OpCodes.Stloc, isString);
                 il.MarkLabel(done);
                 int index = i;
-                strings.Add(new StringArg(isString, local, il.DeclareLocal(typeof(byte*)), g => Load(g, index, RefField)));
+                strings.Add(new StringArg(isString, local, il.DeclareLocal(typeof(byte*)), g => Load(g, args, index, RefField)));
                 break;
             }
         }
@@ -204,10 +354,10 @@ internal static class FastValueStub
     private static readonly Type[] SignedBoxes = [typeof(int), typeof(long), typeof(short), typeof(sbyte)];
     private static readonly Type[] UnsignedBoxes = [typeof(uint), typeof(ulong), typeof(ushort), typeof(byte)];
 
-    private static void EmitObjectTest(ILGenerator il, int i, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings)
+    private static void EmitObjectTest(ILGenerator il, Action<ILGenerator> args, int i, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings)
     {
         var o = il.DeclareLocal(typeof(object));
-        il.Emit(OpCodes.Ldarg_2);
+        args(il);
         il.Emit(OpCodes.Ldc_I4, i);
         il.Emit(OpCodes.Ldelem_Ref);
         il.Emit(OpCodes.Stloc, o);
@@ -329,27 +479,27 @@ internal static class FastValueStub
     }
 
     // Pushes field `field` of args[index].
-    private static void Load(ILGenerator il, int index, FieldInfo field)
+    private static void Load(ILGenerator il, Action<ILGenerator> args, int index, FieldInfo field)
     {
-        il.Emit(OpCodes.Ldarg_2);
+        args(il);
         CallEmitter.Offset(il, (long)index * Unsafe.SizeOf<FfiValue>());
         il.Emit(OpCodes.Ldfld, field);
     }
 
-    private static void RequireKind(ILGenerator il, int index, FfiValueKind kind, Label fail)
+    private static void RequireKind(ILGenerator il, Action<ILGenerator> args, int index, FfiValueKind kind, Label fail)
     {
-        Load(il, index, KindField);
+        Load(il, args, index, KindField);
         il.Emit(OpCodes.Ldc_I4, (int)kind);
         il.Emit(OpCodes.Bne_Un, fail);
     }
 
     // A tagged pointer must carry no tag or the same tag (the general path words the error).
-    private static void RequireTag(ILGenerator il, int index, string? tag, Label fail)
+    private static void RequireTag(ILGenerator il, Action<ILGenerator> args, int index, string? tag, Label fail)
     {
         if (tag is null) return;
         var ok = il.DefineLabel();
         var given = il.DeclareLocal(typeof(string));
-        Load(il, index, RefField);
+        Load(il, args, index, RefField);
         il.Emit(OpCodes.Isinst, typeof(string));
         il.Emit(OpCodes.Stloc, given);
         il.Emit(OpCodes.Ldloc, given);

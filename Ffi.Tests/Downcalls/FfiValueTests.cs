@@ -39,6 +39,36 @@ public sealed class FfiValueTests
     }
 
     [Test]
+    public void TheObjectPathBoxesResultsAsTheirClrTypes()
+    {
+        Assert.That(_m.Invoke("add_int", 2, 40), Is.TypeOf<int>().And.EqualTo(42));
+        Assert.That(_m.Invoke("u8_next", (byte)7), Is.TypeOf<byte>().And.EqualTo(8));
+        Assert.That(_m.Invoke("i16_neg", (short)-5), Is.TypeOf<short>().And.EqualTo(5));
+        Assert.That(_m.Invoke("negate", true), Is.TypeOf<bool>().And.EqualTo(false));
+        Assert.That(_m.Invoke("scale_float", 1.5f, 3), Is.TypeOf<float>().And.EqualTo(4.5f));
+        Assert.That(_m.Invoke("add_double", 0.5, 0.25), Is.TypeOf<double>().And.EqualTo(0.75));
+        Assert.That(_m.Invoke("u32_id", 7u), Is.TypeOf<uint>().And.EqualTo(7u));
+        Assert.That(_m.Invoke("u64_id", ulong.MaxValue), Is.TypeOf<ulong>().And.EqualTo(ulong.MaxValue));
+        Assert.That(_m.Invoke("i64_id", long.MinValue), Is.TypeOf<long>().And.EqualTo(long.MinValue));
+        Assert.That(_m.Invoke("next_color", 4), Is.TypeOf<int>().And.EqualTo(1), "an enum comes back as its base type");
+    }
+
+    [Test]
+    public void ArityNullAndDisposalAreCheckedAfterTheFirstCall()
+    {
+        var m = NativeModule.Open(ApiSpec.Parse());
+        var add = m.Function("add_int");
+        Assert.That(add.Invoke([1, 2]).ToInt64(), Is.EqualTo(3));
+        Assert.That(add.Invoke(1, 2), Is.EqualTo(3));
+        Assert.That(() => add.Invoke([1]), Throws.TypeOf<FfiArgumentException>().With.Message.Contains("expected 2 argument(s), got 1"));
+        Assert.That(() => add.Invoke(1, 2, 3), Throws.TypeOf<FfiArgumentException>().With.Message.Contains("expected 2 argument(s), got 3"));
+        Assert.That(() => add.Invoke((object?[])null!), Throws.TypeOf<ArgumentNullException>());
+        m.Dispose();
+        Assert.That(() => add.Invoke([1, 2]), Throws.TypeOf<ObjectDisposedException>());
+        Assert.That(() => add.Invoke(1, 2), Throws.TypeOf<ObjectDisposedException>());
+    }
+
+    [Test]
     public void ConversionFailuresAreTheObjectPathsMessages()
     {
         Assert.That(() => Call("u32_id", -1), Throws.TypeOf<FfiArgumentException>()
