@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Ffi.Abi;
+using Ffi.Callbacks;
 using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Native;
@@ -40,7 +41,7 @@ public sealed unsafe class NativeFunction
 
     // One call shape of this function, ready to run. Fields, not properties: the hot paths read them directly.
     private sealed class Prepared(CallPlan plan, ArgumentFrame frame, RawCall stub, nint target, IReadOnlyList<CType> types, string[] where,
-        bool hasAggregates, FastSlot[] slots, FastSlot returnSlot, int returnAlign)
+        bool hasAggregates, FastSlot[] slots, FastSlot returnSlot, int returnAlign, CallbackRegistry registry)
     {
         public readonly CallPlan Plan = plan;
         public readonly ArgumentFrame Frame = frame;
@@ -53,6 +54,7 @@ public sealed unsafe class NativeFunction
         public readonly FastSlot Return = returnSlot;
         public readonly bool ReturnsVoid = returnSlot.Kind == SlotKind.Void;
         public readonly int ReturnAlign = returnAlign;
+        public readonly CallbackRegistry Registry = registry;
     }
 
     internal NativeFunction(NativeModule module, FunctionSpec spec, nint address, bool captureErrno)
@@ -121,7 +123,7 @@ public sealed unsafe class NativeFunction
         }
 
         byte* arena = stackalloc byte[ArenaBytes];
-        var scratch = new CallScratch(arena, ArenaBytes);
+        var scratch = new CallScratch(arena, ArenaBytes, CallbackRuntime.Enter());
         Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
         var slots = prepared.Slots;
         for (int i = 0; i < values.Length; i++)
@@ -132,7 +134,7 @@ public sealed unsafe class NativeFunction
         }
         prepared.Stub(prepared.Target, argBuffer, retBuffer);
         var result = ReadReturn((nint)retBuffer); // before the scratch is released: a large result lives there
-        scratch.Dispose(); // no handler around the call (it would slow every call); SlowArgument releases on failure
+        scratch.Finish(Spec.Name); // no handler around the call (it would slow every call); SlowArgument releases on failure
         return result;
     }
 
@@ -166,7 +168,7 @@ public sealed unsafe class NativeFunction
         }
 
         byte* arena = stackalloc byte[ArenaBytes];
-        var scratch = new CallScratch(arena, ArenaBytes);
+        var scratch = new CallScratch(arena, ArenaBytes, CallbackRuntime.Enter());
         Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
         var slots = prepared.Slots;
         for (int i = 0; i < args.Length; i++)
@@ -175,7 +177,7 @@ public sealed unsafe class NativeFunction
         }
         prepared.Stub(prepared.Target, argBuffer, retBuffer);
         var result = ReadResult(prepared, retBuffer); // before the scratch is released: a large result lives there
-        scratch.Dispose(); // no handler around the call (it would slow every call); SlowArgument releases on failure
+        scratch.Finish(Spec.Name); // no handler around the call (it would slow every call); SlowArgument releases on failure
         return result;
     }
 
@@ -239,7 +241,7 @@ public sealed unsafe class NativeFunction
         }
         catch
         {
-            scratch.Dispose();
+            scratch.Fail();
             throw;
         }
     }
@@ -276,7 +278,7 @@ public sealed unsafe class NativeFunction
         var target = plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
         var returnSlot = new FastSlot(Spec.ReturnType, 0);
         return new Prepared(plan, frame, _module.StubFor(plan, this), target, types, where,
-            types.Any(t => !ScalarMemory.IsScalar(t)), slots, returnSlot, Math.Max(16, Spec.ReturnType.Align));
+            types.Any(t => !ScalarMemory.IsScalar(t)), slots, returnSlot, Math.Max(16, Spec.ReturnType.Align), _module.CallbackState);
     }
 
     private static void WriteArgument(Prepared prepared, int index, nint at, object? value, ref CallScratch scratch)
@@ -289,6 +291,13 @@ public sealed unsafe class NativeFunction
                 return;
             case Array array when type is PointerType && array.GetType().GetElementType() is { IsPrimitive: true }:
                 *(nint*)at = scratch.Pin(array);
+                return;
+            case Delegate callback when type is FuncPtrType fp:
+                *(nint*)at = scratch.Lease(prepared.Registry, fp, callback, prepared.Where[index]);
+                return;
+            case CallbackHandle handle when type is FuncPtrType:
+                *(nint*)at = handle.IsAlive ? handle.Address
+                    : throw new FfiArgumentException(prepared.Where[index], $"{handle} was released");
                 return;
         }
         if (ScalarMemory.IsScalar(type)) ScalarMemory.Write(type, at, value, prepared.Where[index]);

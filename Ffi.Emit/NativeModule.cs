@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Ffi.Abi;
+using Ffi.Callbacks;
 using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Native;
@@ -32,6 +33,7 @@ public sealed class NativeModule : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<RawCall>> _stubs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Name, Type Delegate), Lazy<Delegate>> _typed = new();
     private readonly ConcurrentDictionary<string, Lazy<System.Reflection.MethodInfo>> _pinvokes = new(StringComparer.Ordinal);
+    private readonly CallbackRegistry _callbacks;
     private int _disposed;
 
     private NativeModule(FfiSpec spec, FfiOptions options, Dictionary<string, nint> libraries, Dictionary<string, nint> functions, Dictionary<string, nint> variables)
@@ -46,6 +48,7 @@ public sealed class NativeModule : IDisposable
         _functions = functions;
         _variables = variables;
         _memory = new FfiMemory(spec.Types, spec.Lib);
+        _callbacks = new CallbackRegistry(this);
     }
 
     /// <summary>
@@ -205,6 +208,82 @@ public sealed class NativeModule : IDisposable
         }
     }
 
+    /// <summary>
+    /// The module's callbacks: <see cref="CallbackRegistry.Register(string, Delegate)"/> turns a delegate into a C
+    /// function pointer that stays valid until its handle (or this module) is disposed. Delegates passed directly as
+    /// <c>funcptr</c> arguments need no registration: they are valid for that call.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public CallbackRegistry Callbacks
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _callbacks;
+        }
+    }
+
+    /// <summary>The registry without the disposal check (trampolines count failures after disposal too).</summary>
+    internal CallbackRegistry CallbackState => _callbacks;
+
+    /// <summary>
+    /// Raised when a callback throws on a thread with no downcall of this engine in progress (typically a thread
+    /// the C library started): there is no call to surface the exception from, so it comes here, on that thread. The
+    /// callback returned zero to C. Exceptions thrown by handlers are ignored; the process is never brought down.
+    /// </summary>
+    public event EventHandler<CallbackFailedEventArgs>? CallbackFailed;
+
+    internal void OnCallbackFailed(CallbackFailedEventArgs e)
+    {
+        if (CallbackFailed is not { } handlers) return;
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((EventHandler<CallbackFailedEventArgs>)handler)(this, e);
+            }
+            catch
+            {
+                // A failing handler must not take the callback's thread (or C's stack) with it.
+            }
+        }
+    }
+
+    /// <summary>
+    /// A callable for a C function pointer of a <c>funcptr</c> type — one a library returned or passed to a callback.
+    /// The pointer's <see cref="NativePointer.Type"/> must be a function pointer type (as values read from memory or
+    /// received by callbacks are); it is not checked that the address really is such a function.
+    /// </summary>
+    /// <exception cref="ArgumentException">The pointer is null or not typed as a function pointer.</exception>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public NativeFunction FunctionAt(NativePointer pointer)
+    {
+        ThrowIfDisposed();
+        if (pointer.Address == 0) throw new ArgumentException("a null function pointer cannot be called", nameof(pointer));
+        if (pointer.Type is not FuncPtrType type)
+            throw new ArgumentException($"the pointer is typed {pointer.Type?.DisplayName ?? "void"}, not as a function pointer; use FunctionAt(address, \"funcptr type\")", nameof(pointer));
+        return FunctionAt(pointer.Address, type);
+    }
+
+    /// <summary>A callable for the C function at <paramref name="address"/>, of the spec's function pointer type <paramref name="funcptrType"/>.</summary>
+    /// <exception cref="ArgumentException">The address is null or the type is not a function pointer type of the spec.</exception>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public NativeFunction FunctionAt(nint address, string funcptrType)
+    {
+        ThrowIfDisposed();
+        if (address == 0) throw new ArgumentException("a null function pointer cannot be called", nameof(address));
+        if (!Types.TryGet(funcptrType, out var t) || t is not FuncPtrType type)
+            throw new ArgumentException($"\"{funcptrType}\" is not a function pointer type of the spec", nameof(funcptrType));
+        return FunctionAt(address, type);
+    }
+
+    private NativeFunction FunctionAt(nint address, FuncPtrType type)
+    {
+        var spec = new FunctionSpec($"(*{type.DisplayName})@0x{address:x}", type.Return, type.Return.DisplayName, type.Parameters,
+            type.Parameters.Select(p => p.DisplayName).ToArray(), type.IsVariadic, null, null, false, false, [], false);
+        return new NativeFunction(this, spec, address, Options.CaptureErrnoForAll);
+    }
+
     /// <summary>The address of a declared function.</summary>
     /// <exception cref="KeyNotFoundException">The spec declares no such function.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
@@ -229,6 +308,7 @@ public sealed class NativeModule : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _callbacks.ReleaseAll();
         _memory.Dispose();
         foreach (var t in _thunks.Values) t.Dispose();
         foreach (var h in _libraries.Values) LibraryLoader.Free(h);

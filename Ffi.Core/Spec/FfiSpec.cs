@@ -146,6 +146,8 @@ public sealed class FfiSpec
                 ps[i] = resolver.Resolve(f.Params[i]);
                 TypeResolver.RequireParameter(ps[i], f.Params[i].Path);
             }
+            if (f.Trivial && Array.FindIndex(ps, p => p is FuncPtrType) is var fp and >= 0)
+                throw new FfiSpecException($"{f.Path}: trivial", $"a trivial function cannot take a function pointer (param[{fp}]): a managed callback during a call without the GC transition would bring the runtime down");
             if (f.RetAsStr && !IsCharPointer(ret))
                 throw new FfiSpecException($"{f.Path}: ret_as_str", $"only valid on a char* or unsigned char* return, not {ret.DisplayName}");
             functions.Add(new FunctionSpec(f.Name, ret, TypeResolver.WrittenName(f.Ret) ?? ret.DisplayName, ps,

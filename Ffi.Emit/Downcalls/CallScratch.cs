@@ -1,41 +1,75 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Ffi.Callbacks;
+using Ffi.Types;
 
 namespace Ffi.Downcalls;
 
 /// <summary>
 /// The temporary memory of one dynamic call: argument and return buffers and short UTF-8 strings come from a
-/// stack arena; what does not fit is allocated natively; arrays are pinned. <see cref="Dispose"/> releases it all.
-/// Nothing is allocated on the managed heap unless native memory or pins are needed.
+/// stack arena; what does not fit is allocated natively; arrays are pinned; delegates lease transient callbacks.
+/// <see cref="Dispose"/> releases it all. Nothing is allocated on the managed heap unless native memory, pins or
+/// callbacks are needed. The call's callback frame (see <see cref="CallbackRuntime"/>) ends with <see cref="Finish"/>
+/// (which throws what a callback threw) or <see cref="Fail"/>.
 /// </summary>
 internal unsafe ref struct CallScratch
 {
     private readonly byte* _arena;
     private readonly int _arenaBytes;
+    private readonly CallbackFrame _frame;
     private int _used;
     private Resources? _resources;
 
-    // What must be released: native blocks and pinned handles (rare: long strings, big frames, arrays).
+    // What must be released: native blocks, pinned handles and transient callbacks (rare: long strings, big frames,
+    // arrays, delegates).
     private sealed class Resources
     {
         public readonly List<nint> Blocks = [];
         public readonly List<GCHandle> Pins = [];
+        public readonly List<CallbackSlot> Callbacks = [];
 
         public void Release()
         {
             foreach (var p in Blocks) NativeMemory.AlignedFree((void*)p);
             foreach (var h in Pins) h.Free();
+            foreach (var slot in Callbacks) CallbackRegistry.ReleaseTransient(slot);
             Blocks.Clear();
             Pins.Clear();
+            Callbacks.Clear();
         }
     }
 
     /// <param name="arena">Stack memory for the call, 16-byte aligned (its lifetime must cover the call).</param>
     /// <param name="bytes">Its size.</param>
-    public CallScratch(byte* arena, int bytes)
+    /// <param name="frame">The call's callback frame, from <see cref="CallbackRuntime.Enter"/>.</param>
+    public CallScratch(byte* arena, int bytes, CallbackFrame frame)
     {
         _arena = arena;
         _arenaBytes = bytes;
+        _frame = frame;
+    }
+
+    /// <summary>A transient callback for this call: the delegate as a C function pointer of <paramref name="type"/>.</summary>
+    public nint Lease(CallbackRegistry registry, FuncPtrType type, Delegate callback, string where)
+    {
+        var pool = registry.PoolFor(type, callback, where);
+        var slot = registry.LeaseTransient(type, callback, pool, _frame);
+        (_resources ??= new Resources()).Callbacks.Add(slot);
+        return slot.Address;
+    }
+
+    /// <summary>After the call: releases everything and throws what a callback threw during it.</summary>
+    public readonly void Finish(string function)
+    {
+        Dispose();
+        CallbackRuntime.Exit(_frame, function);
+    }
+
+    /// <summary>On a failure before the call: releases everything and ends the frame without throwing.</summary>
+    public readonly void Fail()
+    {
+        Dispose();
+        CallbackRuntime.Abandon(_frame);
     }
 
     /// <summary><paramref name="bytes"/> bytes aligned to <paramref name="align"/> (a power of two), zeroed when asked.</summary>

@@ -67,6 +67,13 @@ internal static class Carriers
     }
 
     /// <summary>
+    /// The bytes to copy between a C aggregate of <paramref name="size"/> bytes and its register carrier: the carrier may
+    /// be larger (a 12-byte struct in a 16-byte carrier) or smaller (trailing padding eightbytes are not passed: a
+    /// 16-byte struct aligned to 16 whose second eightbyte is padding travels in one register).
+    /// </summary>
+    public static int CopyBytes(long size, Type carrier) => checked((int)Math.Min(size, Marshal.SizeOf(carrier)));
+
+    /// <summary>
     /// A value type of at least <paramref name="bytes"/> bytes (and more than 16, so the JIT passes it in
     /// memory) that carries the whole outgoing stack area as the plan laid it out.
     /// </summary>

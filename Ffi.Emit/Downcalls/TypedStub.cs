@@ -3,6 +3,7 @@ using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ffi.Abi;
+using Ffi.Callbacks;
 using Ffi.Memory;
 using Ffi.Spec;
 using Ffi.Types;
@@ -29,6 +30,17 @@ internal sealed class TypedTarget(NativeModule module, FunctionSpec function, ni
     /// <summary>The address a <see cref="NativePointer"/> argument stands for, tag-checked for parameter <paramref name="index"/>.</summary>
     public nint AddressOf(NativePointer p, int index) =>
         ScalarMemory.TagChecked(p, ScalarMemory.ExpectedTag(parameterTypes[index]), parameterTypes[index].DisplayName, _where[index]);
+
+    /// <summary>The trampoline pool for a delegate argument of parameter <paramref name="index"/> (null for null).</summary>
+    public TrampolinePool? CallbackPool(int index, Delegate? callback) =>
+        callback is null ? null : Module.CallbackState.PoolFor((FuncPtrType)parameterTypes[index], callback, _where[index]);
+
+    /// <summary>A transient callback for this call (null for a null delegate).</summary>
+    public CallbackSlot? Lease(int index, TrampolinePool? pool, Delegate? callback, CallbackFrame frame) =>
+        pool is null ? null : Module.CallbackState.LeaseTransient((FuncPtrType)parameterTypes[index], callback!, pool, frame);
+
+    /// <summary>A leased callback's function pointer (0 for none).</summary>
+    public static nint CallbackAddress(CallbackSlot? slot) => slot?.Address ?? 0;
 
     /// <summary>The returned address as a typed, tagged <see cref="NativePointer"/>.</summary>
     public NativePointer MakePointer(nint address) => function.ReturnType switch
@@ -78,7 +90,8 @@ internal static unsafe class TypedHelpers
 /// </summary>
 internal static class TypedStub
 {
-    private enum Mapping { Direct, Bool, PointerLike, NativePointer, String, Array, Span, Aggregate }
+    /// <summary>How a CLR value stands for a C value (shared with typed callbacks, which use the first six).</summary>
+    internal enum Mapping { Direct, Bool, PointerLike, NativePointer, String, Aggregate, Array, Span, Callback }
 
     private sealed record Param(int Index, Type Clr, CType C, Mapping How);
 
@@ -112,6 +125,11 @@ internal static class TypedStub
                 errors.Add($"param[{i}]: {Name(clr)}: by-reference parameters are not supported; pass a pointer, an array or a span");
                 continue;
             }
+            if (c is FuncPtrType fp && typeof(Delegate).IsAssignableFrom(clr))
+            {
+                if (CallbackParameter(clr, fp, spec, i, errors)) mapped.Add(new Param(i, clr, c, Mapping.Callback));
+                continue;
+            }
             var how = i < fixedCount ? MapParameter(clr, c) : MapExtra(clr);
             if (how is null) errors.Add($"param[{i}]: {Name(clr)} does not map to {c.DisplayName}{Hint(c)}");
             else mapped.Add(new Param(i, clr, c, how.Value));
@@ -127,6 +145,27 @@ internal static class TypedStub
         var stub = new DynamicMethod($"ffi_typed_{spec.Name}", ret, [typeof(TypedTarget), .. clrParams], restrictedSkipVisibility: true);
         Emit(stub.GetILGenerator(), plan, spec, module, function, mapped, ret, returnMapping!.Value);
         return (TDelegate)stub.CreateDelegate(typeof(TDelegate), target);
+    }
+
+    // A delegate parameter for a funcptr: checked now when its type is fixed (the trampoline's conversions); Delegate
+    // itself and the dynamic handler types are resolved per call.
+    private static bool CallbackParameter(Type clr, FuncPtrType fp, FunctionSpec spec, int i, List<string> errors)
+    {
+        if (spec.IsTrivial)
+        {
+            errors.Add($"param[{i}]: a trivial function cannot take a managed callback");
+            return false;
+        }
+        if (clr == typeof(Delegate) || clr == typeof(MulticastDelegate) || CallbackRegistry.IsDynamicHandler(clr))
+        {
+            if (!fp.IsVariadic) return true;
+            errors.Add($"param[{i}]: a variadic function pointer cannot call a managed callback");
+            return false;
+        }
+        var why = new List<string>();
+        if (TypedCallback.TryMap(clr, fp, why) is not null) return true;
+        errors.Add($"param[{i}]: {Name(clr)} does not fit the callback type {fp.DisplayName}: {string.Join("; ", why)}");
+        return false;
     }
 
     private static void Emit(ILGenerator il, CallPlan plan, FunctionSpec spec, NativeModule module, NativeFunction function, List<Param> ps, Type ret, Mapping returnMapping)
@@ -162,6 +201,50 @@ internal static class TypedStub
             il.Emit(OpCodes.Stloc, local);
             source.Locals[p.Index] = local;
         }
+        // Callbacks: pools found (a mismatched delegate throws here), the call tracked, slots leased. A function
+        // without delegate parameters is tracked only while registered callbacks are alive.
+        var callbacks = ps.Where(p => p.How == Mapping.Callback).ToList();
+        var frame = il.DeclareLocal(typeof(CallbackFrame));
+        var leases = new List<LocalBuilder>();
+        var pools = new List<LocalBuilder>();
+        foreach (var p in callbacks)
+        {
+            var pool = il.DeclareLocal(typeof(TrampolinePool));
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldc_I4, p.Index);
+            il.Emit(OpCodes.Ldarg, p.Index + 1);
+            il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(nameof(TypedTarget.CallbackPool))!);
+            il.Emit(OpCodes.Stloc, pool);
+            pools.Add(pool);
+        }
+        var untracked = il.DefineLabel();
+        if (callbacks.Count == 0)
+        {
+            il.Emit(OpCodes.Ldsfld, typeof(CallbackRuntime).GetField(nameof(CallbackRuntime.Attention))!);
+            il.Emit(OpCodes.Brfalse, untracked);
+        }
+        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Enter))!);
+        il.Emit(OpCodes.Stloc, frame);
+        il.MarkLabel(untracked);
+        for (int k = 0; k < callbacks.Count; k++)
+        {
+            var p = callbacks[k];
+            var slot = il.DeclareLocal(typeof(CallbackSlot));
+            var address = il.DeclareLocal(typeof(nint));
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldc_I4, p.Index);
+            il.Emit(OpCodes.Ldloc, pools[k]);
+            il.Emit(OpCodes.Ldarg, p.Index + 1);
+            il.Emit(OpCodes.Ldloc, frame);
+            il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(nameof(TypedTarget.Lease))!);
+            il.Emit(OpCodes.Dup);
+            il.Emit(OpCodes.Stloc, slot);
+            il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(nameof(TypedTarget.CallbackAddress))!);
+            il.Emit(OpCodes.Stloc, address);
+            source.Locals[p.Index] = address;
+            leases.Add(slot);
+        }
+
         var strings = new List<(LocalBuilder Pointer, LocalBuilder Buffer)>();
         foreach (var p in ps)
         {
@@ -315,6 +398,19 @@ internal static class TypedStub
             il.Emit(OpCodes.Ldloc, buffer);
             il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.Release))!);
         }
+        foreach (var slot in leases)
+        {
+            il.Emit(OpCodes.Ldloc, slot);
+            il.Emit(OpCodes.Call, typeof(CallbackRegistry).GetMethod(nameof(CallbackRegistry.ReleaseTransient), BindingFlags.NonPublic | BindingFlags.Static)!);
+        }
+        // 6. What a callback threw during the call.
+        var exited = il.DefineLabel();
+        il.Emit(OpCodes.Ldloc, frame);
+        il.Emit(OpCodes.Brfalse, exited);
+        il.Emit(OpCodes.Ldloc, frame);
+        il.Emit(OpCodes.Ldstr, spec.Name);
+        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Exit))!);
+        il.MarkLabel(exited);
         if (result is not null) il.Emit(OpCodes.Ldloc, result);
         il.Emit(OpCodes.Ret);
     }
@@ -342,7 +438,7 @@ internal static class TypedStub
                 g.Emit(OpCodes.Initobj, carrier);
                 g.Emit(OpCodes.Ldloca, c);
                 g.Emit(OpCodes.Ldarga, index + 1);
-                g.Emit(OpCodes.Ldc_I4, checked((int)p.C.Size));
+                g.Emit(OpCodes.Ldc_I4, Carriers.CopyBytes(p.C.Size, carrier));
                 g.Emit(OpCodes.Cpblk);
                 g.Emit(OpCodes.Ldloc, c);
                 return;
@@ -390,11 +486,11 @@ internal static class TypedStub
 
     private static ScalarRep RepOf(CType c) => SysVCallPlanner.RepOf(c);
 
-    private static long SizeOf(Type t) => t.IsPointer || t == typeof(nint) || t == typeof(nuint) ? 8 : t == typeof(bool) ? 1 : t.IsValueType ? (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf))!.MakeGenericMethod(t).Invoke(null, null)! : 8;
+    internal static long SizeOf(Type t) => t.IsPointer || t == typeof(nint) || t == typeof(nuint) ? 8 : t == typeof(bool) ? 1 : t.IsValueType ? (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf))!.MakeGenericMethod(t).Invoke(null, null)! : 8;
 
     // ---- mapping rules ---------------------------------------------------------------------------------
 
-    private static Mapping? MapParameter(Type clr, CType c) => c switch
+    internal static Mapping? MapParameter(Type clr, CType c) => c switch
     {
         IntType { IsBool: true } => clr == typeof(bool) ? Mapping.Bool : IsInteger(clr, 1) ? Mapping.Direct : null,
         IntType i => IsInteger(clr, i.Size, i.IsSigned) ? Mapping.Direct : null,
@@ -425,9 +521,10 @@ internal static class TypedStub
         : clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer ? Mapping.PointerLike
         : Mapping.Direct;
 
-    private static Mapping? MapReturn(Type clr, FunctionSpec spec)
+    private static Mapping? MapReturn(Type clr, FunctionSpec spec) => MapReturn(clr, spec.ReturnType);
+
+    internal static Mapping? MapReturn(Type clr, CType c)
     {
-        var c = spec.ReturnType;
         if (c is VoidType) return clr == typeof(void) ? Mapping.Direct : null;
         if (clr == typeof(void)) return null;
         if (c is PointerType or FuncPtrType or HandleType { Rep: PointerType })
@@ -455,7 +552,7 @@ internal static class TypedStub
     private static bool IsUnmanaged(Type t) => t.IsValueType &&
         !(bool)typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.IsReferenceOrContainsReferences))!.MakeGenericMethod(t).Invoke(null, null)!;
 
-    private static bool IsUnmanagedStruct(Type t) => IsUnmanaged(t) && !t.IsPrimitive && !t.IsEnum && t != typeof(nint) && t != typeof(nuint);
+    internal static bool IsUnmanagedStruct(Type t) => IsUnmanaged(t) && !t.IsPrimitive && !t.IsEnum && t != typeof(nint) && t != typeof(nuint);
 
     // The C type a variadic extra of CLR type `clr` is passed as (after C's default promotions).
     private static CType? VariadicExtra(TypeRegistry reg, Type clr)
@@ -470,7 +567,7 @@ internal static class TypedStub
         return null;
     }
 
-    private static string Hint(CType c) => c switch
+    internal static string Hint(CType c) => c switch
     {
         IntType { IsBool: true } => " (use bool)",
         IntType i => $" (use {(i.Bits, i.IsSigned) switch
@@ -485,7 +582,7 @@ internal static class TypedStub
         _ => "",
     };
 
-    private static string Name(Type t) => t == typeof(void) ? "void" : t.Name;
+    internal static string Name(Type t) => t == typeof(void) ? "void" : t.Name;
 
     private static string Signature(FunctionSpec f) =>
         $"{f.ReturnType.DisplayName} {f.Name}({string.Join(", ", f.ParameterTypes.Select(p => p.DisplayName))}{(f.IsVariadic ? ", ..." : "")})";

@@ -26,10 +26,15 @@ internal static class Fixtures
     /// <summary>The library with <c>counting_free(void*)</c> and <c>long counting_frees(void)</c>.</summary>
     public static string CountingAllocLibrary => CountingAlloc.Value;
 
-    private static string Build(string name)
+    private static readonly Lazy<string> Callbacks = new(() => Build("callbacks", "-pthread"));
+
+    /// <summary>The library whose functions call callbacks in every shape, on threads, re-entrantly (Native/callbacks.c).</summary>
+    public static string CallbacksLibrary => Callbacks.Value;
+
+    private static string Build(string name, string flags = "")
     {
         var source = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Native", name + ".c"));
-        return Gcc.Compile(source, name, "-shared -fPIC");
+        return Gcc.Compile(source, name, $"-shared -fPIC {flags}".TrimEnd());
     }
 }
 

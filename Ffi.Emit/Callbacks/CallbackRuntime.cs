@@ -1,0 +1,239 @@
+using System.Runtime.InteropServices;
+using Ffi.Memory;
+using Ffi.Types;
+using Ffi.Values;
+
+namespace Ffi.Callbacks;
+
+/// <summary>A callback's failure, recorded for the downcall in progress.</summary>
+internal sealed class CallbackFailure(Exception exception, string callback)
+{
+    public readonly Exception Exception = exception;
+    public readonly string Callback = callback;
+}
+
+/// <summary>
+/// One downcall in progress on a thread that callbacks may fail in. Frames are pooled per thread (one per nesting
+/// level), so tracking a downcall allocates nothing.
+/// </summary>
+internal sealed class CallbackFrame(CallbackThread thread, int level)
+{
+    public readonly CallbackThread Thread = thread;
+    public readonly int Level = level;
+    public CallbackFailure? Failure; // the first failure of a callback during this downcall (written with a CAS)
+}
+
+/// <summary>A thread's callback state: the downcalls in progress on it and a pending stale-call error.</summary>
+internal sealed class CallbackThread
+{
+    [ThreadStatic] private static CallbackThread? t_current;
+
+    public int Depth;
+    public CallbackFrame?[] Frames = new CallbackFrame?[4];
+    public FfiCallbackException? Pending;
+
+    public static CallbackThread Current => t_current ??= new CallbackThread();
+
+    public static CallbackThread? CurrentOrNull => t_current;
+}
+
+/// <summary>
+/// What trampolines and downcall stubs call: tracking of downcalls in progress, failures recorded for them,
+/// calls into released slots, and the dynamic dispatch of a callback's arguments.
+/// </summary>
+/// <remarks>
+/// <para>A downcall is <em>tracked</em> when its function takes a managed callback (always), and every downcall is
+/// when <see cref="Attention"/> is not zero (a registered callback is alive, or a thread has a pending error).
+/// A callback that throws records the exception in its downcall's frame: the transient one it was leased for, or the
+/// innermost tracked downcall of the thread it runs on. The downcall throws <see cref="FfiCallbackException"/>
+/// when it returns. With no frame to record in (a native thread), the module's <c>CallbackFailed</c> event is
+/// raised instead.</para>
+/// <para>Nothing here may throw into a trampoline's caller: every entry point used from a trampoline catches.</para>
+/// </remarks>
+internal static unsafe class CallbackRuntime
+{
+    /// <summary>Registered callbacks alive plus pending stale-call errors: while not zero, every downcall is tracked.</summary>
+    public static int Attention;
+
+    /// <summary>Frames holding a failure: while not zero, trampolines ask whether to skip (return at once).</summary>
+    public static int Failing;
+
+    /// <summary>Starts tracking a downcall on this thread; first throws the thread's pending stale-call error.</summary>
+    public static CallbackFrame Enter()
+    {
+        var t = CallbackThread.Current;
+        if (t.Pending is { } pending)
+        {
+            t.Pending = null;
+            Interlocked.Decrement(ref Attention);
+            throw pending;
+        }
+        int level = ++t.Depth;
+        if (level >= t.Frames.Length) Array.Resize(ref t.Frames, level * 2);
+        var frame = t.Frames[level] ??= new CallbackFrame(t, level);
+        frame.Failure = null;
+        return frame;
+    }
+
+    /// <summary>Ends tracking; throws what a callback recorded during the downcall.</summary>
+    public static void Exit(CallbackFrame frame, string function)
+    {
+        frame.Thread.Depth = frame.Level - 1;
+        var failure = frame.Failure;
+        if (failure is null) return;
+        frame.Failure = null;
+        Interlocked.Decrement(ref Failing);
+        if (failure.Exception is FfiCallbackException { IsStaleCall: true } stale) throw stale;
+        throw new FfiCallbackException(function, failure.Callback, failure.Exception);
+    }
+
+    /// <summary>Ends tracking without throwing (an exception is already leaving the downcall).</summary>
+    public static void Abandon(CallbackFrame frame)
+    {
+        frame.Thread.Depth = frame.Level - 1;
+        if (frame.Failure is not null)
+        {
+            frame.Failure = null;
+            Interlocked.Decrement(ref Failing);
+        }
+    }
+
+    /// <summary>A callback threw: recorded for its downcall, or raised to its module's event.</summary>
+    public static void Fail(CallbackSlot slot, Exception exception)
+    {
+        try
+        {
+            var frame = slot.Frame ?? InnermostFrame();
+            if (frame is not null) Record(frame, exception, slot.TypeName);
+            else slot.LastOwner?.CallbackState.RaiseFailed(exception, slot.TypeName, slot.Address);
+        }
+        catch
+        {
+            // Nothing may escape into C. RaiseFailed already isolates the handlers; this is the last guard.
+        }
+    }
+
+    /// <summary>Whether a callback should return at once because its downcall already failed.</summary>
+    public static bool ShouldSkip(CallbackSlot slot) => (slot.Frame ?? InnermostFrame())?.Failure is not null;
+
+    /// <summary>
+    /// C called a released slot: counted, and an error recorded for the downcall in progress on this thread, or kept
+    /// for the thread's next engine call.
+    /// </summary>
+    public static void Stale(CallbackSlot slot)
+    {
+        try
+        {
+            slot.LastOwner?.CallbackState.CountStale();
+            var error = new FfiCallbackException(slot.TypeName,
+                $"C called the callback at 0x{slot.Address:x} ({slot.TypeName}) after it was released; it returned zero and no managed code ran");
+            var t = CallbackThread.Current;
+            if (t.Depth > 0)
+            {
+                Record(t.Frames[t.Depth]!, error, slot.TypeName);
+            }
+            else if (t.Pending is null)
+            {
+                t.Pending = error;
+                Interlocked.Increment(ref Attention);
+            }
+        }
+        catch
+        {
+            // Never into C.
+        }
+    }
+
+    private static CallbackFrame? InnermostFrame()
+    {
+        var t = CallbackThread.CurrentOrNull;
+        return t is { Depth: > 0 } ? t.Frames[t.Depth] : null;
+    }
+
+    private static void Record(CallbackFrame frame, Exception exception, string callback)
+    {
+        if (Interlocked.CompareExchange(ref frame.Failure, new CallbackFailure(exception, callback), null) is null)
+            Interlocked.Increment(ref Failing);
+    }
+
+    // ---- what typed trampolines call ----
+
+    /// <summary>A pointer argument as a <see cref="NativePointer"/> typed as the callback's parameter says.</summary>
+    public static NativePointer PointerArgument(CallbackSlot slot, int index, nint address) =>
+        (NativePointer)ScalarMemory.Read(slot.Type!.Parameters[index], (nint)(&address));
+
+    /// <summary>A returned <see cref="NativePointer"/>'s address, tag-checked against the callback's return type.</summary>
+    public static nint PointerResult(CallbackSlot slot, NativePointer p)
+    {
+        var t = slot.Type!.Return;
+        return ScalarMemory.TagChecked(p, ScalarMemory.ExpectedTag(t), t.DisplayName, $"{slot.TypeName}: return");
+    }
+
+    // ---- the dynamic trampolines' dispatcher ----
+
+    /// <summary>
+    /// Runs a dynamic callback: reads the arguments from <paramref name="args"/> (laid out as the
+    /// <see cref="Abi.ArgumentFrame"/> of the callback's plan), calls the handler or delegate, writes the result to
+    /// <paramref name="ret"/> (zeroed by the trampoline). Never throws.
+    /// </summary>
+    public static void Dispatch(CallbackSlot slot, byte* args, byte* ret)
+    {
+        var target = slot.Target;
+        if (target is null)
+        {
+            Stale(slot);
+            return;
+        }
+        if (Failing != 0 && ShouldSkip(slot)) return;
+        var type = slot.Type!;
+        try
+        {
+            var offsets = slot.Pool.Frame.Offsets;
+            var values = new object?[type.Parameters.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = ReadArgument(slot, type.Parameters[i], (nint)(args + offsets[i]));
+            object? result = target switch
+            {
+                FfiCallbackHandler handler => handler(values),
+                Func<object?[], object?> handler => handler(values),
+                _ => DelegateConversion.Invoke((Delegate)target, type, values),
+            };
+            WriteResult(slot, type.Return, (nint)ret, result);
+        }
+        catch (Exception ex)
+        {
+            new Span<byte>(ret, checked((int)slot.Pool.Frame.ReturnBytes)).Clear();
+            Fail(slot, ex);
+        }
+    }
+
+    private static object? ReadArgument(CallbackSlot slot, CType type, nint at)
+    {
+        if (ScalarMemory.IsScalar(type)) return ScalarMemory.Read(type, at);
+        // A by-value aggregate: a copy the callback may keep, in the module's memory.
+        var memory = slot.LastOwner!.Memory;
+        var storage = memory.New(type);
+        Buffer.MemoryCopy((void*)at, (void*)storage.Address, type.Size, type.Size);
+        return new StructValue(memory, storage);
+    }
+
+    private static void WriteResult(CallbackSlot slot, CType type, nint ret, object? value)
+    {
+        string where = $"{slot.TypeName}: return";
+        switch (type)
+        {
+            case VoidType:
+                return;
+            case PointerType { IsCharPointer: true } when value is string:
+                throw new FfiArgumentException(where, "a callback cannot return a string (nothing would own its memory); return a NativePointer to memory that outlives the call");
+            case var _ when ScalarMemory.IsScalar(type):
+                ScalarMemory.Write(type, ret, value, where);
+                return;
+            case var _ when value is not null && DelegateConversion.IsUnmanagedStruct(value.GetType()) && Marshal.SizeOf(value.GetType()) == type.Size:
+                Marshal.StructureToPtr(value, ret, false);
+                return;
+            default:
+                FfiMemory.WriteValue(type, ret, value, where);
+                return;
+        }
+    }
+}

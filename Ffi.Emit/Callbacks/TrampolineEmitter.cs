@@ -1,0 +1,376 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Ffi.Abi;
+using Ffi.Downcalls;
+using Ffi.Memory;
+using Ffi.Types;
+using Mapping = Ffi.Downcalls.TypedStub.Mapping;
+
+namespace Ffi.Callbacks;
+
+/// <summary>
+/// Generates a chunk of a pool's trampolines: static <see cref="UnmanagedCallersOnlyAttribute"/> methods in a new
+/// dynamic assembly, each bound to one slot. A trampoline receives its arguments exactly as the callback's call
+/// plan says C passes them (the downcall carriers, read the other way), and either invokes the slot's delegate
+/// directly (typed pools) or lays the arguments out in a frame for <see cref="CallbackRuntime.Dispatch"/> (dynamic
+/// pools). No exception leaves a trampoline.
+/// </summary>
+internal static class TrampolineEmitter
+{
+    private static int s_chunks;
+
+    private static readonly ConstructorInfo UnmanagedCallersOnly = typeof(UnmanagedCallersOnlyAttribute).GetConstructor(Type.EmptyTypes)!;
+    private static readonly ConstructorInfo IgnoresAccessChecks = typeof(IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!;
+    private static readonly FieldInfo TargetField = typeof(CallbackSlot).GetField(nameof(CallbackSlot.Target))!;
+    private static readonly FieldInfo FailingField = typeof(CallbackRuntime).GetField(nameof(CallbackRuntime.Failing))!;
+
+    /// <summary>Emits trampolines for <paramref name="slots"/> and returns their function pointers, in order.</summary>
+    public static nint[] EmitChunk(TrampolinePool pool, CallbackSlot[] slots)
+    {
+        var name = new AssemblyName($"Ffi.Callbacks.Chunk{Interlocked.Increment(ref s_chunks)}");
+        var assembly = AssemblyBuilder.DefineDynamicAssembly(name, AssemblyBuilderAccess.Run);
+        // The trampolines use the engine's internals and the user's (possibly non-public) delegate and struct types.
+        foreach (var accessed in AccessedAssemblies(pool))
+            assembly.SetCustomAttribute(new CustomAttributeBuilder(IgnoresAccessChecks, [accessed]));
+        var type = assembly.DefineDynamicModule(name.Name!).DefineType("Trampolines",
+            TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.BeforeFieldInit);
+        var slotsField = type.DefineField("Slots", typeof(CallbackSlot[]), FieldAttributes.Public | FieldAttributes.Static);
+
+        var (returnType, parameterTypes) = CallEmitter.Signature(pool.Plan, "callback");
+        var methods = new MethodBuilder[slots.Length];
+        for (int i = 0; i < slots.Length; i++)
+        {
+            var m = type.DefineMethod($"T{slots[i].Index}", MethodAttributes.Public | MethodAttributes.Static, returnType, parameterTypes);
+            m.SetCustomAttribute(new CustomAttributeBuilder(UnmanagedCallersOnly, []));
+            var args = new Arguments(pool.Plan);
+            if (pool.Typed is { } typed) EmitTyped(m.GetILGenerator(), pool, typed, args, slotsField, i);
+            else EmitDynamic(m.GetILGenerator(), pool, args, slotsField, i);
+            methods[i] = m;
+        }
+
+        var pointers = type.DefineMethod("Pointers", MethodAttributes.Public | MethodAttributes.Static, typeof(nint[]), Type.EmptyTypes);
+        var il = pointers.GetILGenerator();
+        il.Emit(OpCodes.Ldc_I4, methods.Length);
+        il.Emit(OpCodes.Newarr, typeof(nint));
+        for (int i = 0; i < methods.Length; i++)
+        {
+            il.Emit(OpCodes.Dup);
+            il.Emit(OpCodes.Ldc_I4, i);
+            il.Emit(OpCodes.Ldftn, methods[i]);
+            il.Emit(OpCodes.Stelem_I);
+        }
+        il.Emit(OpCodes.Ret);
+
+        var created = type.CreateType();
+        created.GetField("Slots")!.SetValue(null, slots);
+        return (nint[])created.GetMethod("Pointers")!.Invoke(null, null)!;
+    }
+
+    private static IEnumerable<string> AccessedAssemblies(TrampolinePool pool)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal) { typeof(TrampolineEmitter).Assembly.GetName().Name!, typeof(CType).Assembly.GetName().Name! };
+        if (pool.Typed is { } typed)
+        {
+            foreach (var t in typed.Parameters.Append(typed.ReturnType).Append(typed.DelegateType))
+            {
+                var element = t;
+                while (element.HasElementType) element = element.GetElementType()!;
+                names.Add(element.Assembly.GetName().Name!);
+            }
+        }
+        return names;
+    }
+
+    /// <summary>Where each C parameter arrives: its IL argument (register passes) or its offset in the stack image.</summary>
+    private sealed class Arguments
+    {
+        private readonly int[] _argument;
+        public readonly CallPlan Plan;
+        public readonly int Image = -1;
+
+        public Arguments(CallPlan plan)
+        {
+            Plan = plan;
+            _argument = new int[plan.Parameters.Count];
+            int next = plan.HasHiddenReturnPointer ? 1 : 0;
+            bool stack = false;
+            for (int i = 0; i < plan.Parameters.Count; i++)
+            {
+                _argument[i] = -1;
+                switch (plan.Parameters[i])
+                {
+                    case ScalarPass { Where.IsStack: false }:
+                    case EightbytesPass { Where: [{ IsStack: false }, ..] }:
+                        _argument[i] = next++;
+                        break;
+                    case ScalarPass or EightbytesPass or MemoryPass:
+                        stack = true;
+                        break;
+                }
+            }
+            if (stack) Image = next;
+        }
+
+        /// <summary>Pushes the address of parameter <paramref name="index"/>'s C bytes (a managed pointer into the arguments).</summary>
+        public void PushAddress(ILGenerator il, int index)
+        {
+            var pass = Plan.Parameters[index];
+            if (_argument[index] >= 0)
+            {
+                il.Emit(OpCodes.Ldarga, _argument[index]);
+                return;
+            }
+            long offset = pass switch
+            {
+                ScalarPass s => s.Where.StackOffset,
+                EightbytesPass e => e.Where[0].StackOffset,
+                MemoryPass m => m.Where.StackOffset,
+                _ => throw new InvalidOperationException($"parameter {index} has no bytes"),
+            };
+            il.Emit(OpCodes.Ldarga, Image);
+            CallEmitter.Offset(il, offset);
+        }
+
+        /// <summary>Whether the parameter has bytes at all (empty aggregates are omitted).</summary>
+        public bool Present(int index) => Plan.Parameters[index] is not OmittedPass;
+
+        /// <summary>The bytes of the parameter that arrived: its C size, or less when trailing padding eightbytes were not passed.</summary>
+        public int Bytes(int index) => Plan.Parameters[index] switch
+        {
+            EightbytesPass { Where: [{ IsStack: false }, ..] } e => Carriers.CopyBytes(e.Type.Size, Carriers.Eightbytes(e.Classes, "callback")),
+            var pass => checked((int)pass.Type.Size),
+        };
+    }
+
+    // ---- typed: the slot's delegate invoked directly ----
+
+    private static void EmitTyped(ILGenerator il, TrampolinePool pool, TypedCallback typed, Arguments args, FieldInfo slotsField, int index)
+    {
+        var plan = pool.Plan;
+        var slot = il.DeclareLocal(typeof(CallbackSlot));
+        var target = il.DeclareLocal(typed.DelegateType);
+        var carrier = CallEmitter.ReturnCarrier(plan, "callback");
+        bool memoryReturn = plan.Return is MemoryPass;
+        var result = carrier == typeof(void) || memoryReturn ? null : il.DeclareLocal(carrier);
+        var run = il.DefineLabel();
+        var done = il.DefineLabel();
+        var zero = il.DefineLabel();
+        var stale = il.DefineLabel();
+        var check = il.DefineLabel();
+
+        il.Emit(OpCodes.Ldsfld, slotsField);
+        il.Emit(OpCodes.Ldc_I4, index);
+        il.Emit(OpCodes.Ldelem_Ref);
+        il.Emit(OpCodes.Stloc, slot);
+        il.Emit(OpCodes.Ldloc, slot);
+        il.Emit(OpCodes.Volatile);
+        il.Emit(OpCodes.Ldfld, TargetField);
+        il.Emit(OpCodes.Isinst, typed.DelegateType);
+        il.Emit(OpCodes.Stloc, target);
+        il.Emit(OpCodes.Ldloc, target);
+        il.Emit(OpCodes.Brfalse, stale);
+        il.Emit(OpCodes.Ldsfld, FailingField);
+        il.Emit(OpCodes.Brtrue, check);
+
+        il.MarkLabel(run);
+        il.BeginExceptionBlock();
+        il.Emit(OpCodes.Ldloc, target);
+        for (int i = 0; i < typed.Parameters.Length; i++) PushTypedArgument(il, args, slot, i, typed.Parameters[i], typed.Mappings[i]);
+        il.Emit(OpCodes.Callvirt, typed.DelegateType.GetMethod("Invoke")!);
+        StoreTypedResult(il, plan, slot, typed, result);
+        il.BeginCatchBlock(typeof(Exception));
+        var caught = il.DeclareLocal(typeof(Exception));
+        il.Emit(OpCodes.Stloc, caught);
+        il.Emit(OpCodes.Ldloc, slot);
+        il.Emit(OpCodes.Ldloc, caught);
+        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Fail))!);
+        ZeroResult(il, plan, result);
+        il.EndExceptionBlock();
+
+        il.MarkLabel(done);
+        if (memoryReturn) il.Emit(OpCodes.Ldarg_0);
+        else if (result is not null) il.Emit(OpCodes.Ldloc, result);
+        il.Emit(OpCodes.Ret);
+
+        il.MarkLabel(stale);
+        il.Emit(OpCodes.Ldloc, slot);
+        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Stale))!);
+        il.Emit(OpCodes.Br, zero);
+
+        il.MarkLabel(check);
+        il.Emit(OpCodes.Ldloc, slot);
+        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.ShouldSkip))!);
+        il.Emit(OpCodes.Brfalse, run);
+
+        il.MarkLabel(zero);
+        ZeroResult(il, plan, result);
+        il.Emit(OpCodes.Br, done);
+    }
+
+    // The value C passed for parameter i, as the delegate's parameter type.
+    private static void PushTypedArgument(ILGenerator il, Arguments args, LocalBuilder slot, int i, Type clr, Mapping how)
+    {
+        var pass = args.Plan.Parameters[i];
+        if (how == Mapping.Aggregate)
+        {
+            var value = il.DeclareLocal(clr);
+            il.Emit(OpCodes.Ldloca, value);
+            il.Emit(OpCodes.Initobj, clr);
+            if (args.Present(i))
+            {
+                il.Emit(OpCodes.Ldloca, value);
+                args.PushAddress(il, i);
+                il.Emit(OpCodes.Ldc_I4, args.Bytes(i));
+                il.Emit(OpCodes.Cpblk);
+            }
+            il.Emit(OpCodes.Ldloc, value);
+            return;
+        }
+        var rep = Carriers.Scalar(((ScalarPass)pass).Rep);
+        args.PushAddress(il, i);
+        il.Emit(OpCodes.Ldobj, rep);
+        switch (how)
+        {
+            case Mapping.Bool:
+                il.Emit(OpCodes.Ldc_I4_0);
+                il.Emit(OpCodes.Cgt_Un);
+                break;
+            case Mapping.String:
+                il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.String))!);
+                break;
+            case Mapping.NativePointer:
+            {
+                var address = il.DeclareLocal(typeof(nint));
+                il.Emit(OpCodes.Stloc, address);
+                il.Emit(OpCodes.Ldloc, slot);
+                il.Emit(OpCodes.Ldc_I4, i);
+                il.Emit(OpCodes.Ldloc, address);
+                il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.PointerArgument))!);
+                break;
+            }
+        }
+    }
+
+    // The delegate's result (on the stack) into the return carrier, or into the hidden return pointer's storage.
+    private static void StoreTypedResult(ILGenerator il, CallPlan plan, LocalBuilder slot, TypedCallback typed, LocalBuilder? result)
+    {
+        var ret = typed.ReturnType;
+        if (ret == typeof(void)) return;
+        switch (typed.ReturnMapping)
+        {
+            case Mapping.Aggregate:
+            {
+                var value = il.DeclareLocal(ret);
+                il.Emit(OpCodes.Stloc, value);
+                int bytes;
+                if (plan.Return is MemoryPass)
+                {
+                    il.Emit(OpCodes.Ldarg_0);
+                    bytes = checked((int)plan.Return.Type.Size);
+                }
+                else if (result is not null)
+                {
+                    il.Emit(OpCodes.Ldloca, result);
+                    bytes = Carriers.CopyBytes(plan.Return.Type.Size, result.LocalType);
+                }
+                else
+                {
+                    return; // an empty aggregate: nothing to return
+                }
+                il.Emit(OpCodes.Ldloca, value);
+                il.Emit(OpCodes.Ldc_I4, bytes);
+                il.Emit(OpCodes.Cpblk);
+                return;
+            }
+            case Mapping.NativePointer:
+            {
+                var value = il.DeclareLocal(typeof(NativePointer));
+                il.Emit(OpCodes.Stloc, value);
+                il.Emit(OpCodes.Ldloc, slot);
+                il.Emit(OpCodes.Ldloc, value);
+                il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.PointerResult))!);
+                il.Emit(OpCodes.Stloc, result!);
+                return;
+            }
+            default: // Direct, Bool, PointerLike: the same bits in the carrier
+                il.Emit(OpCodes.Stloc, result!);
+                return;
+        }
+    }
+
+    // A zero result: the carrier local, or the hidden return pointer's storage.
+    private static void ZeroResult(ILGenerator il, CallPlan plan, LocalBuilder? result)
+    {
+        if (plan.Return is MemoryPass m)
+        {
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Ldc_I4, checked((int)m.Type.Size));
+            il.Emit(OpCodes.Initblk);
+        }
+        else if (result is not null)
+        {
+            il.Emit(OpCodes.Ldloca, result);
+            il.Emit(OpCodes.Initobj, result.LocalType);
+        }
+    }
+
+    // ---- dynamic: the arguments laid out in a frame for the dispatcher ----
+
+    private static void EmitDynamic(ILGenerator il, TrampolinePool pool, Arguments args, FieldInfo slotsField, int index)
+    {
+        var plan = pool.Plan;
+        var frame = pool.Frame;
+        var buffer = Aligned(il, frame.ArgumentBytes);  // zeroed: the method initializes its locals
+        var ret = Aligned(il, frame.ReturnBytes);
+        for (int i = 0; i < plan.Parameters.Count; i++)
+        {
+            if (!args.Present(i)) continue;
+            il.Emit(OpCodes.Ldloc, buffer);
+            CallEmitter.Offset(il, frame.Offsets[i]);
+            args.PushAddress(il, i);
+            il.Emit(OpCodes.Ldc_I4, args.Bytes(i));
+            il.Emit(OpCodes.Cpblk);
+        }
+        il.Emit(OpCodes.Ldsfld, slotsField);
+        il.Emit(OpCodes.Ldc_I4, index);
+        il.Emit(OpCodes.Ldelem_Ref);
+        il.Emit(OpCodes.Ldloc, buffer);
+        il.Emit(OpCodes.Ldloc, ret);
+        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Dispatch))!);
+        switch (plan.Return)
+        {
+            case MemoryPass m:
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldloc, ret);
+                il.Emit(OpCodes.Ldc_I4, checked((int)m.Type.Size));
+                il.Emit(OpCodes.Cpblk);
+                il.Emit(OpCodes.Ldarg_0);
+                break;
+            case ScalarPass or EightbytesPass:
+                il.Emit(OpCodes.Ldloc, ret);
+                il.Emit(OpCodes.Ldobj, CallEmitter.ReturnCarrier(plan, "callback"));
+                break;
+        }
+        il.Emit(OpCodes.Ret);
+    }
+
+    // A 16-aligned stack buffer of at least `bytes` bytes.
+    private static LocalBuilder Aligned(ILGenerator il, long bytes)
+    {
+        var local = il.DeclareLocal(typeof(byte*));
+        il.Emit(OpCodes.Ldc_I4, checked((int)bytes + 16));
+        il.Emit(OpCodes.Conv_U);
+        il.Emit(OpCodes.Localloc);
+        il.Emit(OpCodes.Ldc_I4, 15);
+        il.Emit(OpCodes.Conv_I);
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Ldc_I4, ~15);
+        il.Emit(OpCodes.Conv_I);
+        il.Emit(OpCodes.And);
+        il.Emit(OpCodes.Stloc, local);
+        return local;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using Ffi.Abi;
+using Ffi.Downcalls;
+using Ffi.Types;
+
+namespace Ffi.Callbacks;
+
+/// <summary>
+/// One trampoline of a pool: its fixed function pointer and what it currently forwards to. A trampoline reads
+/// <see cref="Target"/> once per call; null means the slot is free, and a call into it is a stale call.
+/// </summary>
+internal sealed class CallbackSlot(TrampolinePool pool, int index)
+{
+    public readonly TrampolinePool Pool = pool;
+    public readonly int Index = index;
+    public nint Address;
+
+    /// <summary>The delegate or handler; null while the slot is free. Published last when leased.</summary>
+    public volatile object? Target;
+
+    /// <summary>For a transient callback: the downcall it was made for (failures are recorded there).</summary>
+    public CallbackFrame? Frame;
+
+    /// <summary>The callback's function pointer type (conversions and messages).</summary>
+    public FuncPtrType? Type;
+
+    /// <summary>Its name in messages.</summary>
+    public string TypeName = "";
+
+    /// <summary>The module that holds (or last held) the slot: its counters and events; kept after release.</summary>
+    public NativeModule? LastOwner;
+
+    /// <summary>Bumped on every release: a handle whose generation differs refers to an earlier use.</summary>
+    public int Generation;
+
+    /// <summary>Whether the slot is registered (held by a handle) rather than transient.</summary>
+    public bool Registered;
+}
+
+/// <summary>
+/// The trampolines of one callback shape: the call plan of a function pointer type (as <see cref="RawCallStub.ShapeKey"/>
+/// writes it) and, for typed trampolines, the delegate type they invoke directly. Pools are process-wide (their code
+/// cannot be unloaded while C may still hold a pointer into it) and grow by chunks of <see cref="ChunkSize"/>
+/// trampolines; a released slot is reused last (first in, first out), so a stale pointer stays detectable as long
+/// as possible.
+/// </summary>
+internal sealed class TrampolinePool
+{
+    /// <summary>Trampolines generated at a time.</summary>
+    public const int ChunkSize = 32;
+
+    private static readonly ConcurrentDictionary<string, TrampolinePool> Pools = new(StringComparer.Ordinal);
+
+    private readonly Lock _lock = new();
+    private readonly Queue<CallbackSlot> _free = new();
+    private int _count;
+
+    private TrampolinePool(string key, CallPlan plan, Type? delegateType, TypedCallback? typed)
+    {
+        Key = key;
+        Plan = plan;
+        Frame = ArgumentFrame.For(plan);
+        DelegateType = delegateType;
+        Typed = typed;
+    }
+
+    /// <summary>The pool's identity.</summary>
+    public string Key { get; }
+
+    /// <summary>The plan the trampolines receive their arguments by.</summary>
+    public CallPlan Plan { get; }
+
+    /// <summary>Where a dynamic trampoline puts each argument for <see cref="CallbackRuntime.Dispatch"/>.</summary>
+    public ArgumentFrame Frame { get; }
+
+    /// <summary>The delegate type typed trampolines invoke; null for dynamic ones.</summary>
+    public Type? DelegateType { get; }
+
+    /// <summary>How typed trampolines convert (null for dynamic ones).</summary>
+    public TypedCallback? Typed { get; }
+
+    /// <summary>Trampolines generated so far.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The dynamic pool of a callback shape: arguments go through a frame to <see cref="CallbackRuntime.Dispatch"/>.</summary>
+    public static TrampolinePool Dynamic(FuncPtrType type)
+    {
+        var plan = SysVCallPlanner.Plan(type.Return, type.Parameters, null);
+        var key = "D|" + RawCallStub.ShapeKey(plan, false);
+        return Pools.GetOrAdd(key, k => new TrampolinePool(k, plan, null, null));
+    }
+
+    /// <summary>The typed pool of a callback shape and delegate type (the delegate was checked by <see cref="TypedCallback.TryMap"/>).</summary>
+    public static TrampolinePool ForDelegate(FuncPtrType type, TypedCallback typed)
+    {
+        var plan = SysVCallPlanner.Plan(type.Return, type.Parameters, null);
+        var key = "T|" + RawCallStub.ShapeKey(plan, false) + "|" + typed.Key;
+        return Pools.GetOrAdd(key, k => new TrampolinePool(k, plan, typed.DelegateType, typed));
+    }
+
+    /// <summary>A free slot set to forward to <paramref name="target"/>; the pool grows when none is free.</summary>
+    public CallbackSlot Acquire(object target, FuncPtrType type, NativeModule owner, CallbackFrame? frame, bool registered)
+    {
+        CallbackSlot slot;
+        lock (_lock)
+        {
+            if (_free.Count == 0) Grow();
+            slot = _free.Dequeue();
+        }
+        slot.Type = type;
+        slot.TypeName = DelegateConversion.Name(type);
+        slot.LastOwner = owner;
+        slot.Frame = frame;
+        slot.Registered = registered;
+        slot.Target = target; // published last: a trampoline that sees it sees the rest
+        return slot;
+    }
+
+    /// <summary>Frees <paramref name="slot"/> if it is still the use <paramref name="generation"/> names; false when it was already released.</summary>
+    public bool Release(CallbackSlot slot, int generation)
+    {
+        lock (_lock)
+        {
+            if (slot.Generation != generation || slot.Target is null) return false;
+            slot.Target = null;
+            slot.Frame = null;
+            slot.Generation++;
+            _free.Enqueue(slot);
+            return true;
+        }
+    }
+
+    private void Grow()
+    {
+        var slots = new CallbackSlot[ChunkSize];
+        for (int i = 0; i < slots.Length; i++) slots[i] = new CallbackSlot(this, _count + i);
+        var addresses = TrampolineEmitter.EmitChunk(this, slots);
+        for (int i = 0; i < slots.Length; i++)
+        {
+            slots[i].Address = addresses[i];
+            _free.Enqueue(slots[i]);
+        }
+        Volatile.Write(ref _count, _count + slots.Length);
+    }
+}

@@ -1,0 +1,76 @@
+using Ffi.Downcalls;
+using Ffi.Memory;
+using Ffi.Types;
+using Mapping = Ffi.Downcalls.TypedStub.Mapping;
+
+namespace Ffi.Callbacks;
+
+/// <summary>
+/// A delegate type whose signature maps to a function pointer type parameter by parameter, by the typed API's
+/// rules read the other way: integers of the same width, float/double, bool, <c>nint</c>/<c>nuint</c>/<c>T*</c>,
+/// <see cref="NativePointer"/>, <c>string</c> for a <c>char*</c> parameter, unmanaged structs of the same size for
+/// by-value aggregates. Typed trampolines invoke such delegates directly, with conversions in IL.
+/// </summary>
+internal sealed class TypedCallback
+{
+    private TypedCallback(Type delegateType, Type[] parameters, Mapping[] mappings, Type returnType, Mapping returnMapping)
+    {
+        DelegateType = delegateType;
+        Parameters = parameters;
+        Mappings = mappings;
+        ReturnType = returnType;
+        ReturnMapping = returnMapping;
+        Key = $"{delegateType.AssemblyQualifiedName}:{string.Join(",", mappings)}->{returnMapping}";
+    }
+
+    public Type DelegateType { get; }
+    public Type[] Parameters { get; }
+    public Mapping[] Mappings { get; }
+    public Type ReturnType { get; }
+    public Mapping ReturnMapping { get; }
+
+    /// <summary>Identifies the conversions (part of the pool key).</summary>
+    public string Key { get; }
+
+    /// <summary>The mapping, or null with one line per mismatch in <paramref name="errors"/>.</summary>
+    public static TypedCallback? TryMap(Type delegateType, FuncPtrType type, List<string> errors)
+    {
+        var invoke = delegateType.GetMethod("Invoke")!;
+        var ps = invoke.GetParameters().Select(p => p.ParameterType).ToArray();
+        if (type.IsVariadic) errors.Add("a variadic function pointer cannot call a managed callback (its extra arguments have no types)");
+        if (ps.Length != type.Parameters.Count)
+        {
+            errors.Add($"{delegateType.Name} has {ps.Length} parameter(s); {DelegateConversion.Name(type)} passes {type.Parameters.Count}");
+            return null;
+        }
+        var mappings = new Mapping[ps.Length];
+        for (int i = 0; i < ps.Length; i++)
+        {
+            var c = type.Parameters[i];
+            Mapping? m = ps[i].IsByRef ? null : TypedStub.MapParameter(ps[i], c);
+            if (m is Mapping.Array or Mapping.Span or Mapping.Callback) m = null; // C passes raw pointers
+            if (m is null) errors.Add($"param[{i}]: {TypedStub.Name(ps[i])} does not take {c.DisplayName}{CallbackHint(c)}");
+            else mappings[i] = m.Value;
+        }
+        var ret = invoke.ReturnType;
+        Mapping? rm = TypedStub.MapReturn(ret, type.Return);
+        if (rm is Mapping.String)
+        {
+            errors.Add($"return: a callback cannot return a string (nothing would own its memory); return nint or a NativePointer");
+            rm = null;
+        }
+        else if (rm is null)
+        {
+            errors.Add($"return: {TypedStub.Name(ret)} does not map to {type.Return.DisplayName}{TypedStub.Hint(type.Return)}");
+        }
+        if (errors.Count > 0) return null;
+        return new TypedCallback(delegateType, ps, mappings, ret, rm!.Value);
+    }
+
+    private static string CallbackHint(CType c) => c switch
+    {
+        PointerType { IsCharPointer: true } => " (use string, nint, a pointer or NativePointer)",
+        PointerType or FuncPtrType => " (use nint, a pointer or NativePointer)",
+        _ => TypedStub.Hint(c),
+    };
+}
