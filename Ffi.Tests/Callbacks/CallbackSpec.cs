@@ -43,7 +43,10 @@ internal static class CallbackSpec
             "thread_fn": { "kind": "funcptr", "ret": "int32", "params": ["int32", "int32"] },
             "printf_fn": { "kind": "funcptr", "ret": "int32", "params": ["string"], "variadic": true },
             "pad16": { "kind": "struct", "align": 16, "fields": [ { "name": "a", "type": "int64" } ] },
-            "pad16_fn": { "kind": "funcptr", "ret": "pad16", "params": ["pad16", "int64"] }
+            "pad16_fn": { "kind": "funcptr", "ret": "pad16", "params": ["pad16", "int64"] },
+            "color": { "kind": "enum", "base": "int32", "values": { "RED": 0, "GREEN": 1, "BLUE": 2 } },
+            "session": { "kind": "handle", "tag": "session", "rep": "pointer" },
+            "enum_handle_fn": { "kind": "funcptr", "ret": "int32", "params": ["color", "session"] }
           },
           "functions": [
             { "name": "cb_scalars", "ret": "double", "params": ["scalars_fn"] },
@@ -63,7 +66,9 @@ internal static class CallbackSpec
             { "name": "cb_call_stored_on_thread", "ret": "int32", "params": ["int32"] },
             { "name": "cb_repeat", "ret": "int32", "params": ["unary_fn", "int32"] },
             { "name": "pad16_down", "ret": "int64", "params": ["int32", "pad16", "int64"] },
-            { "name": "cb_pad16", "ret": "int64", "params": ["pad16_fn"] }
+            { "name": "cb_pad16", "ret": "int64", "params": ["pad16_fn"] },
+            { "name": "cb_enum_handle", "ret": "int32", "params": ["enum_handle_fn"] },
+            { "name": "c_triple", "ret": "int32", "params": ["int32"] }
           ] }
         """;
 }
@@ -107,6 +112,13 @@ internal struct Num
 {
     [FieldOffset(0)] public int I;
     [FieldOffset(0)] public float F;
+}
+
+internal enum Color
+{
+    Red,
+    Green,
+    Blue,
 }
 
 internal delegate double ScalarsFn(sbyte a, byte b, short c, ushort d, int e, uint f, long g, ulong h, float i, double j, bool k, nint l);

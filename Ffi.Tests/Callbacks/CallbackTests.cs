@@ -175,6 +175,24 @@ public sealed class CallbackTests
     }
 
     [Test]
+    public void EnumsAndHandlesArriveTyped()
+    {
+        Assert.That(_m.GetFunction<Func<Func<Color, NativePointer, int>, int>>("cb_enum_handle")((c, h) =>
+            c == Color.Blue && h.Address == 0x1000 && h.Tag == "session" ? 1 : -1), Is.EqualTo(1));
+        Assert.That(_m.GetFunction<Func<Func<int, nint, int>, int>>("cb_enum_handle")((c, h) => c * 100 + (int)h), Is.EqualTo(4296));
+        Assert.That(_m.Invoke("cb_enum_handle", (FfiCallbackHandler)(a => ((NativePointer)a[1]!).Tag == "session" ? (int)a[0]! : -1)), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void CFunctionPointersStillPassAsPointers()
+    {
+        var triple = NativePointer.FromAddress(_m.GetFunctionAddress("c_triple"));
+        Assert.That(_m.Invoke("cb_repeat", triple, 4), Is.EqualTo(3 * (0 + 1 + 2 + 3)));
+        Assert.That(_m.GetFunction<Func<nint, int, int>>("cb_repeat")(triple.Address, 3), Is.EqualTo(9));
+        Assert.That(_m.Function("cb_repeat").Invoke([triple, 2]).ToInt64(), Is.EqualTo(3));
+    }
+
+    [Test]
     public void NullDelegatesPassNullPointers()
     {
         var store = _m.GetFunction<Action<Func<int, int>?>>("cb_store");

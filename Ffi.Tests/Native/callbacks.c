@@ -122,3 +122,9 @@ struct pad16 { int64_t a; } __attribute__((aligned(16)));
 int64_t pad16_down(int32_t n, struct pad16 p, int64_t x) { return p.a * 10 + x + n; }
 typedef struct pad16 (*pad16_fn)(struct pad16, int64_t);
 int64_t cb_pad16(pad16_fn f) { struct pad16 p = { 7 }; struct pad16 r = f(p, 5); return r.a; }
+
+/* ---- enums and handles as callback arguments; a C function passed where a callback is expected ---- */
+enum color { RED, GREEN, BLUE };
+typedef int32_t (*enum_handle_fn)(enum color, void *);
+int32_t cb_enum_handle(enum_handle_fn f) { return f(BLUE, (void *)0x1000); }
+int32_t c_triple(int32_t x) { return 3 * x; }

@@ -1098,6 +1098,7 @@ public sealed class SpecReaderTests
     [TestCase("[{'name':'f','ret':{'kind':'array','of':'int','len':4},'params':[]}]", "functions[0] (f): ret: a C function cannot return an array; return a pointer or a struct")]
     [TestCase("[{'name':'f','ret':{'kind':'array','of':'int'},'params':[]}]", "functions[0] (f): ret: a C function cannot return an array; return a pointer or a struct")]
     [TestCase("[{'name':'f','ret':'int','params':[],'ret_as_str':true}]", "functions[0] (f): ret_as_str: only valid on a char* or unsigned char* return, not int")]
+    [TestCase("[{'name':'f','ret':'int','params':['int',{'kind':'funcptr','ret':'int','params':[]}],'trivial':true}]", "functions[0] (f): trivial: a trivial function cannot take a function pointer (param[1]): a managed callback during a call without the GC transition would bring the runtime down")]
     [TestCase("[{'name':'f','ret':'void','params':[],'ret_as_str':true}]", "functions[0] (f): ret_as_str: only valid on a char* or unsigned char* return, not void")]
     [TestCase("[{'name':'f','ret':'pointer','params':[],'ret_as_str':true}]", "functions[0] (f): ret_as_str: only valid on a char* or unsigned char* return, not pointer")]
     [TestCase("[{'name':'f','ret':{'kind':'pointer','to':'int16'},'params':[],'ret_as_str':true}]", "functions[0] (f): ret_as_str: only valid on a char* or unsigned char* return, not int16*")]
