@@ -16,3 +16,10 @@ int64_t bench_sum6(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_
 }
 
 int64_t bench_sum_pair(struct pair p) { return p.a + p.b; }
+
+/* The C comparator of the callback benchmark (qsort of ints). */
+int bench_cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}

@@ -24,6 +24,8 @@ internal static class TrampolineEmitter
     private static readonly ConstructorInfo UnmanagedCallersOnly = typeof(UnmanagedCallersOnlyAttribute).GetConstructor(Type.EmptyTypes)!;
     private static readonly ConstructorInfo IgnoresAccessChecks = typeof(IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!;
     private static readonly FieldInfo TargetField = typeof(CallbackSlot).GetField(nameof(CallbackSlot.Target))!;
+    private static readonly MethodInfo UnsafeAs = typeof(Unsafe).GetMethods()
+        .Single(m => m.Name == nameof(Unsafe.As) && m.GetGenericArguments().Length == 1 && m.GetParameters().Length == 1);
     private static readonly FieldInfo FailingField = typeof(CallbackRuntime).GetField(nameof(CallbackRuntime.Failing))!;
 
     /// <summary>Emits trampolines for <paramref name="slots"/> and returns their function pointers, in order.</summary>
@@ -36,17 +38,18 @@ internal static class TrampolineEmitter
             assembly.SetCustomAttribute(new CustomAttributeBuilder(IgnoresAccessChecks, [accessed]));
         var type = assembly.DefineDynamicModule(name.Name!).DefineType("Trampolines",
             TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.BeforeFieldInit);
-        var slotsField = type.DefineField("Slots", typeof(CallbackSlot[]), FieldAttributes.Public | FieldAttributes.Static);
 
         var (returnType, parameterTypes) = CallEmitter.Signature(pool.Plan, "callback");
         var methods = new MethodBuilder[slots.Length];
         for (int i = 0; i < slots.Length; i++)
         {
+            // Each trampoline reads its own slot from its own static field (no array, no bounds check per call).
+            var slotField = type.DefineField($"S{i}", typeof(CallbackSlot), FieldAttributes.Public | FieldAttributes.Static);
             var m = type.DefineMethod($"T{slots[i].Index}", MethodAttributes.Public | MethodAttributes.Static, returnType, parameterTypes);
             m.SetCustomAttribute(new CustomAttributeBuilder(UnmanagedCallersOnly, []));
             var args = new Arguments(pool.Plan);
-            if (pool.Typed is { } typed) EmitTyped(m.GetILGenerator(), pool, typed, args, slotsField, i);
-            else EmitDynamic(m.GetILGenerator(), pool, args, slotsField, i);
+            if (pool.Typed is { } typed) EmitTyped(m.GetILGenerator(), pool, typed, args, slotField);
+            else EmitDynamic(m.GetILGenerator(), pool, args, slotField);
             methods[i] = m;
         }
 
@@ -64,7 +67,7 @@ internal static class TrampolineEmitter
         il.Emit(OpCodes.Ret);
 
         var created = type.CreateType();
-        created.GetField("Slots")!.SetValue(null, slots);
+        for (int i = 0; i < slots.Length; i++) created.GetField($"S{i}")!.SetValue(null, slots[i]);
         return (nint[])created.GetMethod("Pointers")!.Invoke(null, null)!;
     }
 
@@ -146,7 +149,7 @@ internal static class TrampolineEmitter
 
     // ---- typed: the slot's delegate invoked directly ----
 
-    private static void EmitTyped(ILGenerator il, TrampolinePool pool, TypedCallback typed, Arguments args, FieldInfo slotsField, int index)
+    private static void EmitTyped(ILGenerator il, TrampolinePool pool, TypedCallback typed, Arguments args, FieldInfo slotField)
     {
         var plan = pool.Plan;
         var slot = il.DeclareLocal(typeof(CallbackSlot));
@@ -160,14 +163,14 @@ internal static class TrampolineEmitter
         var stale = il.DefineLabel();
         var check = il.DefineLabel();
 
-        il.Emit(OpCodes.Ldsfld, slotsField);
-        il.Emit(OpCodes.Ldc_I4, index);
-        il.Emit(OpCodes.Ldelem_Ref);
+        il.Emit(OpCodes.Ldsfld, slotField);
         il.Emit(OpCodes.Stloc, slot);
         il.Emit(OpCodes.Ldloc, slot);
         il.Emit(OpCodes.Volatile);
         il.Emit(OpCodes.Ldfld, TargetField);
-        il.Emit(OpCodes.Isinst, typed.DelegateType);
+        // A typed pool only ever holds delegates of exactly its type (CallbackRegistry.PoolFor keys pools by the
+        // delegate's runtime type): no type test (isinst costs a helper call per callback here).
+        il.Emit(OpCodes.Call, UnsafeAs.MakeGenericMethod(typed.DelegateType));
         il.Emit(OpCodes.Stloc, target);
         il.Emit(OpCodes.Ldloc, target);
         il.Emit(OpCodes.Brfalse, stale);
@@ -319,7 +322,7 @@ internal static class TrampolineEmitter
 
     // ---- dynamic: the arguments laid out in a frame for the dispatcher ----
 
-    private static void EmitDynamic(ILGenerator il, TrampolinePool pool, Arguments args, FieldInfo slotsField, int index)
+    private static void EmitDynamic(ILGenerator il, TrampolinePool pool, Arguments args, FieldInfo slotField)
     {
         var plan = pool.Plan;
         var frame = pool.Frame;
@@ -334,9 +337,7 @@ internal static class TrampolineEmitter
             il.Emit(OpCodes.Ldc_I4, args.Bytes(i));
             il.Emit(OpCodes.Cpblk);
         }
-        il.Emit(OpCodes.Ldsfld, slotsField);
-        il.Emit(OpCodes.Ldc_I4, index);
-        il.Emit(OpCodes.Ldelem_Ref);
+        il.Emit(OpCodes.Ldsfld, slotField);
         il.Emit(OpCodes.Ldloc, buffer);
         il.Emit(OpCodes.Ldloc, ret);
         il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Dispatch))!);
