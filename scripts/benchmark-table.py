@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Turns Ffi.Benchmarks' BenchmarkDotNet CSV into the Markdown tables of docs/benchmarks.md.
 
-usage: scripts/benchmark-table.py [BenchmarkDotNet.Artifacts/results/Ffi.Benchmarks.CallBenchmarks-report.csv]
+usage: scripts/benchmark-table.py [REPORT.csv ...]
+       (default: BenchmarkDotNet.Artifacts/results/Ffi.Benchmarks.CallBenchmarks-report.csv and
+        ...CallbackBenchmarks-report.csv, those that exist)
 
-One table per category (the function called), one row per way of calling it, with the mean, its ratio to the
-category's [DllImport]-from-a-non-inlined-method row (the P/Invoke frame floor), and the bytes allocated per call.
+Calls: one table per category (the function called), one row per way of calling it, with the mean, its ratio to
+the category's [DllImport]-from-a-non-inlined-method row (the P/Invoke frame floor), and the bytes allocated per call.
+Callbacks: one table, qsort of a million ints per comparator, with the ratio to the static [UnmanagedCallersOnly] one.
 """
+import os
 import csv
 import sys
 
@@ -19,6 +23,14 @@ PATHS = [  # method suffix -> what the row is called in the docs
     ("EngineTypedTrivial", "**Ffi typed stub, `\"trivial\": true`**"),
     ("EngineFfiValue", "**Ffi `Invoke(ReadOnlySpan<FfiValue>)`**"),
     ("EngineInvoke", "**Ffi `Invoke(object?[])`**"),
+    ("EngineInvokePreboxed", "**Ffi `Invoke(object?[])`**, arguments already boxed"),
+]
+CALLBACKS = [  # CallbackBenchmarks method -> row name
+    ("C", "comparator in C (no managed code)"),
+    ("UnmanagedCallersOnly", "static `[UnmanagedCallersOnly]` method (the baseline)"),
+    ("MarshalDelegate", "`Marshal.GetFunctionPointerForDelegate`"),
+    ("EngineTyped", "**Ffi typed trampoline** (`Func<nint, nint, int>`)"),
+    ("EngineDynamic", "**Ffi dynamic handler** (`FfiCallbackHandler`)"),
 ]
 TITLES = {
     "AddInt": "add(int, int)",
@@ -31,13 +43,42 @@ TITLES = {
 
 def nanoseconds(text):
     value, unit = text.replace(",", "").split()
-    return float(value) * {"ns": 1, "us": 1e3, "μs": 1e3, "ms": 1e6}[unit]
+    return float(value) * {"ns": 1, "us": 1e3, "μs": 1e3, "ms": 1e6, "s": 1e9}[unit]
+
+
+def allocated_text(row):
+    allocated = row.get("Allocated", "-")
+    return "0 B" if allocated in ("-", "0 B") else allocated
+
+
+def callbacks(rows):
+    methods = {row["Method"]: row for row in rows}
+    base = nanoseconds(methods["UnmanagedCallersOnly"]["Mean"])
+    print("### qsort of 1,000,000 ints: the comparator\n")
+    print("| comparator | mean | × static UnmanagedCallersOnly | allocated per sort |")
+    print("|---|---:|---:|---:|")
+    for method, name in CALLBACKS:
+        row = methods.get(method)
+        if row is None:
+            continue
+        mean = nanoseconds(row["Mean"])
+        print(f"| {name} | {mean / 1e6:.1f} ms | {mean / base:.2f} | {allocated_text(row)} |")
+    print()
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else "BenchmarkDotNet.Artifacts/results/Ffi.Benchmarks.CallBenchmarks-report.csv"
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    default = "BenchmarkDotNet.Artifacts/results/Ffi.Benchmarks.{}-report.csv"
+    paths = sys.argv[1:] or [p for p in (default.format("CallBenchmarks"), default.format("CallbackBenchmarks")) if os.path.exists(p)]
+    for path in paths:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        if any(row["Method"] == "UnmanagedCallersOnly" for row in rows):
+            callbacks(rows)
+        else:
+            calls(rows)
+
+
+def calls(rows):
     by_category = {}
     for row in rows:
         category, _, suffix = row["Method"].partition("_")
@@ -55,8 +96,7 @@ def main():
             if row is None:
                 continue
             mean = nanoseconds(row["Mean"])
-            allocated = row.get("Allocated", "-")
-            print(f"| {name} | {mean:.1f} ns | {mean / floor:.2f} | {'0 B' if allocated in ('-', '0 B') else allocated} |")
+            print(f"| {name} | {mean:.1f} ns | {mean / floor:.2f} | {allocated_text(row)} |")
         print()
 
 

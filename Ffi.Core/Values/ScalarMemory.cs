@@ -161,6 +161,8 @@ public static unsafe class ScalarMemory
         NativePointer p => TagChecked(p, expectedTag, typeName, where),
         nint n => n,
         nuint u => (nint)u,
+        Delegate => throw new FfiArgumentException(where,
+            $"a delegate cannot be stored as {typeName} here: memory keeps the pointer, so register the callback (module.Callbacks.Register) and store its Pointer"),
         _ => throw new FfiArgumentException(where, $"expected a pointer (NativePointer, nint or null) for {typeName}, got {ValueConverter.Describe(value)}"),
     };
 }

@@ -120,7 +120,6 @@ public sealed class CallbackRegistry
             _module.ThrowIfDisposed(); // under the lock: Dispose releases what is registered under it
             var slot = pool.Acquire(callback, type, _module, frame: null, registered: true);
             _registered.Add(slot);
-            Interlocked.Increment(ref CallbackRuntime.Attention);
             return new CallbackHandle(this, slot, type);
         }
     }
@@ -163,7 +162,7 @@ public sealed class CallbackRegistry
             else if (DelegateConversion.Incompatibility(delegateType, type) is { } why) throw new FfiArgumentException(where, why);
             else pool = TrampolinePool.Dynamic(type);
         }
-        return _pools.GetOrAdd((type, delegateType), pool);
+        return _pools.GetOrAdd((type, delegateType), pool.Ready());
     }
 
     /// <summary>A transient slot for one downcall (released with <see cref="ReleaseTransient"/> when it returns).</summary>
@@ -184,11 +183,7 @@ public sealed class CallbackRegistry
     {
         lock (_registered)
         {
-            if (slot.Pool.Release(slot, generation))
-            {
-                _registered.Remove(slot);
-                Interlocked.Decrement(ref CallbackRuntime.Attention);
-            }
+            if (slot.Pool.Release(slot, generation)) _registered.Remove(slot);
         }
     }
 
@@ -196,8 +191,7 @@ public sealed class CallbackRegistry
     {
         lock (_registered)
         {
-            foreach (var slot in _registered)
-                if (slot.Pool.Release(slot, slot.Generation)) Interlocked.Decrement(ref CallbackRuntime.Attention);
+            foreach (var slot in _registered) slot.Pool.Release(slot, slot.Generation);
             _registered.Clear();
         }
     }

@@ -15,7 +15,7 @@ internal static class DelegateConversion
     /// <summary>Converts <paramref name="values"/> to <paramref name="target"/>'s parameter types and calls it.</summary>
     public static object? Invoke(Delegate target, FuncPtrType type, object?[] values)
     {
-        var parameters = target.Method.GetParameters();
+        var parameters = target.GetType().GetMethod("Invoke")!.GetParameters(); // not Method: a closed static has one more
         var converted = new object?[parameters.Length];
         for (int i = 0; i < parameters.Length; i++)
             converted[i] = Convert(values[i], parameters[i].ParameterType, $"{Name(type)}: param[{i}]");

@@ -98,6 +98,20 @@ internal sealed class TrampolinePool
         return Pools.GetOrAdd(key, k => new TrampolinePool(k, plan, typed.DelegateType, typed));
     }
 
+    /// <summary>
+    /// Generates the first chunk if there is none yet, so that a shape the emitter cannot express fails here, when the
+    /// pool is first asked for, and not in the middle of a downcall.
+    /// </summary>
+    public TrampolinePool Ready()
+    {
+        if (Count > 0) return this;
+        lock (_lock)
+        {
+            if (_count == 0) Grow();
+        }
+        return this;
+    }
+
     /// <summary>A free slot set to forward to <paramref name="target"/>; the pool grows when none is free.</summary>
     public CallbackSlot Acquire(object target, FuncPtrType type, NativeModule owner, CallbackFrame? frame, bool registered)
     {

@@ -51,9 +51,9 @@ internal static class FastValueStub
             && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>)).MakeGenericMethod(typeof(FfiValue)));
         il.Emit(OpCodes.Stloc, args);
 
-        var (ret, frame) = EmitBody(il, plan, target, captureErrno, pinvoke, slots, slow, g => g.Emit(OpCodes.Ldloc, args), EmitValueTest);
+        var ret = EmitBody(il, plan, target, captureErrno, pinvoke, slots, slow, g => g.Emit(OpCodes.Ldloc, args), EmitValueTest);
         EmitValueResult(il, result, ret);
-        EmitExit(il, frame, function.Name, typeof(FfiValue));
+        EmitExit(il, function.Name, typeof(FfiValue));
         il.Emit(OpCodes.Ret);
 
         il.MarkLabel(slow);
@@ -80,9 +80,9 @@ internal static class FastValueStub
         il.Emit(OpCodes.Ldc_I4, slots.Length);
         il.Emit(OpCodes.Bne_Un, slow);
 
-        var (ret, frame) = EmitBody(il, plan, target, captureErrno, pinvoke, slots, slow, static g => g.Emit(OpCodes.Ldarg_1), EmitObjectTest);
+        var ret = EmitBody(il, plan, target, captureErrno, pinvoke, slots, slow, static g => g.Emit(OpCodes.Ldarg_1), EmitObjectTest);
         EmitObjectResult(il, result, ret);
-        EmitExit(il, frame, function.Name, typeof(object));
+        EmitExit(il, function.Name, typeof(object));
         il.Emit(OpCodes.Ret);
 
         il.MarkLabel(slow);
@@ -205,24 +205,17 @@ internal static class FastValueStub
     // `fail` when it is not taken.
     private delegate void ArgumentTest(ILGenerator il, Action<ILGenerator> args, int index, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings);
 
-    // With the result on the stack: ends the callback frame if one was entered (which throws what a callback threw).
-    private static void EmitExit(ILGenerator il, LocalBuilder frame, string name, Type resultType)
+    // With the result on the stack: throws a callback failure left pending on this thread during the call.
+    private static void EmitExit(ILGenerator il, string name, Type resultType)
     {
         var result = il.DeclareLocal(resultType);
-        var done = il.DefineLabel();
         il.Emit(OpCodes.Stloc, result);
-        il.Emit(OpCodes.Ldloc, frame);
-        il.Emit(OpCodes.Brfalse, done);
-        il.Emit(OpCodes.Ldloc, frame);
-        il.Emit(OpCodes.Ldstr, name);
-        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Exit))!);
-        il.MarkLabel(done);
+        CallbackChecks.EmitAfterCall(il, null, name);
         il.Emit(OpCodes.Ldloc, result);
     }
 
-    // Returns the local holding the address of the 16-byte buffer the result was stored in, and the callback frame
-    // local (null unless callbacks needed tracking when the call was made).
-    private static (LocalBuilder Result, LocalBuilder Frame) EmitBody(ILGenerator il, CallPlan plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, Label fail,
+    // Returns the local holding the address of the 16-byte buffer the result was stored in.
+    private static LocalBuilder EmitBody(ILGenerator il, CallPlan plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, Label fail,
         Action<ILGenerator> args, ArgumentTest test)
     {
         var source = new LocalSource();
@@ -231,16 +224,7 @@ internal static class FastValueStub
         // 1. Every test before anything is allocated: a failure leaves nothing to undo.
         for (int i = 0; i < slots.Length; i++) test(il, args, i, slots[i], fail, source, strings);
 
-        // 2. While registered callbacks are alive (or an error is pending), the call is tracked.
-        var frame = il.DeclareLocal(typeof(CallbackFrame));
-        var untracked = il.DefineLabel();
-        il.Emit(OpCodes.Ldsfld, typeof(CallbackRuntime).GetField(nameof(CallbackRuntime.Attention))!);
-        il.Emit(OpCodes.Brfalse, untracked);
-        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Enter))!);
-        il.Emit(OpCodes.Stloc, frame);
-        il.MarkLabel(untracked);
-
-        // 3. Strings, each in its own stack buffer when short.
+        // 2. Strings, each in its own stack buffer when short.
         foreach (var str in strings)
         {
             var skip = il.DefineLabel();
@@ -258,7 +242,7 @@ internal static class FastValueStub
             il.MarkLabel(skip);
         }
 
-        // 4. The call, the result into a 16-byte buffer, and the string copies released.
+        // 3. The call, the result into a 16-byte buffer, and the string copies released.
         var buffer = il.DeclareLocal(typeof(Int128));
         var bufferAddress = il.DeclareLocal(typeof(byte*));
         il.Emit(OpCodes.Ldloca, buffer);
@@ -280,7 +264,7 @@ internal static class FastValueStub
             il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.Release))!);
             il.MarkLabel(skip);
         }
-        return (bufferAddress, frame);
+        return bufferAddress;
     }
 
     private static LocalBuilder CarrierLocal(ILGenerator il, int index, FastSlot slot, LocalSource source)

@@ -202,9 +202,9 @@ internal static class TypedStub
             source.Locals[p.Index] = local;
         }
         // Callbacks: pools found (a mismatched delegate throws here), the call tracked, slots leased. A function
-        // without delegate parameters is tracked only while registered callbacks are alive.
+        // without delegate parameters is not tracked (see CallbackRuntime).
         var callbacks = ps.Where(p => p.How == Mapping.Callback).ToList();
-        var frame = il.DeclareLocal(typeof(CallbackFrame));
+        var frame = callbacks.Count > 0 ? il.DeclareLocal(typeof(CallbackFrame)) : null;
         var leases = new List<LocalBuilder>();
         var pools = new List<LocalBuilder>();
         foreach (var p in callbacks)
@@ -217,15 +217,11 @@ internal static class TypedStub
             il.Emit(OpCodes.Stloc, pool);
             pools.Add(pool);
         }
-        var untracked = il.DefineLabel();
-        if (callbacks.Count == 0)
+        if (frame is not null)
         {
-            il.Emit(OpCodes.Ldsfld, typeof(CallbackRuntime).GetField(nameof(CallbackRuntime.Attention))!);
-            il.Emit(OpCodes.Brfalse, untracked);
+            il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Enter))!);
+            il.Emit(OpCodes.Stloc, frame);
         }
-        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Enter))!);
-        il.Emit(OpCodes.Stloc, frame);
-        il.MarkLabel(untracked);
         for (int k = 0; k < callbacks.Count; k++)
         {
             var p = callbacks[k];
@@ -235,7 +231,7 @@ internal static class TypedStub
             il.Emit(OpCodes.Ldc_I4, p.Index);
             il.Emit(OpCodes.Ldloc, pools[k]);
             il.Emit(OpCodes.Ldarg, p.Index + 1);
-            il.Emit(OpCodes.Ldloc, frame);
+            il.Emit(OpCodes.Ldloc, frame!);
             il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(nameof(TypedTarget.Lease))!);
             il.Emit(OpCodes.Dup);
             il.Emit(OpCodes.Stloc, slot);
@@ -404,13 +400,7 @@ internal static class TypedStub
             il.Emit(OpCodes.Call, typeof(CallbackRegistry).GetMethod(nameof(CallbackRegistry.ReleaseTransient), BindingFlags.NonPublic | BindingFlags.Static)!);
         }
         // 6. What a callback threw during the call.
-        var exited = il.DefineLabel();
-        il.Emit(OpCodes.Ldloc, frame);
-        il.Emit(OpCodes.Brfalse, exited);
-        il.Emit(OpCodes.Ldloc, frame);
-        il.Emit(OpCodes.Ldstr, spec.Name);
-        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Exit))!);
-        il.MarkLabel(exited);
+        CallbackChecks.EmitAfterCall(il, frame, spec.Name);
         if (result is not null) il.Emit(OpCodes.Ldloc, result);
         il.Emit(OpCodes.Ret);
     }

@@ -69,6 +69,9 @@ public sealed class CallbackFailureTests
             Throws.TypeOf<FfiCallbackException>().With.InnerException.TypeOf<TimeoutException>());
         Assert.That(() => _m.Invoke("cb_big", (FfiCallbackHandler)(_ => throw new TimeoutException())),
             Throws.TypeOf<FfiCallbackException>().With.InnerException.TypeOf<TimeoutException>());
+        // Many arguments, some on the stack.
+        Assert.That(() => _m.GetFunction<Func<ManyFn, double>>("cb_many")((a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, s, m, b, last) =>
+            throw new TimeoutException($"{last}")), Throws.TypeOf<FfiCallbackException>().With.InnerException.Message.EqualTo("15"));
         // A result that does not convert is a failure of the callback too.
         Assert.That(() => _m.Invoke("cb_repeat", (FfiCallbackHandler)(_ => "not a number"), 1),
             Throws.TypeOf<FfiCallbackException>().With.InnerException.TypeOf<FfiArgumentException>());
@@ -173,8 +176,15 @@ public sealed class CallbackFailureTests
         Assert.That(failure.Address, Is.EqualTo(handle.Address));
         Assert.That(_m.Callbacks.FailedCount, Is.EqualTo(1));
 
-        // On the calling thread, inside a downcall, the same callback's failure surfaces from the downcall.
+        // On the calling thread, inside a downcall, the same callback's failure surfaces from the downcall: through
+        // the general path (tracked), a typed stub and the FfiValue fast path (untracked: the failure waits on the
+        // thread and the stub throws it after the call).
         Assert.That(() => _m.Invoke("cb_call_stored", 6), Throws.TypeOf<FfiCallbackException>().With.InnerException.Message.EqualTo("native thread 6"));
+        Assert.That(() => _m.GetFunction<Func<int, int>>("cb_call_stored")(7),
+            Throws.TypeOf<FfiCallbackException>().With.Message.StartsWith("cb_call_stored: a callback (unary_fn) threw").And.InnerException.Message.EqualTo("native thread 7"));
+        Assert.That(() => _m.Function("cb_call_stored").Invoke([8]), Throws.TypeOf<FfiCallbackException>().With.InnerException.Message.EqualTo("native thread 8"));
+        Assert.That(_m.GetFunction<Func<Func<int, int>, int, int>>("cb_repeat")(x => x, 3), Is.EqualTo(3), "nothing is left pending");
+        Assert.That(_m.Callbacks.FailedCount, Is.EqualTo(1), "only the native thread's failure went to the event");
     }
 
     [Test]
@@ -195,6 +205,13 @@ public sealed class CallbackFailureTests
         Assert.That(() => _m.Callbacks.Register("string_fn", (Func<nint, string>)(s => "")),
             Throws.TypeOf<FfiArgumentException>().With.Message.Contains("cannot return a string"));
         Assert.That(() => _m.Invoke("cb_reenter", "not a delegate", 1), Throws.TypeOf<FfiArgumentException>());
+        // Memory that keeps a pointer needs a registered callback.
+        var box = _m.Memory.New("unary_fn");
+        Assert.That(() => _m.Memory.Set(box, "", (Func<int, int>)(x => x)),
+            Throws.TypeOf<FfiArgumentException>().With.Message.Contains("register the callback (module.Callbacks.Register) and store its Pointer"));
+        using var registered = _m.Callbacks.Register("unary_fn", (Func<int, int>)(x => x + 1));
+        _m.Memory.Set(box, "", registered.Pointer);
+        Assert.That(_m.FunctionAt((NativePointer)_m.Memory.Get(box)!).Invoke(1), Is.EqualTo(2));
     }
 
     [Test]

@@ -158,6 +158,8 @@ public sealed class CallbackTests
     {
         // long parameters and a long result for int(int): converted, not typed.
         Assert.That(_m.Invoke("cb_reenter", (Func<long, long>)(x => x * 10), 4), Is.EqualTo(41));
+        // A Func<object?[], object?> is a dynamic handler, like FfiCallbackHandler.
+        Assert.That(_m.Invoke("cb_reenter", (Func<object?[], object?>)(a => (int)a[0]! * 2), 5), Is.EqualTo(11));
         // An exactly matching delegate is typed (invoked directly by its trampoline).
         Assert.That(_m.Invoke("cb_reenter", (Func<int, int>)(x => x * 10), 4), Is.EqualTo(41));
         Assert.That(_m.Function("cb_reenter").Invoke([FfiValue.FromObject((Func<int, int>)(x => x * 3)), 5]).ToInt64(), Is.EqualTo(16));

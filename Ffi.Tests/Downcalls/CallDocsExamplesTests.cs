@@ -1,10 +1,11 @@
+using System.Runtime.InteropServices;
 using Ffi.Memory;
 using Ffi.Spec;
 using Ffi.Values;
 
 namespace Ffi.Tests.Downcalls;
 
-/// <summary>The examples of the README's "Calls" section and of docs/cli.md, run as written against examples/libc.json.</summary>
+/// <summary>The examples of the README's "Calls" and "Callbacks" sections, docs/callbacks.md and docs/cli.md, run as written against examples/libc.json.</summary>
 [TestFixture]
 public sealed class CallDocsExamplesTests
 {
@@ -24,6 +25,39 @@ public sealed class CallDocsExamplesTests
         var buf = libc.Memory.Malloc(32);
         libc.Invoke("snprintf", buf, 32UL, "%s %.2f", new object?[] { "pi", 3.14159 });
         Assert.That(libc.Memory.String(buf), Is.EqualTo("pi 3.14"));
+    }
+
+    [Test]
+    public void ReadmeCallbacksSection()
+    {
+        using var libc = NativeModule.Open(FfiSpec.Load(LibcSpec));
+
+        var qsort = libc.GetFunction<Action<int[], nuint, nuint, Func<nint, nint, int>>>("qsort");
+        int[] data = [5, 3, 9, 1];
+        qsort(data, (nuint)data.Length, sizeof(int), (a, b) => Marshal.ReadInt32(a).CompareTo(Marshal.ReadInt32(b)));
+        Assert.That(string.Join(" ", data), Is.EqualTo("1 3 5 9"));
+
+        libc.Invoke("qsort", data, (nuint)data.Length, (nuint)sizeof(int), (FfiCallbackHandler)(args =>
+            Marshal.ReadInt32(((NativePointer)args[1]!).Address).CompareTo(Marshal.ReadInt32(((NativePointer)args[0]!).Address))));
+        Assert.That(string.Join(" ", data), Is.EqualTo("9 5 3 1"));
+
+        string? message = null;
+        try { qsort(data, 4, 4, (a, b) => throw new InvalidOperationException("no")); }
+        catch (FfiCallbackException e) { message = e.InnerException!.Message; }
+        Assert.That(message, Is.EqualTo("no"));
+
+        using var cmp = libc.Callbacks.Register("cmp_fn", (Func<nint, nint, int>)((a, b) => Marshal.ReadInt32(a).CompareTo(Marshal.ReadInt32(b))));
+        Assert.That(cmp.IsAlive, Is.True);
+
+        // docs/callbacks.md: the FfiValue form and bsearch with the registered comparator.
+        Func<nint, nint, int> ascending = (a, b) => Marshal.ReadInt32(a).CompareTo(Marshal.ReadInt32(b));
+        libc.Function("qsort").Invoke([FfiValue.FromObject(data), 4UL, 4UL, FfiValue.FromObject(ascending)]);
+        Assert.That(string.Join(" ", data), Is.EqualTo("1 3 5 9"));
+        var bsearch = libc.GetFunction<Func<int[], int[], nuint, nuint, NativePointer, nint>>("bsearch");
+        var key = new[] { 5 };
+        nint found = bsearch(key, data, 4, sizeof(int), cmp);
+        Assert.That(found, Is.Not.EqualTo((nint)0));
+        Assert.That(Marshal.ReadInt32(found), Is.EqualTo(5));
     }
 
     private static (int Code, string Out, string Err) Run(params string[] args)
