@@ -25,7 +25,7 @@ public static class Cli
         ffi — a runtime FFI engine for .NET
 
         Usage:
-          ffi [demo]                 show the layouts of well-known C types from embedded specs
+          ffi [demo]                 a guided tour: layouts, calls, callbacks, zlib, sqlite3, memory
           ffi inspect SPEC [--json]  print the layout of every named type of a spec
                                      (--json: the machine-readable form scripts rely on)
           ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]
@@ -34,17 +34,54 @@ public static class Cli
           ffi batch SPEC [--grant CAPS]
                                      read {"fn": NAME, "args": [...]} lines from stdin, write one
                                      {"ok": true, "ret": V} or {"ok": false, "error", "type"} line each
-          ffi --help                 show this help
+          ffi --help                 show this help; ffi COMMAND --help shows a command's help
 
         --grant CAPS grants capabilities (comma-separated, repeatable) to functions with "caps".
         Exit codes: 0 ok, 1 the call failed, 2 bad input (usage, missing file, malformed spec, missing library).
         """;
+
+    // `ffi COMMAND --help`.
+    private static readonly Dictionary<string, string> CommandHelp = new(StringComparer.Ordinal)
+    {
+        ["demo"] = """
+            Usage: ffi demo   (or just: ffi)
+              A guided tour: layouts, calls, strings, structs by value, out pointers, variadics, errno,
+              callbacks, zlib, sqlite3 and the memory toolbox, on specs embedded in the program.
+              A section whose library is not installed is skipped. Exit code 0, or 1 if a section failed.
+            """,
+        ["inspect"] = """
+            Usage: ffi inspect SPEC [--json]
+              Prints the size, alignment and member offsets of every named type of SPEC.
+              --json  the machine-readable form: {"types": {NAME: {"kind", "size", "align", "fields": [...]}}}
+            Exit codes: 0 ok, 2 bad input (missing file, malformed spec).
+            """,
+        ["call"] = """
+            Usage: ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]
+              Calls FUNCTION of SPEC. Each ARG is one JSON value: integers (exact to 64 bits), numbers, strings
+              (for char*), null, "0x..." addresses, objects for structs; a variadic function takes its extras
+              as one final JSON array. Prints the result as one JSON value.
+              --grant CAPS  grants capabilities (comma-separated, repeatable) to functions with "caps".
+            Exit codes: 0 ok, 1 the call failed, 2 bad input (usage, missing file, malformed spec, missing library).
+            """,
+        ["batch"] = """
+            Usage: ffi batch SPEC [--grant CAPS]
+              Reads one request per line from stdin: {"fn": NAME, "args": [...]}; writes one line per request:
+              {"ok": true, "ret": VALUE} or {"ok": false, "error": MESSAGE, "type": EXCEPTION}. A failed request
+              never stops the batch.
+            Exit codes: 0 ok (even when requests failed), 2 bad input (usage, missing file, malformed spec, missing library).
+            """,
+    };
 
     /// <summary>Runs one command; writes results to <paramref name="stdout"/> and errors to <paramref name="stderr"/>.</summary>
     /// <returns>The process exit code.</returns>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args.Length == 0) return DemoTour.Run(stdout);
+        if (args.Length == 2 && args[1] is "--help" or "-h" && CommandHelp.TryGetValue(args[0], out var help))
+        {
+            stdout.WriteLine(help.TrimEnd());
+            return Ok;
+        }
         switch (args[0])
         {
             case "demo" when args.Length == 1:
@@ -170,11 +207,6 @@ public static class Cli
     {
         bool json = args.Contains("--json");
         var rest = args.Where(a => a != "--json").ToArray();
-        if (rest.Length == 1 && rest[0] is "--help" or "-h")
-        {
-            stdout.WriteLine("Usage: ffi inspect SPEC [--json]\n  Prints the size, alignment and member offsets of every named type of SPEC.");
-            return Ok;
-        }
         if (rest.Length != 1 || rest[0].StartsWith('-'))
         {
             stderr.WriteLine("ffi inspect: expected exactly one spec file: ffi inspect SPEC [--json]");
