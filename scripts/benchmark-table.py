@@ -51,19 +51,35 @@ def allocated_text(row):
     return "0 B" if allocated in ("-", "0 B") else allocated
 
 
-def callbacks(rows):
-    methods = {row["Method"]: row for row in rows}
-    base = nanoseconds(methods["UnmanagedCallersOnly"]["Mean"])
-    print("### qsort of 1,000,000 ints: the comparator\n")
-    print("| comparator | mean | × static UnmanagedCallersOnly | allocated per sort |")
+def table(title, header, rows_by_key, keys, base, unit, scale):
+    """One Markdown table: a row per (key, name) present, mean in `unit` (ns / `scale`), ratio to `base` ns."""
+    print(f"### {title}\n")
+    print(f"| {header} | mean | × {('floor' if unit == 'ns' else 'static UnmanagedCallersOnly')} | allocated |")
     print("|---|---:|---:|---:|")
-    for method, name in CALLBACKS:
-        row = methods.get(method)
+    for key, name in keys:
+        row = rows_by_key.get(key)
         if row is None:
             continue
         mean = nanoseconds(row["Mean"])
-        print(f"| {name} | {mean / 1e6:.1f} ms | {mean / base:.2f} | {allocated_text(row)} |")
+        print(f"| {name} | {mean / scale:.1f} {unit} | {mean / base:.2f} | {allocated_text(row)} |")
     print()
+
+
+def callbacks(rows):
+    methods = {row["Method"]: row for row in rows}
+    base = nanoseconds(methods["UnmanagedCallersOnly"]["Mean"])
+    table("qsort of 1,000,000 ints: the comparator", "comparator", methods, CALLBACKS, base, "ms", 1e6)
+
+
+def calls(rows):
+    by_category = {}
+    for row in rows:
+        category, _, suffix = row["Method"].partition("_")
+        by_category.setdefault(category, {})[suffix] = row
+    for category in ["AddInt", "AddDouble", "Sum6", "Strlen", "Struct"]:
+        methods = by_category.get(category)
+        if methods:
+            table(TITLES[category], "path", methods, PATHS, nanoseconds(methods["DllImportNoInline"]["Mean"]), "ns", 1)
 
 
 def main():
@@ -76,28 +92,6 @@ def main():
             callbacks(rows)
         else:
             calls(rows)
-
-
-def calls(rows):
-    by_category = {}
-    for row in rows:
-        category, _, suffix = row["Method"].partition("_")
-        by_category.setdefault(category, {})[suffix] = row
-    for category in ["AddInt", "AddDouble", "Sum6", "Strlen", "Struct"]:
-        methods = by_category.get(category)
-        if not methods:
-            continue
-        floor = nanoseconds(methods["DllImportNoInline"]["Mean"])
-        print(f"### {TITLES[category]}\n")
-        print("| path | mean | × floor | allocated |")
-        print("|---|---:|---:|---:|")
-        for suffix, name in PATHS:
-            row = methods.get(suffix)
-            if row is None:
-                continue
-            mean = nanoseconds(row["Mean"])
-            print(f"| {name} | {mean:.1f} ns | {mean / floor:.2f} | {allocated_text(row)} |")
-        print()
 
 
 if __name__ == "__main__":

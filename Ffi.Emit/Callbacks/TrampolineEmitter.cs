@@ -244,15 +244,8 @@ internal static class TrampolineEmitter
                 il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.String))!);
                 break;
             case Mapping.NativePointer:
-            {
-                var address = il.DeclareLocal(typeof(nint));
-                il.Emit(OpCodes.Stloc, address);
-                il.Emit(OpCodes.Ldloc, slot);
-                il.Emit(OpCodes.Ldc_I4, i);
-                il.Emit(OpCodes.Ldloc, address);
-                il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.PointerArgument))!);
+                CallWithSlot(il, slot, typeof(nint), i, nameof(CallbackRuntime.PointerArgument));
                 break;
-            }
         }
     }
 
@@ -288,19 +281,24 @@ internal static class TrampolineEmitter
                 return;
             }
             case Mapping.NativePointer:
-            {
-                var value = il.DeclareLocal(typeof(NativePointer));
-                il.Emit(OpCodes.Stloc, value);
-                il.Emit(OpCodes.Ldloc, slot);
-                il.Emit(OpCodes.Ldloc, value);
-                il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.PointerResult))!);
+                CallWithSlot(il, slot, typeof(NativePointer), null, nameof(CallbackRuntime.PointerResult));
                 il.Emit(OpCodes.Stloc, result!);
                 return;
-            }
             default: // Direct, Bool, PointerLike: the same bits in the carrier
                 il.Emit(OpCodes.Stloc, result!);
                 return;
         }
+    }
+
+    // With a value of `valueType` on the stack: calls CallbackRuntime.`helper`(slot, [index,] value).
+    private static void CallWithSlot(ILGenerator il, LocalBuilder slot, Type valueType, int? index, string helper)
+    {
+        var value = il.DeclareLocal(valueType);
+        il.Emit(OpCodes.Stloc, value);
+        il.Emit(OpCodes.Ldloc, slot);
+        if (index is { } i) il.Emit(OpCodes.Ldc_I4, i);
+        il.Emit(OpCodes.Ldloc, value);
+        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(helper)!);
     }
 
     // A zero result: the carrier local, or the hidden return pointer's storage.

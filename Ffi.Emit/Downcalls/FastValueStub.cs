@@ -51,16 +51,8 @@ internal static class FastValueStub
             && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>)).MakeGenericMethod(typeof(FfiValue)));
         il.Emit(OpCodes.Stloc, args);
 
-        var ret = EmitBody(il, plan, target, captureErrno, pinvoke, slots, slow, g => g.Emit(OpCodes.Ldloc, args), EmitValueTest);
-        EmitValueResult(il, result, ret);
-        EmitExit(il, function.Name, typeof(FfiValue));
-        il.Emit(OpCodes.Ret);
-
-        il.MarkLabel(slow);
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Ldarg_1);
-        il.Emit(OpCodes.Call, typeof(NativeFunction).GetMethod(nameof(NativeFunction.InvokeGeneral), BindingFlags.NonPublic | BindingFlags.Instance, [span])!);
-        il.Emit(OpCodes.Ret);
+        EmitRest(il, new Invoker(plan, target, captureErrno, pinvoke, slots, slow, g => g.Emit(OpCodes.Ldloc, args), EmitValueTest,
+            ret => EmitValueResult(il, result, ret), typeof(FfiValue), function.Name));
         return (ValueInvoker)dm.CreateDelegate(typeof(ValueInvoker), function);
     }
 
@@ -80,17 +72,30 @@ internal static class FastValueStub
         il.Emit(OpCodes.Ldc_I4, slots.Length);
         il.Emit(OpCodes.Bne_Un, slow);
 
-        var ret = EmitBody(il, plan, target, captureErrno, pinvoke, slots, slow, static g => g.Emit(OpCodes.Ldarg_1), EmitObjectTest);
-        EmitObjectResult(il, result, ret);
-        EmitExit(il, function.Name, typeof(object));
+        EmitRest(il, new Invoker(plan, target, captureErrno, pinvoke, slots, slow, static g => g.Emit(OpCodes.Ldarg_1), EmitObjectTest,
+            ret => EmitObjectResult(il, result, ret), typeof(object), function.Name));
+        return (ObjectInvoker)dm.CreateDelegate(typeof(ObjectInvoker), function);
+    }
+
+    // What the two invokers differ in, past their argument-count test.
+    private sealed record Invoker(CallPlan Plan, nint Target, bool CaptureErrno, MethodInfo? PInvoke, FastSlot[] Slots, Label Slow,
+        Action<ILGenerator> Args, ArgumentTest Test, Action<LocalBuilder> Result, Type ResultType, string Name);
+
+    // The tests, the call, the result and the pending-failure check; then the fallback at `Slow`: the function's
+    // general path, which takes the invoker's own arguments (arg 0 the function, arg 1 the arguments).
+    private static void EmitRest(ILGenerator il, Invoker x)
+    {
+        var ret = EmitBody(il, x.Plan, x.Target, x.CaptureErrno, x.PInvoke, x.Slots, x.Slow, x.Args, x.Test);
+        x.Result(ret);
+        EmitExit(il, x.Name, x.ResultType);
         il.Emit(OpCodes.Ret);
 
-        il.MarkLabel(slow);
+        il.MarkLabel(x.Slow);
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldarg_1);
-        il.Emit(OpCodes.Call, typeof(NativeFunction).GetMethod(nameof(NativeFunction.InvokeGeneral), BindingFlags.NonPublic | BindingFlags.Instance, [typeof(object[])])!);
+        var argsType = x.ResultType == typeof(object) ? typeof(object[]) : typeof(ReadOnlySpan<FfiValue>);
+        il.Emit(OpCodes.Call, typeof(NativeFunction).GetMethod(nameof(NativeFunction.InvokeGeneral), BindingFlags.NonPublic | BindingFlags.Instance, [argsType])!);
         il.Emit(OpCodes.Ret);
-        return (ObjectInvoker)dm.CreateDelegate(typeof(ObjectInvoker), function);
     }
 
     private static bool Eligible(CallPlan plan, FastSlot[] slots, FastSlot result) =>

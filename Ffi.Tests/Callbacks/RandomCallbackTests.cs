@@ -53,27 +53,7 @@ public sealed class RandomCallbackTests
             var argRng = new Random(RandomSignatures.ArgumentSeed(seed, sig));
             ulong h = RandomSignatures.Seed0 ^ ulong.Parse(sig.Name[1..], CultureInfo.InvariantCulture);
             var args = new object?[sig.Params.Count + 1];
-            for (int i = 0; i < sig.Params.Count; i++)
-            {
-                var type = sig.Params[i].Type;
-                if (type.IsAggregate)
-                {
-                    var box = m.Memory.New(type);
-                    foreach (var leaf in Leaves.Of(type))
-                    {
-                        var (value, bits) = RandomSignatures.RandomValue(leaf, argRng);
-                        m.Memory.Set(type, box, leaf.Path, value);
-                        h = (h ^ bits) * RandomSignatures.Prime;
-                    }
-                    args[i + 1] = box;
-                }
-                else
-                {
-                    var (value, bits) = RandomSignatures.RandomValue(Leaves.Of(type).Single(), argRng);
-                    h = (h ^ bits) * RandomSignatures.Prime;
-                    args[i + 1] = value;
-                }
-            }
+            for (int i = 0; i < sig.Params.Count; i++) args[i + 1] = RandomSignatures.RandomArgument(m, sig.Params[i].Type, argRng, ref h);
             var f = m.Function(sig.Name);
             int calls = 0;
             args[0] = (FfiCallbackHandler)(received =>
@@ -105,19 +85,9 @@ public sealed class RandomCallbackTests
             failures.Add($"{sig.Name} via {how}: {e.GetType().Name}: {e.Message}");
             return false;
         }
-        int j = 0;
-        foreach (var leaf in Leaves.Of(sig.Ret))
-        {
-            object? raw = result is StructValue s ? m.Memory.Get(sig.Ret, s.Pointer, leaf.Path) : result;
-            var got = LeafValues.Normalize(raw);
-            var want = RandomSignatures.Expected(leaf, h, j++);
-            if (!got.Equals(want))
-            {
-                failures.Add($"{sig.Name} via {how}: return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, got {got}");
-                return false;
-            }
-        }
-        return true;
+        if (RandomSignatures.ResultMismatch(m, sig, h, result) is not { } mismatch) return true;
+        failures.Add($"{sig.Name} via {how}: {mismatch}");
+        return false;
     }
 
     private static string SpecName(CType t) => t.Name ?? t.DisplayName;

@@ -109,6 +109,45 @@ internal static class RandomSignatures
         }
     }
 
+    /// <summary>
+    /// A random argument of <paramref name="type"/> for the public API: a scalar, or new storage of the aggregate with
+    /// every leaf set. Folds the bits C will hash into <paramref name="h"/>.
+    /// </summary>
+    public static object RandomArgument(NativeModule m, CType type, Random rng, ref ulong h)
+    {
+        if (!type.IsAggregate)
+        {
+            var (value, bits) = RandomValue(Leaves.Of(type).Single(), rng);
+            h = (h ^ bits) * Prime;
+            return value;
+        }
+        var box = m.Memory.New(type);
+        foreach (var leaf in Leaves.Of(type))
+        {
+            var (value, bits) = RandomValue(leaf, rng);
+            m.Memory.Set(type, box, leaf.Path, value);
+            h = (h ^ bits) * Prime;
+        }
+        return box;
+    }
+
+    /// <summary>
+    /// Compares every leaf of a result read through the public API (a scalar or a <see cref="StructValue"/>) with what
+    /// C made of the hash <paramref name="h"/>; null when they agree, else the first difference.
+    /// </summary>
+    public static string? ResultMismatch(NativeModule m, Signature sig, ulong h, object? result)
+    {
+        int j = 0;
+        foreach (var leaf in Leaves.Of(sig.Ret))
+        {
+            object? raw = result is StructValue s ? m.Memory.Get(sig.Ret, s.Pointer, leaf.Path) : result;
+            var got = LeafValues.Normalize(raw);
+            var want = Expected(leaf, h, j++);
+            if (!got.Equals(want)) return $"return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, the engine gave {got}";
+        }
+        return null;
+    }
+
     public static string CSource(RandomLayoutGenerator gen, List<Signature> sigs)
     {
         var c = new StringBuilder("""

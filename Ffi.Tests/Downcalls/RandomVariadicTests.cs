@@ -59,25 +59,7 @@ public sealed class RandomVariadicTests
             for (int i = 0; i < sig.Params.Count; i++)
             {
                 var type = sig.Params[i].Type;
-                object? arg;
-                if (type.IsAggregate)
-                {
-                    var box = m.Memory.New(type);
-                    foreach (var leaf in Leaves.Of(type))
-                    {
-                        var (value, bits) = RandomSignatures.RandomValue(leaf, argRng);
-                        m.Memory.Set(type, box, leaf.Path, value);
-                        h = (h ^ bits) * RandomSignatures.Prime;
-                    }
-                    arg = box;
-                }
-                else
-                {
-                    var leaf = Leaves.Of(type).Single();
-                    var (value, bits) = RandomSignatures.RandomValue(leaf, argRng);
-                    h = (h ^ bits) * RandomSignatures.Prime;
-                    arg = value;
-                }
+                object? arg = RandomSignatures.RandomArgument(m, type, argRng, ref h);
                 if (i < fixedCount)
                 {
                     fixedArgs[i] = arg;
@@ -94,18 +76,7 @@ public sealed class RandomVariadicTests
             var valueResult = m.Function(sig.Name).Invoke(values.AsSpan()).ToObject();
             foreach (var (path, result) in new[] { ("object[]", dynamicResult), ("FfiValue", valueResult) })
             {
-                int j = 0;
-                foreach (var leaf in Leaves.Of(sig.Ret))
-                {
-                    object? raw = result is StructValue s ? m.Memory.Get(sig.Ret, s.Pointer, leaf.Path) : result;
-                    var got = LeafValues.Normalize(raw);
-                    var want = RandomSignatures.Expected(leaf, h, j++);
-                    if (!got.Equals(want))
-                    {
-                        failures.Add($"{sig.Name} via {path}: return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, engine read {got}");
-                        break;
-                    }
-                }
+                if (RandomSignatures.ResultMismatch(m, sig, h, result) is { } mismatch) failures.Add($"{sig.Name} via {path}: {mismatch}");
             }
         }
         Assert.That(failures, Is.Empty);
