@@ -118,7 +118,7 @@ public sealed class CallbackRegistry
         lock (_registered)
         {
             _module.ThrowIfDisposed(); // under the lock: Dispose releases what is registered under it
-            var slot = pool.Acquire(callback, type, _module, frame: null, registered: true);
+            var slot = pool.Acquire(callback, type, _module, frame: null);
             _registered.Add(slot);
             return new CallbackHandle(this, slot, type);
         }
@@ -138,9 +138,6 @@ public sealed class CallbackRegistry
 
     /// <summary>Calls C made into callbacks after they were released (each returned zero and ran nothing).</summary>
     public long StaleCallCount => Interlocked.Read(ref _stale);
-
-    /// <summary>Trampolines generated in the pools this module's callbacks used (pools are shared by all modules).</summary>
-    internal int TrampolineCount => _pools.Values.Distinct().Sum(p => p.Count);
 
     // ---- for downcalls: transient callbacks ----
 
@@ -167,7 +164,7 @@ public sealed class CallbackRegistry
 
     /// <summary>A transient slot for one downcall (released with <see cref="ReleaseTransient"/> when it returns).</summary>
     internal CallbackSlot LeaseTransient(FuncPtrType type, Delegate callback, TrampolinePool pool, CallbackFrame frame) =>
-        pool.Acquire(callback, type, _module, frame, registered: false);
+        pool.Acquire(callback, type, _module, frame);
 
     /// <summary>Releases a transient slot (null: nothing was leased).</summary>
     internal static void ReleaseTransient(CallbackSlot? slot)

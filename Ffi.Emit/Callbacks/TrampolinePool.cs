@@ -32,9 +32,6 @@ internal sealed class CallbackSlot(TrampolinePool pool, int index)
 
     /// <summary>Bumped on every release: a handle whose generation differs refers to an earlier use.</summary>
     public int Generation;
-
-    /// <summary>Whether the slot is registered (held by a handle) rather than transient.</summary>
-    public bool Registered;
 }
 
 /// <summary>
@@ -112,8 +109,11 @@ internal sealed class TrampolinePool
         return this;
     }
 
-    /// <summary>A free slot set to forward to <paramref name="target"/>; the pool grows when none is free.</summary>
-    public CallbackSlot Acquire(object target, FuncPtrType type, NativeModule owner, CallbackFrame? frame, bool registered)
+    /// <summary>
+    /// A free slot set to forward to <paramref name="target"/>; the pool grows when none is free. A transient slot has
+    /// the <paramref name="frame"/> of its downcall; a registered one has none.
+    /// </summary>
+    public CallbackSlot Acquire(object target, FuncPtrType type, NativeModule owner, CallbackFrame? frame)
     {
         CallbackSlot slot;
         lock (_lock)
@@ -125,7 +125,6 @@ internal sealed class TrampolinePool
         slot.TypeName = DelegateConversion.Name(type);
         slot.LastOwner = owner;
         slot.Frame = frame;
-        slot.Registered = registered;
         slot.Target = target; // published last: a trampoline that sees it sees the rest
         return slot;
     }
