@@ -12,7 +12,7 @@ namespace Ffi.Examples;
 public static class SqliteExample
 {
     /// <summary>The <c>sqlite3_rc</c> enum of the spec (the result codes this example meets).</summary>
-    private enum Sqlite
+    private enum SqliteCode
     {
         Ok = 0,
         Error = 1,
@@ -25,13 +25,13 @@ public static class SqliteExample
     private delegate int RowCallback(nint context, int columns, nint values, nint names);
 
     // int sqlite3_exec(sqlite3 *, const char *sql, sqlite3_callback, void *context, char **errmsg)
-    private delegate Sqlite Exec(NativePointer db, string sql, RowCallback? callback, nint context, NativePointer errorMessage);
+    private delegate SqliteCode Exec(NativePointer db, string sql, RowCallback? callback, nint context, NativePointer errorMessage);
 
     // int sqlite3_prepare_v2(sqlite3 *, const char *sql, int nByte, sqlite3_stmt **statement, const char **tail)
-    private delegate Sqlite Prepare(NativePointer db, string sql, int length, NativePointer statement, NativePointer tail);
+    private delegate SqliteCode Prepare(NativePointer db, string sql, int length, NativePointer statement, NativePointer tail);
 
     // int sqlite3_bind_text(sqlite3_stmt *, int index, const char *text, int nBytes, void (*destructor)(void *))
-    private delegate Sqlite BindText(NativePointer statement, int index, string text, int length, nint destructor);
+    private delegate SqliteCode BindText(NativePointer statement, int index, string text, int length, nint destructor);
 
     // SQLITE_TRANSIENT, ((sqlite3_destructor_type)-1): SQLite copies the text at once. The UTF-8 text the engine
     // makes for a string argument lives only for the call, so this is the destructor to give with a C# string.
@@ -63,13 +63,13 @@ public static class SqliteExample
 
         Say(output, $"");
         Say(output, $"1. Open an in-memory database: sqlite3 ** as a slot in engine memory");
-        var open = sqlite.GetFunction<Func<string, NativePointer, Sqlite>>("sqlite3_open");
-        var close = sqlite.GetFunction<Func<NativePointer, Sqlite>>("sqlite3_close");
+        var open = sqlite.GetFunction<Func<string, NativePointer, SqliteCode>>("sqlite3_open");
+        var close = sqlite.GetFunction<Func<NativePointer, SqliteCode>>("sqlite3_close");
         var slot = sqlite.Memory.New("sqlite3");
         var opened = open(":memory:", slot);
         var db = (NativePointer)sqlite.Memory.Get(slot)!;     // a handle: the pointer carries the tag "sqlite3"
         Say(output, $"   sqlite3_open(\":memory:\") = {opened}, db {(db.IsNull ? "NULL" : "set")}, tagged \"{db.Tag}\"");
-        if (opened != Sqlite.Ok) return 1;
+        if (opened != SqliteCode.Ok) return 1;
         bool ok;
         try
         {
@@ -96,9 +96,9 @@ public static class SqliteExample
         Say(output, $"   CREATE TABLE: {created}");
 
         var bindText = sqlite.GetFunction<BindText>("sqlite3_bind_text");
-        var bindInt64 = sqlite.GetFunction<Func<NativePointer, int, long, Sqlite>>("sqlite3_bind_int64");
-        var step = sqlite.GetFunction<Func<NativePointer, Sqlite>>("sqlite3_step");
-        var reset = sqlite.GetFunction<Func<NativePointer, Sqlite>>("sqlite3_reset");
+        var bindInt64 = sqlite.GetFunction<Func<NativePointer, int, long, SqliteCode>>("sqlite3_bind_int64");
+        var step = sqlite.GetFunction<Func<NativePointer, SqliteCode>>("sqlite3_step");
+        var reset = sqlite.GetFunction<Func<NativePointer, SqliteCode>>("sqlite3_reset");
         var changes = sqlite.GetFunction<Func<NativePointer, int>>("sqlite3_changes");
         var lastRowId = sqlite.GetFunction<Func<NativePointer, long>>("sqlite3_last_insert_rowid");
 
@@ -112,7 +112,7 @@ public static class SqliteExample
                 bindInt64(insert, 2, born);
                 bindText(insert, 3, known, -1, SqliteTransient);
                 var done = step(insert);
-                inserted += done == Sqlite.Done ? changes(db) : 0;
+                inserted += done == SqliteCode.Done ? changes(db) : 0;
                 Say(output, $"   {name,-16} born {born}: step = {done}, changes {changes(db)}, rowid {lastRowId(db)}");
                 reset(insert);
             }
@@ -122,7 +122,7 @@ public static class SqliteExample
             FinalizeStatement(sqlite, insert);
         }
         Say(output, $"   {inserted} rows inserted");
-        return created == Sqlite.Ok && inserted == Pioneers.Length;
+        return created == SqliteCode.Ok && inserted == Pioneers.Length;
     }
 
     private static bool QueryWithExec(NativeModule sqlite, TextWriter output, NativePointer db)
@@ -151,22 +151,22 @@ public static class SqliteExample
             count = sqlite.Memory.String((NativePointer)sqlite.Memory.Get((NativePointer)args[2]!)!);
             return 0;
         }), null, null);
-        Say(output, $"   through a dynamic handler: {count} pioneers born before 1900 ({(Sqlite)(int)rc2!})");
+        Say(output, $"   through a dynamic handler: {count} pioneers born before 1900 ({(SqliteCode)(int)rc2!})");
 
         // A callback that returns non-zero stops the statement: SQLITE_ABORT.
         int seen = 0;
         var aborted = exec(db, "SELECT name FROM pioneers", (_, _, _, _) => ++seen == 2 ? 1 : 0, 0, NativePointer.Null);
         Say(output, $"   a callback returning 1 on the second row: {aborted} after {seen} rows");
-        return rc == Sqlite.Ok && rows.Count == Pioneers.Length && rows[0][0] == "Barbara Liskov" && columns is ["name", "born"]
-            && count == "2" && aborted == Sqlite.Abort && seen == 2;
+        return rc == SqliteCode.Ok && rows.Count == Pioneers.Length && rows[0][0] == "Barbara Liskov" && columns is ["name", "born"]
+            && count == "2" && aborted == SqliteCode.Abort && seen == 2;
     }
 
     private static bool QueryWithStatement(NativeModule sqlite, TextWriter output, NativePointer db)
     {
         Say(output, $"");
         Say(output, $"4. A prepared query: bind a parameter, step through the rows, read typed columns");
-        var bindInt64 = sqlite.GetFunction<Func<NativePointer, int, long, Sqlite>>("sqlite3_bind_int64");
-        var step = sqlite.GetFunction<Func<NativePointer, Sqlite>>("sqlite3_step");
+        var bindInt64 = sqlite.GetFunction<Func<NativePointer, int, long, SqliteCode>>("sqlite3_bind_int64");
+        var step = sqlite.GetFunction<Func<NativePointer, SqliteCode>>("sqlite3_step");
         var columnCount = sqlite.GetFunction<Func<NativePointer, int>>("sqlite3_column_count");
         var columnName = sqlite.GetFunction<Func<NativePointer, int, string>>("sqlite3_column_name");
         var columnInt64 = sqlite.GetFunction<Func<NativePointer, int, long>>("sqlite3_column_int64");
@@ -179,8 +179,8 @@ public static class SqliteExample
             bindInt64(query, 1, 1900);
             int n = columnCount(query);
             Say(output, $"   born > 1900; {n} columns: {string.Join(", ", Enumerable.Range(0, n).Select(i => columnName(query, i)))}");
-            Sqlite rc;
-            while ((rc = step(query)) == Sqlite.Row)
+            SqliteCode rc;
+            while ((rc = step(query)) == SqliteCode.Row)
             {
                 long id = columnInt64(query, 0);
                 string? name = columnText(query, 1);
@@ -212,10 +212,10 @@ public static class SqliteExample
         sqlite.Invoke("sqlite3_free", message);
         mem.Free(messageSlot);
         Say(output, $"   SELECT * FROM nowhere: {rc}, errmsg \"{text}\", sqlite3_errmsg \"{errmsg(db)}\"");
-        Say(output, $"   sqlite3_errstr(SQLITE_ABORT) = \"{sqlite.Invoke("sqlite3_errstr", (int)Sqlite.Abort)}\"");
+        Say(output, $"   sqlite3_errstr(SQLITE_ABORT) = \"{sqlite.Invoke("sqlite3_errstr", (int)SqliteCode.Abort)}\"");
 
         // A connection is not a statement: the tags differ, and the call is refused before C is reached.
-        var step = sqlite.GetFunction<Func<NativePointer, Sqlite>>("sqlite3_step");
+        var step = sqlite.GetFunction<Func<NativePointer, SqliteCode>>("sqlite3_step");
         string refused;
         try
         {
@@ -227,7 +227,7 @@ public static class SqliteExample
             refused = e.Message;
         }
         Say(output, $"   sqlite3_step(db): {refused}");
-        return rc == Sqlite.Error && text == "no such table: nowhere" && refused.Contains("tagged \"sqlite3\"", StringComparison.Ordinal);
+        return rc == SqliteCode.Error && text == "no such table: nowhere" && refused.Contains("tagged \"sqlite3\"", StringComparison.Ordinal);
     }
 
     // sqlite3_prepare_v2 into a sqlite3_stmt * slot; the statement comes back tagged "sqlite3_stmt".
@@ -238,7 +238,7 @@ public static class SqliteExample
         try
         {
             var rc = prepare(db, sql, -1, slot, NativePointer.Null);
-            if (rc != Sqlite.Ok)
+            if (rc != SqliteCode.Ok)
                 throw new InvalidOperationException($"sqlite3_prepare_v2: {rc}: {sqlite.Invoke("sqlite3_errmsg", db)}");
             return (NativePointer)sqlite.Memory.Get(slot)!;
         }
@@ -249,7 +249,7 @@ public static class SqliteExample
     }
 
     private static void FinalizeStatement(NativeModule sqlite, NativePointer statement) =>
-        sqlite.GetFunction<Func<NativePointer, Sqlite>>("sqlite3_finalize")(statement);
+        sqlite.GetFunction<Func<NativePointer, SqliteCode>>("sqlite3_finalize")(statement);
 
     // char *[n] from C: each element UTF-8 text, NULL for SQL NULL.
     private static string?[] Texts(nint array, int n)
