@@ -51,6 +51,7 @@ public sealed class ExampleSignatureTests
         var lines = Gcc.Run(exe, "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Has.Length.EqualTo(spec.Functions.Count));
         Assert.That(lines.Where(l => !l.EndsWith(" ok", StringComparison.Ordinal)), Is.Empty);
+        Directory.Delete(dir, recursive: true);     // kept, for a look at the C++, when the test fails
     }
 
     // The spec's type as a C++ type-id, composed through alias templates so that no declarator syntax is needed.
