@@ -23,9 +23,6 @@ internal static class TrampolineEmitter
 
     private static readonly ConstructorInfo UnmanagedCallersOnly = typeof(UnmanagedCallersOnlyAttribute).GetConstructor(Type.EmptyTypes)!;
     private static readonly ConstructorInfo IgnoresAccessChecks = typeof(IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!;
-    private static readonly FieldInfo TargetField = typeof(CallbackSlot).GetField(nameof(CallbackSlot.Target))!;
-    private static readonly MethodInfo UnsafeAs = typeof(Unsafe).GetMethods()
-        .Single(m => m.Name == nameof(Unsafe.As) && m.GetGenericArguments().Length == 1 && m.GetParameters().Length == 1);
     private static readonly FieldInfo FailingField = typeof(CallbackRuntime).GetField(nameof(CallbackRuntime.Failing))!;
 
     /// <summary>Emits trampolines for <paramref name="slots"/> and returns their function pointers, in order.</summary>
@@ -41,6 +38,7 @@ internal static class TrampolineEmitter
 
         var (returnType, parameterTypes) = CallEmitter.Signature(pool.Plan, "callback");
         var methods = new MethodBuilder[slots.Length];
+        var delegateFields = new List<FieldBuilder>();
         for (int i = 0; i < slots.Length; i++)
         {
             // Each trampoline reads its own slot from its own static field (no array, no bounds check per call).
@@ -48,10 +46,21 @@ internal static class TrampolineEmitter
             var m = type.DefineMethod($"T{slots[i].Index}", MethodAttributes.Public | MethodAttributes.Static, returnType, parameterTypes);
             m.SetCustomAttribute(new CustomAttributeBuilder(UnmanagedCallersOnly, []));
             var args = new Arguments(pool.Plan);
-            if (pool.Typed is { } typed) EmitTyped(m.GetILGenerator(), pool, typed, args, slotField);
-            else EmitDynamic(m.GetILGenerator(), pool, args, slotField);
+            if (pool.Typed is { } typed)
+            {
+                // A typed trampoline also keeps its delegate in a field of the delegate's type: one independent load
+                // per call instead of slot → target.
+                var delegateField = type.DefineField($"D{i}", typed.DelegateType, FieldAttributes.Public | FieldAttributes.Static);
+                delegateFields.Add(delegateField);
+                EmitTyped(m.GetILGenerator(), pool, typed, args, slotField, delegateField);
+            }
+            else
+            {
+                EmitDynamic(m.GetILGenerator(), pool, args, slotField);
+            }
             methods[i] = m;
         }
+        if (pool.Typed is { } delegateType) EmitPublish(type, delegateType.DelegateType, delegateFields);
 
         var pointers = type.DefineMethod("Pointers", MethodAttributes.Public | MethodAttributes.Static, typeof(nint[]), Type.EmptyTypes);
         var il = pointers.GetILGenerator();
@@ -67,8 +76,33 @@ internal static class TrampolineEmitter
         il.Emit(OpCodes.Ret);
 
         var created = type.CreateType();
-        for (int i = 0; i < slots.Length; i++) created.GetField($"S{i}")!.SetValue(null, slots[i]);
+        var publish = pool.Typed is null ? null : created.GetMethod("Publish")!.CreateDelegate<Action<int, object?>>();
+        for (int i = 0; i < slots.Length; i++)
+        {
+            created.GetField($"S{i}")!.SetValue(null, slots[i]);
+            slots[i].Publish = publish;
+            slots[i].ChunkIndex = i;
+        }
         return (nint[])created.GetMethod("Pointers")!.Invoke(null, null)!;
+    }
+
+    // static void Publish(int i, object? d): stores d in trampoline i's delegate field (CallbackSlot.Publish).
+    private static void EmitPublish(TypeBuilder type, Type delegateType, List<FieldBuilder> fields)
+    {
+        var publish = type.DefineMethod("Publish", MethodAttributes.Public | MethodAttributes.Static, typeof(void), [typeof(int), typeof(object)]);
+        var il = publish.GetILGenerator();
+        var cases = fields.Select(_ => il.DefineLabel()).ToArray();
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Switch, cases);
+        il.Emit(OpCodes.Ret);
+        for (int i = 0; i < fields.Count; i++)
+        {
+            il.MarkLabel(cases[i]);
+            il.Emit(OpCodes.Ldarg_1);
+            il.Emit(OpCodes.Castclass, delegateType);
+            il.Emit(OpCodes.Stsfld, fields[i]);
+            il.Emit(OpCodes.Ret);
+        }
     }
 
     private static IEnumerable<string> AccessedAssemblies(TrampolinePool pool)
@@ -149,7 +183,7 @@ internal static class TrampolineEmitter
 
     // ---- typed: the slot's delegate invoked directly ----
 
-    private static void EmitTyped(ILGenerator il, TrampolinePool pool, TypedCallback typed, Arguments args, FieldInfo slotField)
+    private static void EmitTyped(ILGenerator il, TrampolinePool pool, TypedCallback typed, Arguments args, FieldInfo slotField, FieldInfo delegateField)
     {
         var plan = pool.Plan;
         var slot = il.DeclareLocal(typeof(CallbackSlot));
@@ -165,12 +199,10 @@ internal static class TrampolineEmitter
 
         il.Emit(OpCodes.Ldsfld, slotField);
         il.Emit(OpCodes.Stloc, slot);
-        il.Emit(OpCodes.Ldloc, slot);
+        // The delegate, of exactly the pool's type (CallbackRegistry.PoolFor keys pools by the delegate's runtime
+        // type), published by CallbackSlot.Publish; null while the slot is free. No type test per call.
         il.Emit(OpCodes.Volatile);
-        il.Emit(OpCodes.Ldfld, TargetField);
-        // A typed pool only ever holds delegates of exactly its type (CallbackRegistry.PoolFor keys pools by the
-        // delegate's runtime type): no type test (isinst costs a helper call per callback here).
-        il.Emit(OpCodes.Call, UnsafeAs.MakeGenericMethod(typed.DelegateType));
+        il.Emit(OpCodes.Ldsfld, delegateField);
         il.Emit(OpCodes.Stloc, target);
         il.Emit(OpCodes.Ldloc, target);
         il.Emit(OpCodes.Brfalse, stale);

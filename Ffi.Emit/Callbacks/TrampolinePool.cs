@@ -32,6 +32,12 @@ internal sealed class CallbackSlot(TrampolinePool pool, int index)
 
     /// <summary>Bumped on every release: a handle whose generation differs refers to an earlier use.</summary>
     public int Generation;
+
+    /// <summary>For typed trampolines: stores the delegate in the trampoline's own typed field (null for dynamic ones).</summary>
+    public Action<int, object?>? Publish;
+
+    /// <summary>The trampoline's index in its chunk (the argument of <see cref="Publish"/>).</summary>
+    public int ChunkIndex;
 }
 
 /// <summary>
@@ -126,6 +132,7 @@ internal sealed class TrampolinePool
         slot.LastOwner = owner;
         slot.Frame = frame;
         slot.Target = target; // published last: a trampoline that sees it sees the rest
+        slot.Publish?.Invoke(slot.ChunkIndex, target);
         return slot;
     }
 
@@ -135,6 +142,7 @@ internal sealed class TrampolinePool
         lock (_lock)
         {
             if (slot.Generation != generation || slot.Target is null) return false;
+            slot.Publish?.Invoke(slot.ChunkIndex, null); // first: a typed trampoline reads its own field
             slot.Target = null;
             slot.Frame = null;
             slot.Generation++;
