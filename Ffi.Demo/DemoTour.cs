@@ -164,24 +164,23 @@ public static class DemoTour
     }
 
     /// <summary>Loads one of the specs embedded in the program (<c>Ffi.Demo/Specs/*.json</c>).</summary>
-    public static FfiSpec LoadEmbedded(string fileName)
+    public static FfiSpec LoadEmbedded(string fileName) => FfiSpec.Parse(EmbeddedJson(fileName));
+
+    private static string EmbeddedJson(string fileName)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Ffi.Demo.Specs." + fileName)
             ?? throw new InvalidOperationException($"embedded spec {fileName} is missing from the build");
-        using var ms = new MemoryStream();
-        stream.CopyTo(ms);
-        return FfiSpec.Parse(ms.ToArray());
+        return new StreamReader(stream).ReadToEnd();
     }
 
     // An embedded spec with its library renamed (only tests rename).
     private static FfiSpec Load(string fileName, Func<string, string> library)
     {
-        var spec = LoadEmbedded(fileName);
+        var json = EmbeddedJson(fileName);
+        var spec = FfiSpec.Parse(json);
         var renamed = library(spec.Lib);
-        if (renamed == spec.Lib) return spec;
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Ffi.Demo.Specs." + fileName)!;
-        var json = new StreamReader(stream).ReadToEnd().Replace($"\"lib\": \"{spec.Lib}\"", $"\"lib\": \"{renamed}\"", StringComparison.Ordinal);
-        return FfiSpec.Parse(json);
+        return renamed == spec.Lib ? spec
+            : FfiSpec.Parse(json.Replace($"\"lib\": \"{spec.Lib}\"", $"\"lib\": \"{renamed}\"", StringComparison.Ordinal));
     }
 
     private static void Section(TextWriter output, string title, string what, FfiSpec? needs, Action<TextWriter> body)

@@ -337,14 +337,7 @@ public sealed unsafe class NativeFunction
     }
 
     // A copy of the returned aggregate in storage the module owns.
-    private StructValue ReadAggregate(nint ret)
-    {
-        var t = Spec.ReturnType;
-        var memory = _module.Memory;
-        var storage = memory.New(t);
-        Buffer.MemoryCopy((void*)ret, (void*)storage.Address, t.Size, t.Size);
-        return new StructValue(memory, storage);
-    }
+    private StructValue ReadAggregate(nint ret) => StructValue.CopyOf(_module.Memory, Spec.ReturnType, ret);
 
     // C's default argument promotions applied to an explicitly typed extra.
     private CType DefaultPromotion(CType type, TypeRegistry reg, int index) => type switch

@@ -19,6 +19,14 @@ public sealed class StructValue
 {
     private readonly FfiMemory _memory;
 
+    /// <summary>A copy of the <paramref name="type"/> value at <paramref name="from"/> in new storage of <paramref name="memory"/>.</summary>
+    internal static unsafe StructValue CopyOf(FfiMemory memory, CType type, nint from)
+    {
+        var storage = memory.New(type);
+        Buffer.MemoryCopy((void*)from, (void*)storage.Address, type.Size, type.Size);
+        return new StructValue(memory, storage);
+    }
+
     internal StructValue(FfiMemory memory, NativePointer pointer)
     {
         _memory = memory;

@@ -114,7 +114,7 @@ public sealed class CallbackRegistry
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(callback);
-        var pool = PoolFor(type, callback, $"Callbacks.Register({DelegateConversion.Name(type)})");
+        var pool = PoolFor(type, callback, $"Callbacks.Register({type.DisplayName})");
         lock (_registered)
         {
             _module.ThrowIfDisposed(); // under the lock: Dispose releases what is registered under it

@@ -245,10 +245,7 @@ internal static unsafe class CallbackRuntime
     {
         if (ScalarMemory.IsScalar(type)) return ScalarMemory.Read(type, at);
         // A by-value aggregate: a copy the callback may keep, in the module's memory.
-        var memory = slot.LastOwner!.Memory;
-        var storage = memory.New(type);
-        Buffer.MemoryCopy((void*)at, (void*)storage.Address, type.Size, type.Size);
-        return new StructValue(memory, storage);
+        return StructValue.CopyOf(slot.LastOwner!.Memory, type, at);
     }
 
     private static void WriteResult(CallbackSlot slot, CType type, nint ret, object? value)
@@ -263,7 +260,7 @@ internal static unsafe class CallbackRuntime
             case var _ when ScalarMemory.IsScalar(type):
                 ScalarMemory.Write(type, ret, value, where);
                 return;
-            case var _ when value is not null && DelegateConversion.IsUnmanagedStruct(value.GetType()) && Marshal.SizeOf(value.GetType()) == type.Size:
+            case var _ when value is not null && Downcalls.TypedStub.IsUnmanagedStruct(value.GetType()) && Marshal.SizeOf(value.GetType()) == type.Size:
                 Marshal.StructureToPtr(value, ret, false);
                 return;
             default:

@@ -18,7 +18,7 @@ internal static class DelegateConversion
         var parameters = target.GetType().GetMethod("Invoke")!.GetParameters(); // not Method: a closed static has one more
         var converted = new object?[parameters.Length];
         for (int i = 0; i < parameters.Length; i++)
-            converted[i] = Convert(values[i], parameters[i].ParameterType, $"{Name(type)}: param[{i}]");
+            converted[i] = Convert(values[i], parameters[i].ParameterType, $"{type.DisplayName}: param[{i}]");
         try
         {
             return target.DynamicInvoke(converted);
@@ -36,13 +36,13 @@ internal static class DelegateConversion
         var invoke = delegateType.GetMethod("Invoke")!;
         var ps = invoke.GetParameters();
         if (ps.Length != type.Parameters.Count)
-            return $"{delegateType.Name} takes {ps.Length} parameter(s); {Name(type)} passes {type.Parameters.Count}";
+            return $"{delegateType.Name} takes {ps.Length} parameter(s); {type.DisplayName} passes {type.Parameters.Count}";
         if (ps.FirstOrDefault(p => p.ParameterType.IsByRef || p.ParameterType.IsPointer) is { } bad)
             return $"{delegateType.Name}'s parameter {bad.Name} is {(bad.ParameterType.IsByRef ? "by reference" : "a pointer")}; a dynamically converted callback cannot take it (use nint)";
         if (invoke.ReturnType == typeof(string))
             return $"{delegateType.Name} returns String: a callback cannot return a string (nothing would own its memory); return nint or a NativePointer";
         if (invoke.ReturnType != typeof(void) && type.Return is VoidType)
-            return $"{delegateType.Name} returns {invoke.ReturnType.Name}; {Name(type)} returns void";
+            return $"{delegateType.Name} returns {invoke.ReturnType.Name}; {type.DisplayName} returns void";
         return null;
     }
 
@@ -58,7 +58,7 @@ internal static class DelegateConversion
                 return p.Address;
             case NativePointer p when to == typeof(nuint):
                 return (nuint)p.Address;
-            case StructValue s when IsUnmanagedStruct(to) && Marshal.SizeOf(to) == s.Type.Size:
+            case StructValue s when Downcalls.TypedStub.IsUnmanagedStruct(to) && Marshal.SizeOf(to) == s.Type.Size:
                 return Marshal.PtrToStructure(s.Pointer.Address, to);
             case IConvertible when to.IsEnum:
                 return Enum.ToObject(to, System.Convert.ToInt64(value, CultureInfo.InvariantCulture));
@@ -68,9 +68,4 @@ internal static class DelegateConversion
         throw new FfiArgumentException(where, $"cannot give {(value is null ? "null" : value.GetType().Name)} to a parameter of type {to.Name}");
     }
 
-    /// <summary>A struct with no references (copyable to and from C bytes).</summary>
-    public static bool IsUnmanagedStruct(Type t) => Downcalls.TypedStub.IsUnmanagedStruct(t);
-
-    /// <summary>How a funcptr type is named in messages: its spec name, or its signature.</summary>
-    public static string Name(FuncPtrType type) => type.Name ?? type.DisplayName;
 }

@@ -88,7 +88,7 @@ internal sealed class TrampolinePool
     /// <summary>The dynamic pool of a callback shape: arguments go through a frame to <see cref="CallbackRuntime.Dispatch"/>.</summary>
     public static TrampolinePool Dynamic(FuncPtrType type)
     {
-        var plan = SysVCallPlanner.Plan(type.Return, type.Parameters, null);
+        var plan = PlanOf(type);
         var key = "D|" + RawCallStub.ShapeKey(plan, false);
         return Pools.GetOrAdd(key, k => new TrampolinePool(k, plan, null, null));
     }
@@ -96,7 +96,7 @@ internal sealed class TrampolinePool
     /// <summary>The typed pool of a callback shape and delegate type (the delegate was checked by <see cref="TypedCallback.TryMap"/>).</summary>
     public static TrampolinePool ForDelegate(FuncPtrType type, TypedCallback typed)
     {
-        var plan = SysVCallPlanner.Plan(type.Return, type.Parameters, null);
+        var plan = PlanOf(type);
         var key = "T|" + RawCallStub.ShapeKey(plan, false) + "|" + typed.Key;
         return Pools.GetOrAdd(key, k => new TrampolinePool(k, plan, typed.DelegateType, typed));
     }
@@ -128,13 +128,16 @@ internal sealed class TrampolinePool
             slot = _free.Dequeue();
         }
         slot.Type = type;
-        slot.TypeName = DelegateConversion.Name(type);
+        slot.TypeName = type.DisplayName;
         slot.LastOwner = owner;
         slot.Frame = frame;
         slot.Target = target; // published last: a trampoline that sees it sees the rest
         slot.Publish?.Invoke(slot.ChunkIndex, target);
         return slot;
     }
+
+    // How C calls a function of the type: the call plan of its return and parameters.
+    private static CallPlan PlanOf(FuncPtrType type) => SysVCallPlanner.Plan(type.Return, type.Parameters, null);
 
     /// <summary>Frees <paramref name="slot"/> if it is still the use <paramref name="generation"/> names; false when it was already released.</summary>
     public bool Release(CallbackSlot slot, int generation)

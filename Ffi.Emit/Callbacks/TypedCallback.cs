@@ -40,7 +40,7 @@ internal sealed class TypedCallback
         if (type.IsVariadic) errors.Add("a variadic function pointer cannot call a managed callback (its extra arguments have no types)");
         if (ps.Length != type.Parameters.Count)
         {
-            errors.Add($"{delegateType.Name} has {ps.Length} parameter(s); {DelegateConversion.Name(type)} passes {type.Parameters.Count}");
+            errors.Add($"{delegateType.Name} has {ps.Length} parameter(s); {type.DisplayName} passes {type.Parameters.Count}");
             return null;
         }
         var mappings = new Mapping[ps.Length];

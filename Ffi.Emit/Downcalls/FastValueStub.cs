@@ -371,6 +371,12 @@ internal static class FastValueStub
     private static readonly Type[] SignedBoxes = [typeof(int), typeof(long), typeof(short), typeof(sbyte)];
     private static readonly Type[] UnsignedBoxes = [typeof(uint), typeof(ulong), typeof(ushort), typeof(byte)];
 
+    // What a float parameter takes from a box, in the order tested, and the conversion.
+    private static readonly (Type Box, OpCode Convert)[] DoubleBoxes =
+        [(typeof(double), OpCodes.Nop), (typeof(int), OpCodes.Conv_R8), (typeof(float), OpCodes.Conv_R8), (typeof(long), OpCodes.Conv_R8)];
+    private static readonly (Type Box, OpCode Convert)[] SingleBoxes =
+        [(typeof(float), OpCodes.Nop), (typeof(double), OpCodes.Conv_R4), (typeof(int), OpCodes.Conv_R4)];
+
     private static void EmitObjectTest(ILGenerator il, Action<ILGenerator> args, int i, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings)
     {
         var o = il.DeclareLocal(typeof(object));
@@ -407,17 +413,8 @@ internal static class FastValueStub
                 Unbox(il, o, typeof(bool), OpCodes.Nop, local, done);
                 il.Emit(OpCodes.Br, fail);
                 break;
-            case SlotKind.Float64:
-                Unbox(il, o, typeof(double), OpCodes.Nop, local, done);
-                Unbox(il, o, typeof(int), OpCodes.Conv_R8, local, done);
-                Unbox(il, o, typeof(float), OpCodes.Conv_R8, local, done);
-                Unbox(il, o, typeof(long), OpCodes.Conv_R8, local, done);
-                il.Emit(OpCodes.Br, fail);
-                break;
-            case SlotKind.Float32:
-                Unbox(il, o, typeof(float), OpCodes.Nop, local, done);
-                Unbox(il, o, typeof(double), OpCodes.Conv_R4, local, done);
-                Unbox(il, o, typeof(int), OpCodes.Conv_R4, local, done);
+            case SlotKind.Float64 or SlotKind.Float32:
+                foreach (var (box, convert) in slot.Kind == SlotKind.Float64 ? DoubleBoxes : SingleBoxes) Unbox(il, o, box, convert, local, done);
                 il.Emit(OpCodes.Br, fail);
                 break;
             case SlotKind.Pointer or SlotKind.CharPointer:
