@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Ffi.Abi;
+using Ffi.Binding;
 using Ffi.Callbacks;
 using Ffi.Downcalls;
 using Ffi.Memory;
@@ -30,7 +31,7 @@ public sealed unsafe class NativeFunction
 {
     private readonly NativeModule _module;
     private readonly Lazy<Prepared> _fixed;
-    private readonly ConcurrentDictionary<string, Prepared> _shapes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<CallSignature, Prepared> _shapes = new();
     private readonly bool _captureErrno;
     private readonly bool _gated;
     private readonly bool _variadic;
@@ -40,11 +41,12 @@ public sealed unsafe class NativeFunction
     private ObjectInvoker? _objects; // Invoke(object?[]): the same
 
     // One call shape of this function, ready to run. Fields, not properties: the hot paths read them directly.
-    private sealed class Prepared(CallPlan plan, ArgumentFrame frame, RawCall stub, nint target, IReadOnlyList<CType> types, string[] where,
+    private sealed class Prepared(CallShape shape, RawCall stub, nint target, IReadOnlyList<CType> types, string[] where,
         bool hasAggregates, FastSlot[] slots, FastSlot returnSlot, int returnAlign, CallbackRegistry registry)
     {
-        public readonly CallPlan Plan = plan;
-        public readonly ArgumentFrame Frame = frame;
+        public readonly CallShape Shape = shape;
+        public readonly CallPlan Plan = shape.Plan;
+        public readonly ArgumentFrame Frame = shape.Frame;
         public readonly RawCall Stub = stub;
         public readonly nint Target = target;
         public readonly IReadOnlyList<CType> Types = types;
@@ -205,9 +207,9 @@ public sealed unsafe class NativeFunction
         if (!_variadic)
         {
             var p = PrepareFixed();
-            var pinvoke = _module.PInvokeFor(this, p.Plan);
-            values = FastValueStub.TryEmitValues(this, p.Plan, p.Target, _captureErrno, pinvoke, p.Slots, p.Return);
-            objects = FastValueStub.TryEmitObjects(this, p.Plan, p.Target, _captureErrno, pinvoke, p.Slots, p.Return);
+            var pinvoke = _module.PInvokeFor(this, p.Shape);
+            values = FastValueStub.TryEmitValues(this, p.Shape.Lowered, p.Target, _captureErrno, pinvoke, p.Slots, p.Return);
+            objects = FastValueStub.TryEmitObjects(this, p.Shape.Lowered, p.Target, _captureErrno, pinvoke, p.Slots, p.Return);
         }
         values ??= InvokeGeneral;
         objects ??= InvokeGeneral;
@@ -256,9 +258,13 @@ public sealed unsafe class NativeFunction
     // Stack memory per call for the argument and return buffers and short strings; more is allocated natively.
     private const int ArenaBytes = 512;
 
-    private Prepared Shape(CType[] extraTypes) =>
-        _shapes.GetOrAdd(string.Join(",", extraTypes.Select(t => t.DisplayName)),
-            _ => Prepare(Spec.ParameterTypes.Concat(extraTypes).ToArray(), Spec.ParameterTypes.Count));
+    // Keyed by the extras' types themselves (not their names: two anonymous int* with different tags print alike).
+    private Prepared Shape(CType[] extraTypes)
+    {
+        var types = Spec.ParameterTypes.Concat(extraTypes).ToArray();
+        var key = new CallSignature(Spec.ReturnType, types, Spec.ParameterTypes.Count);
+        return _shapes.TryGetValue(key, out var prepared) ? prepared : _shapes.GetOrAdd(key, Prepare(types, Spec.ParameterTypes.Count));
+    }
 
     private static void Buffers(Prepared prepared, ref CallScratch scratch, out byte* args, out byte* ret)
     {
@@ -271,13 +277,12 @@ public sealed unsafe class NativeFunction
 
     private Prepared Prepare(IReadOnlyList<CType> types, int? fixedCount)
     {
-        var plan = SysVCallPlanner.Plan(Spec.ReturnType, types, fixedCount);
+        var shape = _module.Shapes.For(Spec.ReturnType, types.ToArray(), fixedCount, Spec.Name);
         var where = types.Select((t, i) => $"{Spec.Name}: param[{i}] ({t.DisplayName})").ToArray();
-        var frame = ArgumentFrame.For(plan);
-        var slots = types.Select((t, i) => new FastSlot(t, frame.Offsets[i])).ToArray();
-        var target = plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
+        var slots = types.Select((t, i) => new FastSlot(t, shape.Frame.Offsets[i])).ToArray();
+        var target = shape.Plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
         var returnSlot = new FastSlot(Spec.ReturnType, 0);
-        return new Prepared(plan, frame, _module.StubFor(plan, this), target, types, where,
+        return new Prepared(shape, _module.StubFor(shape, this), target, types, where,
             types.Any(t => !ScalarMemory.IsScalar(t)), slots, returnSlot, Math.Max(16, Spec.ReturnType.Align), _module.CallbackState);
     }
 
@@ -339,43 +344,25 @@ public sealed unsafe class NativeFunction
     // A copy of the returned aggregate in storage the module owns.
     private StructValue ReadAggregate(nint ret) => StructValue.CopyOf(_module.Memory, Spec.ReturnType, ret);
 
-    // C's default argument promotions applied to an explicitly typed extra.
-    private CType DefaultPromotion(CType type, TypeRegistry reg, int index) => type switch
-    {
-        IntType { Bits: < 32 } or EnumType { Base.Bits: < 32 } => reg["int"],
-        FloatType { Bits: 32 } => reg["double"],
-        VoidType or AggregateType or ArrayType => throw new FfiArgumentException($"{Spec.Name}: vararg[{index}]",
-            $"a variadic extra must be a scalar, not {type.DisplayName}"),
-        _ => type,
-    };
+    // An explicitly typed extra, promoted (VariadicPromotion.OfType).
+    private CType DefaultPromotion(CType type, int index) => VariadicPromotion.OfType(type)
+        ?? throw new FfiArgumentException($"{Spec.Name}: vararg[{index}]", $"a variadic extra must be a scalar, not {type.DisplayName}");
 
-    // The promoted C type of a variadic extra given as an FfiValue (the same rules as the object form).
+    // The promoted C type of a variadic extra given as an FfiValue (VariadicPromotion).
     private CType Promote(in FfiValue v, int index)
     {
-        var reg = _module.Types;
-        if (v.ExtraType is { } typed) return DefaultPromotion(typed, reg, index);
-        return v.Kind switch
-        {
-            FfiValueKind.Bool => reg["int"],
-            FfiValueKind.Int => (long)v.Bits is >= int.MinValue and <= int.MaxValue ? reg["int"] : reg["longlong"],
-            FfiValueKind.UInt => v.Bits <= int.MaxValue ? reg["int"] : v.Bits <= long.MaxValue ? reg["longlong"] : reg["ulonglong"],
-            FfiValueKind.Float or FfiValueKind.Double => reg["double"],
-            FfiValueKind.String => reg["string"],
-            FfiValueKind.Pointer or FfiValueKind.Void => reg["pointer"],
-            _ when v.Reference is NativePointer or StructValue => reg["pointer"],
-            _ => throw new FfiArgumentException($"{Spec.Name}: vararg[{index}]", $"cannot pass {ValueConverter.Describe(v.ToObject())} as a variadic argument (integers, floats, strings, pointers and null can be)"),
-        };
+        if (v.ExtraType is { } typed) return DefaultPromotion(typed, index);
+        return VariadicPromotion.ForValue(v) ?? throw new FfiArgumentException($"{Spec.Name}: vararg[{index}]",
+            $"cannot pass {ValueConverter.Describe(v.ToObject())} as a variadic argument (integers, floats, strings, pointers and null can be)");
     }
 
-    // C's default argument promotions for the extras of a variadic call: integers and bools → int (long long when
-    // they do not fit), floating → double, strings/pointers/null → pointers.
+    // The promoted C types of the extras of a variadic call given as objects (VariadicPromotion), and their values.
     private (CType[] Types, object?[] Values) Promote(object? extras)
     {
         if (extras is not IList list || extras is string)
             throw new FfiArgumentException(Spec.Name, $"a variadic function takes its extra arguments as one final array, not {ValueConverter.Describe(extras)}");
         var types = new CType[list.Count];
         var values = new object?[list.Count];
-        var reg = _module.Types;
         for (int i = 0; i < list.Count; i++)
         {
             var v = list[i];
@@ -383,20 +370,11 @@ public sealed unsafe class NativeFunction
             if (v is VarArg typed)
             {
                 values[i] = typed.Value;
-                types[i] = DefaultPromotion(typed.Type, reg, i);
+                types[i] = DefaultPromotion(typed.Type, i);
                 continue;
             }
-            types[i] = v switch
-            {
-                bool or sbyte or byte or short or ushort or int or char => reg["int"],
-                uint u => u <= int.MaxValue ? reg["int"] : reg["uint"],
-                long l => l is >= int.MinValue and <= int.MaxValue ? reg["int"] : reg["longlong"],
-                ulong u => u <= int.MaxValue ? reg["int"] : u <= long.MaxValue ? reg["longlong"] : reg["ulonglong"],
-                float or double or decimal => reg["double"],
-                string => reg["string"],
-                null or NativePointer or nint or nuint => reg["pointer"],
-                _ => throw new FfiArgumentException($"{Spec.Name}: vararg[{i}]", $"cannot pass {ValueConverter.Describe(v)} as a variadic argument (integers, floats, strings, pointers and null can be)"),
-            };
+            types[i] = VariadicPromotion.ForObject(v) ?? throw new FfiArgumentException($"{Spec.Name}: vararg[{i}]",
+                $"cannot pass {ValueConverter.Describe(v)} as a variadic argument (integers, floats, strings, pointers and null can be)");
             if (v is bool b) values[i] = b ? 1 : 0;
             if (v is char c) values[i] = (int)c;
         }

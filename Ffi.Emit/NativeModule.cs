@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Ffi.Abi;
+using Ffi.Binding;
 using Ffi.Callbacks;
 using Ffi.Downcalls;
 using Ffi.Memory;
@@ -30,9 +31,9 @@ public sealed class NativeModule : IDisposable
     private readonly Dictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<nint, VariadicThunk> _thunks = new();
-    private readonly ConcurrentDictionary<string, Lazy<RawCall>> _stubs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RawStubKey, Lazy<RawCall>> _stubs = new();
     private readonly ConcurrentDictionary<(string Name, Type Delegate), Lazy<Delegate>> _typed = new();
-    private readonly ConcurrentDictionary<string, Lazy<System.Reflection.MethodInfo>> _pinvokes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Symbol, LoweredCall Lowered), Lazy<System.Reflection.MethodInfo>> _pinvokes = new();
     private readonly CallbackRegistry _callbacks;
     private int _disposed;
 
@@ -48,6 +49,7 @@ public sealed class NativeModule : IDisposable
         _functions = functions;
         _variables = variables;
         _memory = new FfiMemory(spec.Types, spec.Lib);
+        Shapes = new CallShapes(spec.Lib);
         _callbacks = new CallbackRegistry(this);
     }
 
@@ -126,8 +128,7 @@ public sealed class NativeModule : IDisposable
     public TDelegate GetFunction<TDelegate>(string name) where TDelegate : Delegate
     {
         ThrowIfDisposed();
-        return (TDelegate)_typed.GetOrAdd((name, typeof(TDelegate)), key => new Lazy<Delegate>(
-            () => TypedStub.Create<TDelegate>(this, Function(key.Name)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        return (TDelegate)Cached(_typed, (name, typeof(TDelegate)), () => TypedStub.Create<TDelegate>(this, Function(name)));
     }
 
     /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke(object[])"/>.</summary>
@@ -144,26 +145,42 @@ public sealed class NativeModule : IDisposable
             if (!Options.Grants.Contains(cap)) throw new FfiCapabilityDeniedException(symbol, cap);
     }
 
+    /// <summary>Where every emitter of this module gets its call plans and recipes.</summary>
+    internal CallShapes Shapes { get; }
+
     /// <summary>The module's stub for a call shape, emitted on first use; functions with the same shape share it.</summary>
-    internal RawCall StubFor(CallPlan plan, NativeFunction function)
+    /// <remarks>A failed emission is not kept: the next call tries again (a <see cref="Lazy{T}"/> caches its exception).</remarks>
+    internal RawCall StubFor(CallShape shape, NativeFunction function)
     {
-        var pinvoke = PInvokeFor(function, plan);
-        // A trivial function's stub is bound to its own symbol; the others share one stub per shape.
-        var key = (pinvoke is null ? "" : "T:" + function.Name + "|") + RawCallStub.ShapeKey(plan, function.CapturesErrno);
-        return _stubs.GetOrAdd(key, _ => new Lazy<RawCall>(() => RawCallStub.Emit(plan, function.Name, function.CapturesErrno, pinvoke),
-            LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        var pinvoke = PInvokeFor(function, shape);
+        var key = new RawStubKey(shape.Lowered, shape.Frame, function.CapturesErrno, pinvoke is null ? null : function.Name);
+        return Cached(_stubs, key, () => RawCallStub.Emit(shape, function.Name, function.CapturesErrno, pinvoke));
     }
 
     /// <summary>The P/Invoke method a trivial function is called through (no GC transition); null for other functions.</summary>
-    internal System.Reflection.MethodInfo? PInvokeFor(NativeFunction function, CallPlan plan)
+    internal System.Reflection.MethodInfo? PInvokeFor(NativeFunction function, CallShape shape)
     {
-        if (!function.Spec.IsTrivial || plan.IsVariadic) return null;
-        var key = $"{function.Name}|{RawCallStub.ShapeKey(plan, false)}";
-        return _pinvokes.GetOrAdd(key, _ => new Lazy<System.Reflection.MethodInfo>(() =>
+        if (!function.Spec.IsTrivial || shape.Plan.IsVariadic) return null;
+        return Cached(_pinvokes, (function.Name, shape.Lowered), () =>
         {
-            var (ret, parameters) = CallEmitter.Signature(plan, function.Name);
+            var (ret, parameters) = CallEmitter.Signature(shape.Lowered);
             return TrivialCalls.Define(_libraries[function.Spec.Library ?? Spec.Lib], function.Name, ret, parameters);
-        }, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        });
+    }
+
+    // One value per key, made once even when threads race; a factory that throws leaves no entry behind.
+    private static TValue Cached<TKey, TValue>(ConcurrentDictionary<TKey, Lazy<TValue>> cache, TKey key, Func<TValue> make) where TKey : notnull
+    {
+        var lazy = cache.GetOrAdd(key, _ => new Lazy<TValue>(make, LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            cache.TryRemove(new KeyValuePair<TKey, Lazy<TValue>>(key, lazy));
+            throw;
+        }
     }
 
     /// <summary>How many distinct call stubs the module has emitted.</summary>

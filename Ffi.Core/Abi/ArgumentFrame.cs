@@ -5,7 +5,7 @@ namespace Ffi.Abi;
 /// API, the CLI): each argument at an eightbyte-aligned offset in an argument buffer (16-aligned for
 /// types aligned to 16 or more), and the return value at the start of a return buffer.
 /// </summary>
-public sealed class ArgumentFrame
+public sealed class ArgumentFrame : IEquatable<ArgumentFrame>
 {
     private ArgumentFrame(IReadOnlyList<long> offsets, long argumentBytes, long returnBytes)
     {
@@ -36,5 +36,22 @@ public sealed class ArgumentFrame
             at += Layout.SysVLayout.AlignUp(Math.Max(t.Size, 1), 8);
         }
         return new ArgumentFrame(offsets, Math.Max(at, 8), Math.Max(Layout.SysVLayout.AlignUp(plan.Return.Type.Size, 8), 16));
+    }
+
+    /// <inheritdoc />
+    public bool Equals(ArgumentFrame? other) =>
+        other is not null && ArgumentBytes == other.ArgumentBytes && ReturnBytes == other.ReturnBytes && Offsets.SequenceEqual(other.Offsets);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as ArgumentFrame);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        h.Add(ArgumentBytes);
+        h.Add(ReturnBytes);
+        foreach (var o in Offsets) h.Add(o);
+        return h.ToHashCode();
     }
 }

@@ -75,6 +75,7 @@ public static class JsonArguments
         switch (e.ValueKind)
         {
             case JsonValueKind.Number:
+                if (e.TryGetInt32(out int small)) return small; // int when it fits: the CLI contract (docs/cli.md)
                 return e.TryGetInt64(out _) || e.TryGetUInt64(out _) ? Number(e) : e.GetDouble();
             case JsonValueKind.String:
                 return e.GetString();

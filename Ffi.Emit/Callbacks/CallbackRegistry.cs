@@ -148,16 +148,17 @@ public sealed class CallbackRegistry
         if (_pools.TryGetValue((type, delegateType), out var pool)) return pool;
         if (type.IsVariadic)
             throw new FfiArgumentException(where, "a variadic function pointer cannot call a managed callback (its extra arguments have no types)");
+        var shape = _module.Shapes.For(type.Return, type.Parameters.ToArray(), null, type.DisplayName);
         if (IsDynamicHandler(delegateType))
         {
-            pool = TrampolinePool.Dynamic(type);
+            pool = TrampolinePool.Dynamic(shape);
         }
         else
         {
             var errors = new List<string>();
-            if (TypedCallback.TryMap(delegateType, type, errors) is { } typed) pool = TrampolinePool.ForDelegate(type, typed);
+            if (TypedCallback.TryMap(delegateType, type, errors) is { } typed) pool = TrampolinePool.ForDelegate(shape, typed);
             else if (DelegateConversion.Incompatibility(delegateType, type) is { } why) throw new FfiArgumentException(where, why);
-            else pool = TrampolinePool.Dynamic(type);
+            else pool = TrampolinePool.Dynamic(shape);
         }
         return _pools.GetOrAdd((type, delegateType), pool.Ready());
     }

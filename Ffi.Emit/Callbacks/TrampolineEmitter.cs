@@ -36,7 +36,7 @@ internal static class TrampolineEmitter
         var type = assembly.DefineDynamicModule(name.Name!).DefineType("Trampolines",
             TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.BeforeFieldInit);
 
-        var (returnType, parameterTypes) = CallEmitter.Signature(pool.Plan, "callback");
+        var (returnType, parameterTypes) = CallEmitter.Signature(pool.Lowered);
         var methods = new MethodBuilder[slots.Length];
         var delegateFields = new List<FieldBuilder>();
         for (int i = 0; i < slots.Length; i++)
@@ -45,7 +45,7 @@ internal static class TrampolineEmitter
             var slotField = type.DefineField($"S{i}", typeof(CallbackSlot), FieldAttributes.Public | FieldAttributes.Static);
             var m = type.DefineMethod($"T{slots[i].Index}", MethodAttributes.Public | MethodAttributes.Static, returnType, parameterTypes);
             m.SetCustomAttribute(new CustomAttributeBuilder(UnmanagedCallersOnly, []));
-            var args = new Arguments(pool.Plan);
+            var args = pool.Lowered;
             if (pool.Typed is { } typed)
             {
                 // A typed trampoline also keeps its delegate in a field of the delegate's type: one independent load
@@ -120,76 +120,24 @@ internal static class TrampolineEmitter
         return names;
     }
 
-    /// <summary>Where each C parameter arrives: its IL argument (register passes) or its offset in the stack image.</summary>
-    private sealed class Arguments
+    // Pushes the address of argument `index`'s C bytes where C passed them: its own IL argument (a register slot), or
+    // its offset in the stack image (the recipe run backwards).
+    private static void PushAddress(ILGenerator il, LoweredCall call, int index)
     {
-        private readonly int[] _argument;
-        public readonly CallPlan Plan;
-        public readonly int Image = -1;
-
-        public Arguments(CallPlan plan)
-        {
-            Plan = plan;
-            _argument = new int[plan.Parameters.Count];
-            int next = plan.HasHiddenReturnPointer ? 1 : 0;
-            bool stack = false;
-            for (int i = 0; i < plan.Parameters.Count; i++)
-            {
-                _argument[i] = -1;
-                switch (plan.Parameters[i])
-                {
-                    case ScalarPass { Where.IsStack: false }:
-                    case EightbytesPass { Where: [{ IsStack: false }, ..] }:
-                        _argument[i] = next++;
-                        break;
-                    case ScalarPass or EightbytesPass or MemoryPass:
-                        stack = true;
-                        break;
-                }
-            }
-            if (stack) Image = next;
-        }
-
-        /// <summary>Pushes the address of parameter <paramref name="index"/>'s C bytes (a managed pointer into the arguments).</summary>
-        public void PushAddress(ILGenerator il, int index)
-        {
-            var pass = Plan.Parameters[index];
-            if (_argument[index] >= 0)
-            {
-                il.Emit(OpCodes.Ldarga, _argument[index]);
-                return;
-            }
-            long offset = pass switch
-            {
-                ScalarPass s => s.Where.StackOffset,
-                EightbytesPass e => e.Where[0].StackOffset,
-                MemoryPass m => m.Where.StackOffset,
-                _ => throw new InvalidOperationException($"parameter {index} has no bytes"),
-            };
-            il.Emit(OpCodes.Ldarga, Image);
-            CallEmitter.Offset(il, offset);
-        }
-
-        /// <summary>Whether the parameter has bytes at all (empty aggregates are omitted).</summary>
-        public bool Present(int index) => Plan.Parameters[index] is not OmittedPass;
-
-        /// <summary>The bytes of the parameter that arrived: its C size, or less when trailing padding eightbytes were not passed.</summary>
-        public int Bytes(int index) => Plan.Parameters[index] switch
-        {
-            EightbytesPass { Where: [{ IsStack: false }, ..] } e => Carriers.CopyBytes(e.Type.Size, Carriers.Eightbytes(e.Classes, "callback")),
-            var pass => checked((int)pass.Type.Size),
-        };
+        var home = call.HomeOf(index);
+        il.Emit(OpCodes.Ldarga, home.Slot);
+        CallEmitter.Offset(il, home.Offset);
     }
 
     // ---- typed: the slot's delegate invoked directly ----
 
-    private static void EmitTyped(ILGenerator il, TrampolinePool pool, TypedCallback typed, Arguments args, FieldInfo slotField, FieldInfo delegateField)
+    private static void EmitTyped(ILGenerator il, TrampolinePool pool, TypedCallback typed, LoweredCall args, FieldInfo slotField, FieldInfo delegateField)
     {
-        var plan = pool.Plan;
+        var plan = pool.Lowered;
         var slot = il.DeclareLocal(typeof(CallbackSlot));
         var target = il.DeclareLocal(typed.DelegateType);
-        var carrier = CallEmitter.ReturnCarrier(plan, "callback");
-        bool memoryReturn = plan.Return is MemoryPass;
+        var carrier = Carriers.Of(plan.Return);
+        bool memoryReturn = plan.Return is MemoryReturn;
         var result = carrier == typeof(void) || memoryReturn ? null : il.DeclareLocal(carrier);
         var run = il.DefineLabel();
         var done = il.DefineLabel();
@@ -245,26 +193,26 @@ internal static class TrampolineEmitter
     }
 
     // The value C passed for parameter i, as the delegate's parameter type.
-    private static void PushTypedArgument(ILGenerator il, Arguments args, LocalBuilder slot, int i, Type clr, Mapping how)
+    private static void PushTypedArgument(ILGenerator il, LoweredCall args, LocalBuilder slot, int i, Type clr, Mapping how)
     {
-        var pass = args.Plan.Parameters[i];
+        var home = args.HomeOf(i);
         if (how == Mapping.Aggregate)
         {
             var value = il.DeclareLocal(clr);
             il.Emit(OpCodes.Ldloca, value);
             il.Emit(OpCodes.Initobj, clr);
-            if (args.Present(i))
+            if (home.Kind != ArgumentHomeKind.Omitted)
             {
                 il.Emit(OpCodes.Ldloca, value);
-                args.PushAddress(il, i);
-                il.Emit(OpCodes.Ldc_I4, args.Bytes(i));
+                PushAddress(il, args, i);
+                il.Emit(OpCodes.Ldc_I4, checked((int)home.Bytes));
                 il.Emit(OpCodes.Cpblk);
             }
             il.Emit(OpCodes.Ldloc, value);
             return;
         }
-        var rep = Carriers.Scalar(((ScalarPass)pass).Rep);
-        args.PushAddress(il, i);
+        var rep = Carriers.Scalar(home.Rep ?? throw new System.Diagnostics.UnreachableException($"argument {i} is not a scalar"));
+        PushAddress(il, args, i);
         il.Emit(OpCodes.Ldobj, rep);
         switch (how)
         {
@@ -282,7 +230,7 @@ internal static class TrampolineEmitter
     }
 
     // The delegate's result (on the stack) into the return carrier, or into the hidden return pointer's storage.
-    private static void StoreTypedResult(ILGenerator il, CallPlan plan, LocalBuilder slot, TypedCallback typed, LocalBuilder? result)
+    private static void StoreTypedResult(ILGenerator il, LoweredCall plan, LocalBuilder slot, TypedCallback typed, LocalBuilder? result)
     {
         var ret = typed.ReturnType;
         if (ret == typeof(void)) return;
@@ -293,15 +241,15 @@ internal static class TrampolineEmitter
                 var value = il.DeclareLocal(ret);
                 il.Emit(OpCodes.Stloc, value);
                 int bytes;
-                if (plan.Return is MemoryPass)
+                if (plan.Return is MemoryReturn m)
                 {
                     il.Emit(OpCodes.Ldarg_0);
-                    bytes = checked((int)plan.Return.Type.Size);
+                    bytes = checked((int)m.Size);
                 }
-                else if (result is not null)
+                else if (plan.Return is EightbytesReturn e)
                 {
-                    il.Emit(OpCodes.Ldloca, result);
-                    bytes = Carriers.CopyBytes(plan.Return.Type.Size, result.LocalType);
+                    il.Emit(OpCodes.Ldloca, result!);
+                    bytes = e.Bytes;
                 }
                 else
                 {
@@ -334,13 +282,13 @@ internal static class TrampolineEmitter
     }
 
     // A zero result: the carrier local, or the hidden return pointer's storage.
-    private static void ZeroResult(ILGenerator il, CallPlan plan, LocalBuilder? result)
+    private static void ZeroResult(ILGenerator il, LoweredCall plan, LocalBuilder? result)
     {
-        if (plan.Return is MemoryPass m)
+        if (plan.Return is MemoryReturn m)
         {
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldc_I4_0);
-            il.Emit(OpCodes.Ldc_I4, checked((int)m.Type.Size));
+            il.Emit(OpCodes.Ldc_I4, checked((int)m.Size));
             il.Emit(OpCodes.Initblk);
         }
         else if (result is not null)
@@ -352,19 +300,20 @@ internal static class TrampolineEmitter
 
     // ---- dynamic: the arguments laid out in a frame for the dispatcher ----
 
-    private static void EmitDynamic(ILGenerator il, TrampolinePool pool, Arguments args, FieldInfo slotField)
+    private static void EmitDynamic(ILGenerator il, TrampolinePool pool, LoweredCall args, FieldInfo slotField)
     {
-        var plan = pool.Plan;
+        var plan = args;
         var frame = pool.Frame;
         var buffer = Aligned(il, frame.ArgumentBytes);  // zeroed: the method initializes its locals
         var ret = Aligned(il, frame.ReturnBytes);
-        for (int i = 0; i < plan.Parameters.Count; i++)
+        for (int i = 0; i < plan.ArgumentCount; i++)
         {
-            if (!args.Present(i)) continue;
+            var home = plan.HomeOf(i);
+            if (home.Kind == ArgumentHomeKind.Omitted) continue;
             il.Emit(OpCodes.Ldloc, buffer);
             CallEmitter.Offset(il, frame.Offsets[i]);
-            args.PushAddress(il, i);
-            il.Emit(OpCodes.Ldc_I4, args.Bytes(i));
+            PushAddress(il, plan, i);
+            il.Emit(OpCodes.Ldc_I4, checked((int)home.Bytes));
             il.Emit(OpCodes.Cpblk);
         }
         il.Emit(OpCodes.Ldsfld, slotField);
@@ -373,16 +322,16 @@ internal static class TrampolineEmitter
         il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Dispatch))!);
         switch (plan.Return)
         {
-            case MemoryPass m:
+            case MemoryReturn m:
                 il.Emit(OpCodes.Ldarg_0);
                 il.Emit(OpCodes.Ldloc, ret);
-                il.Emit(OpCodes.Ldc_I4, checked((int)m.Type.Size));
+                il.Emit(OpCodes.Ldc_I4, checked((int)m.Size));
                 il.Emit(OpCodes.Cpblk);
                 il.Emit(OpCodes.Ldarg_0);
                 break;
-            case ScalarPass or EightbytesPass:
+            case ScalarReturn or EightbytesReturn:
                 il.Emit(OpCodes.Ldloc, ret);
-                il.Emit(OpCodes.Ldobj, CallEmitter.ReturnCarrier(plan, "callback"));
+                il.Emit(OpCodes.Ldobj, Carriers.Of(plan.Return));
                 break;
         }
         il.Emit(OpCodes.Ret);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Ffi.Abi;
-using Ffi.Downcalls;
+using Ffi.Binding;
 using Ffi.Types;
 
 namespace Ffi.Callbacks;
@@ -41,8 +41,8 @@ internal sealed class CallbackSlot(TrampolinePool pool, int index)
 }
 
 /// <summary>
-/// The trampolines of one callback shape: the call plan of a function pointer type (as <see cref="RawCallStub.ShapeKey"/>
-/// writes it) and, for typed trampolines, the delegate type they invoke directly. Pools are process-wide (their code
+/// The trampolines of one callback shape: the recipe C calls a function pointer type by (with the argument frame
+/// dynamic trampolines fill) and, for typed trampolines, the delegate type they invoke directly. Pools are process-wide (their code
 /// cannot be unloaded while C may still hold a pointer into it) and grow by chunks of <see cref="ChunkSize"/>
 /// trampolines; a released slot is reused last (first in, first out), so a stale pointer stays detectable as long
 /// as possible.
@@ -52,26 +52,25 @@ internal sealed class TrampolinePool
     /// <summary>Trampolines generated at a time.</summary>
     public const int ChunkSize = 32;
 
-    private static readonly ConcurrentDictionary<string, TrampolinePool> Pools = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<PoolKey, TrampolinePool> Pools = new();
+
+    // What a pool's code depends on: the recipe, the frame dynamic trampolines fill, and a typed pool's conversions.
+    private readonly record struct PoolKey(LoweredCall Lowered, ArgumentFrame Frame, TypedCallback? Typed);
 
     private readonly Lock _lock = new();
     private readonly Queue<CallbackSlot> _free = new();
     private int _count;
 
-    private TrampolinePool(string key, CallPlan plan, Type? delegateType, TypedCallback? typed)
+    private TrampolinePool(CallShape shape, TypedCallback? typed)
     {
-        Key = key;
-        Plan = plan;
-        Frame = ArgumentFrame.For(plan);
-        DelegateType = delegateType;
+        Lowered = shape.Lowered;
+        Frame = shape.Frame;
+        DelegateType = typed?.DelegateType;
         Typed = typed;
     }
 
-    /// <summary>The pool's identity.</summary>
-    public string Key { get; }
-
-    /// <summary>The plan the trampolines receive their arguments by.</summary>
-    public CallPlan Plan { get; }
+    /// <summary>The recipe the trampolines receive their arguments by (run backwards).</summary>
+    public LoweredCall Lowered { get; }
 
     /// <summary>Where a dynamic trampoline puts each argument for <see cref="CallbackRuntime.Dispatch"/>.</summary>
     public ArgumentFrame Frame { get; }
@@ -86,20 +85,12 @@ internal sealed class TrampolinePool
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>The dynamic pool of a callback shape: arguments go through a frame to <see cref="CallbackRuntime.Dispatch"/>.</summary>
-    public static TrampolinePool Dynamic(FuncPtrType type)
-    {
-        var plan = PlanOf(type);
-        var key = "D|" + RawCallStub.ShapeKey(plan, false);
-        return Pools.GetOrAdd(key, k => new TrampolinePool(k, plan, null, null));
-    }
+    public static TrampolinePool Dynamic(CallShape shape) =>
+        Pools.GetOrAdd(new PoolKey(shape.Lowered, shape.Frame, null), _ => new TrampolinePool(shape, null));
 
     /// <summary>The typed pool of a callback shape and delegate type (the delegate was checked by <see cref="TypedCallback.TryMap"/>).</summary>
-    public static TrampolinePool ForDelegate(FuncPtrType type, TypedCallback typed)
-    {
-        var plan = PlanOf(type);
-        var key = "T|" + RawCallStub.ShapeKey(plan, false) + "|" + typed.Key;
-        return Pools.GetOrAdd(key, k => new TrampolinePool(k, plan, typed.DelegateType, typed));
-    }
+    public static TrampolinePool ForDelegate(CallShape shape, TypedCallback typed) =>
+        Pools.GetOrAdd(new PoolKey(shape.Lowered, shape.Frame, typed), _ => new TrampolinePool(shape, typed));
 
     /// <summary>
     /// Generates the first chunk if there is none yet, so that a shape the emitter cannot express fails here, when the
@@ -135,9 +126,6 @@ internal sealed class TrampolinePool
         slot.Publish?.Invoke(slot.ChunkIndex, target);
         return slot;
     }
-
-    // How C calls a function of the type: the call plan of its return and parameters.
-    private static CallPlan PlanOf(FuncPtrType type) => SysVCallPlanner.Plan(type.Return, type.Parameters, null);
 
     /// <summary>Frees <paramref name="slot"/> if it is still the use <paramref name="generation"/> names; false when it was already released.</summary>
     public bool Release(CallbackSlot slot, int generation)

@@ -11,7 +11,7 @@ namespace Ffi.Callbacks;
 /// <see cref="NativePointer"/>, <c>string</c> for a <c>char*</c> parameter, unmanaged structs of the same size for
 /// by-value aggregates. Typed trampolines invoke such delegates directly, with conversions in IL.
 /// </summary>
-internal sealed class TypedCallback
+internal sealed class TypedCallback : IEquatable<TypedCallback>
 {
     private TypedCallback(Type delegateType, Type[] parameters, Mapping[] mappings, Type returnType, Mapping returnMapping)
     {
@@ -20,7 +20,6 @@ internal sealed class TypedCallback
         Mappings = mappings;
         ReturnType = returnType;
         ReturnMapping = returnMapping;
-        Key = $"{delegateType.AssemblyQualifiedName}:{string.Join(",", mappings)}->{returnMapping}";
     }
 
     public Type DelegateType { get; }
@@ -29,8 +28,15 @@ internal sealed class TypedCallback
     public Type ReturnType { get; }
     public Mapping ReturnMapping { get; }
 
-    /// <summary>Identifies the conversions (part of the pool key).</summary>
-    public string Key { get; }
+    /// <summary>Equal when the trampolines' code is the same: the delegate type and every conversion.</summary>
+    public bool Equals(TypedCallback? other) =>
+        other is not null && DelegateType == other.DelegateType && ReturnMapping == other.ReturnMapping && Mappings.SequenceEqual(other.Mappings);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as TypedCallback);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(DelegateType, ReturnMapping, Mappings.Length);
 
     /// <summary>The mapping, or null with one line per mismatch in <paramref name="errors"/>.</summary>
     public static TypedCallback? TryMap(Type delegateType, FuncPtrType type, List<string> errors)

@@ -48,47 +48,59 @@ internal static class Carriers
         _ => throw new ArgumentOutOfRangeException(nameof(rep), rep, null),
     };
 
-    /// <summary>The carrier struct for an aggregate passed in registers, from its eightbyte classes.</summary>
-    /// <exception cref="FfiBindException">A shape no carrier expresses (a padding-only eightbyte before a used one).</exception>
-    public static Type Eightbytes(IReadOnlyList<EightbyteClass> classes, string what)
+    /// <summary>The carrier struct of an eightbytes shape.</summary>
+    public static Type Of(CarrierShape shape) => shape switch
     {
-        var used = classes.ToList();
-        while (used.Count > 0 && used[^1] == EightbyteClass.NoClass) used.RemoveAt(used.Count - 1);
-        return used switch
-        {
-            [EightbyteClass.Integer] => typeof(EightbytesI),
-            [EightbyteClass.Sse] => typeof(EightbytesS),
-            [EightbyteClass.Integer, EightbyteClass.Integer] => typeof(EightbytesII),
-            [EightbyteClass.Integer, EightbyteClass.Sse] => typeof(EightbytesIS),
-            [EightbyteClass.Sse, EightbyteClass.Integer] => typeof(EightbytesSI),
-            [EightbyteClass.Sse, EightbyteClass.Sse] => typeof(EightbytesSS),
-            _ => throw new FfiBindException("", what, $"{what}: no register carrier for the eightbyte classes [{string.Join(", ", classes)}]"),
-        };
-    }
+        CarrierShape.I => typeof(EightbytesI),
+        CarrierShape.S => typeof(EightbytesS),
+        CarrierShape.II => typeof(EightbytesII),
+        CarrierShape.IS => typeof(EightbytesIS),
+        CarrierShape.SI => typeof(EightbytesSI),
+        CarrierShape.SS => typeof(EightbytesSS),
+        _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, null),
+    };
+
+    /// <summary>The CLR type of one slot of the unmanaged signature.</summary>
+    public static Type Of(CarrierSlot slot) => slot switch
+    {
+        HiddenReturnSlot => typeof(nint),
+        ScalarSlot s => Scalar(s.Rep),
+        EightbytesSlot e => Of(e.Shape),
+        StackImageSlot image => StackImage(image.Size),
+        _ => throw new System.Diagnostics.UnreachableException($"unknown slot {slot}"),
+    };
+
+    /// <summary>The CLR type the unmanaged call returns (<see cref="void"/> for none; the hidden pointer for MEMORY returns).</summary>
+    public static Type Of(ReturnCarrier ret) => ret switch
+    {
+        NoReturn => typeof(void),
+        ScalarReturn s => Scalar(s.Rep),
+        EightbytesReturn e => Of(e.Shape),
+        MemoryReturn => typeof(nint),
+        _ => throw new System.Diagnostics.UnreachableException($"unknown return carrier {ret}"),
+    };
 
     /// <summary>
-    /// The bytes to copy between a C aggregate of <paramref name="size"/> bytes and its register carrier: the carrier may
-    /// be larger (a 12-byte struct in a 16-byte carrier) or smaller (trailing padding eightbytes are not passed: a
-    /// 16-byte struct aligned to 16 whose second eightbyte is padding travels in one register).
+    /// A value type of exactly <paramref name="size"/> bytes (whole eightbytes, more than 16, as
+    /// <see cref="StackImageSlot"/> guarantees, so the JIT passes it in memory) that carries the whole outgoing stack area.
     /// </summary>
-    public static int CopyBytes(long size, Type carrier) => checked((int)Math.Min(size, Marshal.SizeOf(carrier)));
-
-    /// <summary>
-    /// A value type of at least <paramref name="bytes"/> bytes (and more than 16, so the JIT passes it in
-    /// memory) that carries the whole outgoing stack area as the plan laid it out.
-    /// </summary>
-    public static Type StackImage(long bytes)
+    /// <remarks>
+    /// Defined once per size under a lock and published only when created: threads racing here get the same type,
+    /// and a failed definition leaves nothing behind (a <c>GetOrAdd</c> factory may run twice, and a second
+    /// <c>DefineType</c> of the same name fails with "Duplicate type name within an assembly").
+    /// </remarks>
+    public static Type StackImage(long size)
     {
-        long size = Math.Max(Layout.SysVLayout.AlignUp(bytes, 8), 24);
-        return StackImageTypes.GetOrAdd(size, static n =>
+        if (StackImageTypes.TryGetValue(size, out var type)) return type;
+        lock (DefineLock)
         {
-            lock (DefineLock)
-            {
-                var tb = StackImages.DefineType($"StackImage{n}", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.SequentialLayout,
-                    typeof(ValueType), PackingSize.Size8, checked((int)n));
-                tb.DefineField("First", typeof(long), FieldAttributes.Public);
-                return tb.CreateType();
-            }
-        });
+            if (StackImageTypes.TryGetValue(size, out type)) return type;
+            var tb = StackImages.DefineType($"StackImage{size}", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.SequentialLayout,
+                typeof(ValueType), PackingSize.Size8, checked((int)size));
+            tb.DefineField("First", typeof(long), FieldAttributes.Public);
+            type = tb.CreateType();
+            StackImageTypes[size] = type;
+            return type;
+        }
     }
 }

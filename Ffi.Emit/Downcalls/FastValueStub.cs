@@ -33,7 +33,7 @@ internal static class FastValueStub
     private static readonly FieldInfo DisposedField = typeof(NativeModule).GetField("_disposed", BindingFlags.NonPublic | BindingFlags.Instance)!;
 
     /// <summary>The invoker, or null when a parameter or the result needs the general path (handles with integer reps, aggregate results).</summary>
-    public static ValueInvoker? TryEmitValues(NativeFunction function, CallPlan plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
+    public static ValueInvoker? TryEmitValues(NativeFunction function, LoweredCall plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
     {
         if (!Eligible(plan, slots, result)) return null;
         var span = typeof(ReadOnlySpan<FfiValue>);
@@ -57,7 +57,7 @@ internal static class FastValueStub
     }
 
     /// <summary>The same for the object API.</summary>
-    public static ObjectInvoker? TryEmitObjects(NativeFunction function, CallPlan plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
+    public static ObjectInvoker? TryEmitObjects(NativeFunction function, LoweredCall plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
     {
         if (!Eligible(plan, slots, result)) return null;
         var dm = new DynamicMethod($"ffi_objects_{function.Name}", typeof(object), [typeof(NativeFunction), typeof(object[])], restrictedSkipVisibility: true);
@@ -78,7 +78,7 @@ internal static class FastValueStub
     }
 
     // What the two invokers differ in, past their argument-count test.
-    private sealed record Invoker(CallPlan Plan, nint Target, bool CaptureErrno, MethodInfo? PInvoke, FastSlot[] Slots, Label Slow,
+    private sealed record Invoker(LoweredCall Plan, nint Target, bool CaptureErrno, MethodInfo? PInvoke, FastSlot[] Slots, Label Slow,
         Action<ILGenerator> Args, ArgumentTest Test, Action<LocalBuilder> Result, Type ResultType, string Name);
 
     // The tests, the call, the result and the pending-failure check; then the fallback at `Slow`: the function's
@@ -98,8 +98,8 @@ internal static class FastValueStub
         il.Emit(OpCodes.Ret);
     }
 
-    private static bool Eligible(CallPlan plan, FastSlot[] slots, FastSlot result) =>
-        !plan.IsVariadic && result.Kind is not (SlotKind.General or SlotKind.Aggregate) && !slots.Any(s => s.Kind is SlotKind.General or SlotKind.Void);
+    private static bool Eligible(LoweredCall plan, FastSlot[] slots, FastSlot result) =>
+        plan.VectorRegisters is null && result.Kind is not (SlotKind.General or SlotKind.Aggregate) && !slots.Any(s => s.Kind is SlotKind.General or SlotKind.Void);
 
     // A disposed module goes to the general path, which throws.
     private static void EmitAlive(ILGenerator il, Label slow)
@@ -220,7 +220,7 @@ internal static class FastValueStub
     }
 
     // Returns the local holding the address of the 16-byte buffer the result was stored in.
-    private static LocalBuilder EmitBody(ILGenerator il, CallPlan plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, Label fail,
+    private static LocalBuilder EmitBody(ILGenerator il, LoweredCall plan, nint target, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, Label fail,
         Action<ILGenerator> args, ArgumentTest test)
     {
         var source = new LocalSource();
@@ -253,12 +253,12 @@ internal static class FastValueStub
         il.Emit(OpCodes.Ldloca, buffer);
         il.Emit(OpCodes.Conv_U);
         il.Emit(OpCodes.Stloc, bufferAddress);
-        CallEmitter.EmitCall(il, plan, $"fast call", source, il =>
+        CallEmitter.EmitCall(il, plan, source, il =>
         {
             il.Emit(OpCodes.Ldc_I8, (long)target);
             il.Emit(OpCodes.Conv_I);
         }, pinvoke, captureErrno);
-        CallEmitter.EmitStoreResult(il, plan, "fast call", il => il.Emit(OpCodes.Ldloc, bufferAddress));
+        CallEmitter.EmitStoreResult(il, plan, il => il.Emit(OpCodes.Ldloc, bufferAddress));
         foreach (var str in strings)
         {
             var skip = il.DefineLabel();
@@ -531,22 +531,10 @@ internal static class FastValueStub
         public readonly Dictionary<int, LocalBuilder> Locals = [];
         public readonly Dictionary<int, (LocalBuilder From, long Size)> Aggregates = [];
 
-        public override void PushValue(ILGenerator il, int index, Type carrier)
+        public override void PushValue(ILGenerator il, int index, Type carrier, int bytes)
         {
-            if (Aggregates.TryGetValue(index, out var a))
-            {
-                // Into a zeroed carrier (it may be larger than the C type: 12 bytes in a 16-byte carrier).
-                var c = il.DeclareLocal(carrier);
-                il.Emit(OpCodes.Ldloca, c);
-                il.Emit(OpCodes.Initobj, carrier);
-                il.Emit(OpCodes.Ldloca, c);
-                il.Emit(OpCodes.Ldloc, a.From);
-                il.Emit(OpCodes.Ldc_I4, Carriers.CopyBytes(a.Size, carrier));
-                il.Emit(OpCodes.Cpblk);
-                il.Emit(OpCodes.Ldloc, c);
-                return;
-            }
-            il.Emit(OpCodes.Ldloc, Locals[index]);
+            if (Aggregates.TryGetValue(index, out var a)) CallEmitter.EmitCarrierFrom(il, g => g.Emit(OpCodes.Ldloc, a.From), carrier, bytes);
+            else il.Emit(OpCodes.Ldloc, Locals[index]);
         }
 
         public override void PushAddress(ILGenerator il, int index)

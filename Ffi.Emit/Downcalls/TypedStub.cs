@@ -3,6 +3,7 @@ using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ffi.Abi;
+using Ffi.Binding;
 using Ffi.Callbacks;
 using Ffi.Memory;
 using Ffi.Spec;
@@ -113,7 +114,7 @@ internal static class TypedStub
         for (int i = 0; i < checkedCount; i++)
         {
             var clr = clrParams[i];
-            CType? c = i < fixedCount ? spec.ParameterTypes[i] : VariadicExtra(module.Types, clr);
+            CType? c = i < fixedCount ? spec.ParameterTypes[i] : VariadicPromotion.ForClrType(clr);
             if (c is null)
             {
                 errors.Add($"param[{i}]: {Name(clr)} cannot be a variadic extra (use int, uint, long, ulong, double, nint, a pointer, NativePointer or string)");
@@ -140,10 +141,10 @@ internal static class TypedStub
         if (errors.Count > 0)
             throw new FfiBindException(module.Library, spec.Name, $"{spec.Name}: {typeof(TDelegate).Name} does not match the spec ({Signature(spec)}):\n  " + string.Join("\n  ", errors));
 
-        var plan = SysVCallPlanner.Plan(spec.ReturnType, cTypes, spec.IsVariadic ? fixedCount : null);
+        var shape = module.Shapes.For(spec.ReturnType, cTypes, spec.IsVariadic ? fixedCount : null, spec.Name);
         var target = new TypedTarget(module, spec, spec.IsVariadic ? module.VariadicThunkFor(function.Address) : function.Address, cTypes);
         var stub = new DynamicMethod($"ffi_typed_{spec.Name}", ret, [typeof(TypedTarget), .. clrParams], restrictedSkipVisibility: true);
-        Emit(stub.GetILGenerator(), plan, spec, module, function, mapped, ret, returnMapping!.Value);
+        Emit(stub.GetILGenerator(), shape, spec, module, function, mapped, ret, returnMapping!.Value);
         return (TDelegate)stub.CreateDelegate(typeof(TDelegate), target);
     }
 
@@ -168,7 +169,7 @@ internal static class TypedStub
         return false;
     }
 
-    private static void Emit(ILGenerator il, CallPlan plan, FunctionSpec spec, NativeModule module, NativeFunction function, List<Param> ps, Type ret, Mapping returnMapping)
+    private static void Emit(ILGenerator il, CallShape shape, FunctionSpec spec, NativeModule module, NativeFunction function, List<Param> ps, Type ret, Mapping returnMapping)
     {
         // 1. The module must be alive (one volatile read, inline); gated functions check their capabilities.
         if (spec.Capabilities.Count > 0)
@@ -312,8 +313,9 @@ internal static class TypedStub
         }
 
         // 3. Return storage for a MEMORY-class result, aligned for the C type.
+        var plan = shape.Lowered;
         LocalBuilder? retStorage = null;
-        if (plan.Return is MemoryPass)
+        if (plan.Return is MemoryReturn)
         {
             retStorage = il.DeclareLocal(typeof(nint));
             int align = Math.Max(16, spec.ReturnType.Align);
@@ -332,19 +334,19 @@ internal static class TypedStub
 
         // 4. The call.
         foreach (var p in ps) source.Params[p.Index] = p;
-        CallEmitter.EmitCall(il, plan, spec.Name, source, il2 =>
+        CallEmitter.EmitCall(il, plan, source, il2 =>
         {
             il2.Emit(OpCodes.Ldarg_0);
             il2.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(nameof(TypedTarget.Address), BindingFlags.NonPublic | BindingFlags.Instance)!);
-        }, module.PInvokeFor(function, plan), function.CapturesErrno);
+        }, module.PInvokeFor(function, shape), function.CapturesErrno);
 
         // 5. The result as the delegate's type; then release string copies (no handler around the call).
-        var carrier = CallEmitter.ReturnCarrier(plan, spec.Name);
+        var carrier = Carriers.Of(plan.Return);
         LocalBuilder? result = ret == typeof(void) ? null : il.DeclareLocal(ret);
         switch (returnMapping)
         {
-            case Mapping.Direct when plan.Return is MemoryPass:
-            case Mapping.Aggregate when plan.Return is MemoryPass:
+            case Mapping.Direct when plan.Return is MemoryReturn:
+            case Mapping.Aggregate when plan.Return is MemoryReturn:
                 il.Emit(OpCodes.Ldloc, retStorage!);
                 il.Emit(OpCodes.Ldobj, ret);
                 il.Emit(OpCodes.Stloc, result!);
@@ -412,7 +414,7 @@ internal static class TypedStub
         public readonly Dictionary<int, Param> Params = [];
         public LocalBuilder? ReturnStorage;
 
-        public override void PushValue(ILGenerator g, int index, Type carrier)
+        public override void PushValue(ILGenerator g, int index, Type carrier, int bytes)
         {
             var p = Params[index];
             if (Locals.TryGetValue(index, out var local) && local is not null)
@@ -422,15 +424,7 @@ internal static class TypedStub
             }
             if (p.How == Mapping.Aggregate)
             {
-                // Copy the CLR struct into a carrier (which may be larger: a 12-byte struct in a 16-byte carrier).
-                var c = g.DeclareLocal(carrier);
-                g.Emit(OpCodes.Ldloca, c);
-                g.Emit(OpCodes.Initobj, carrier);
-                g.Emit(OpCodes.Ldloca, c);
-                g.Emit(OpCodes.Ldarga, index + 1);
-                g.Emit(OpCodes.Ldc_I4, Carriers.CopyBytes(p.C.Size, carrier));
-                g.Emit(OpCodes.Cpblk);
-                g.Emit(OpCodes.Ldloc, c);
+                CallEmitter.EmitCarrierFrom(g, g2 => g2.Emit(OpCodes.Ldarga, index + 1), carrier, bytes);
                 return;
             }
             g.Emit(OpCodes.Ldarg, index + 1);
@@ -543,19 +537,6 @@ internal static class TypedStub
         !(bool)typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.IsReferenceOrContainsReferences))!.MakeGenericMethod(t).Invoke(null, null)!;
 
     internal static bool IsUnmanagedStruct(Type t) => IsUnmanaged(t) && !t.IsPrimitive && !t.IsEnum && t != typeof(nint) && t != typeof(nuint);
-
-    // The C type a variadic extra of CLR type `clr` is passed as (after C's default promotions).
-    private static CType? VariadicExtra(TypeRegistry reg, Type clr)
-    {
-        if (clr == typeof(bool) || clr == typeof(sbyte) || clr == typeof(byte) || clr == typeof(short) || clr == typeof(ushort) || clr == typeof(int) || clr == typeof(char)) return reg["int"];
-        if (clr == typeof(uint)) return reg["uint"];
-        if (clr == typeof(long)) return reg["long"];
-        if (clr == typeof(ulong)) return reg["ulong"];
-        if (clr == typeof(float) || clr == typeof(double)) return reg["double"];
-        if (clr == typeof(string)) return reg["string"];
-        if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer || clr == typeof(NativePointer)) return reg["pointer"];
-        return null;
-    }
 
     internal static string Hint(CType c) => c switch
     {

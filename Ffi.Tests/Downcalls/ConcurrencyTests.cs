@@ -50,4 +50,37 @@ public sealed class ConcurrencyTests
         Assert.That(errors, Is.Empty);
         Assert.That(m.Memory.LiveBlockCount, Is.Zero);
     }
+
+    [Test]
+    public void StackImageTypesRacedBySixteenThreadsAreDefinedOnceAndNeverPoisoned()
+    {
+        // Regression: a GetOrAdd factory ran twice for one size, the second DefineType failed with "Duplicate type
+        // name within an assembly", and functions of that shape kept failing.
+        const int threads = 16;
+        var sizes = Enumerable.Range(0, 150).Select(i => 4096L + 8 * i).ToArray();
+        using var start = new Barrier(threads);
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<long, System.Collections.Concurrent.ConcurrentBag<Type>>();
+        var errors = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            var order = sizes.OrderBy(x => (x * 7919 + t * 104729) % 1009).ToArray();
+            start.SignalAndWait();
+            foreach (var size in order)
+            {
+                try
+                {
+                    seen.GetOrAdd(size, _ => []).Add(Ffi.Downcalls.Carriers.StackImage(size));
+                }
+                catch (Exception ex)
+                {
+                    errors.Add($"{size}: {ex.GetType().Name}: {ex.Message}");
+                }
+            }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        Assert.That(errors, Is.Empty);
+        Assert.That(seen.Values.Select(bag => bag.Distinct().Count()), Is.All.EqualTo(1));
+        Assert.That(seen.Keys.Select(k => System.Runtime.InteropServices.Marshal.SizeOf(Ffi.Downcalls.Carriers.StackImage(k)) == k), Is.All.True);
+    }
 }

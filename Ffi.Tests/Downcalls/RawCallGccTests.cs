@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Ffi.Abi;
+using Ffi.Binding;
 using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Spec;
@@ -75,9 +76,9 @@ public sealed unsafe class RawCallGccTests
             var failures = new List<string>();
             foreach (var sig in sigs)
             {
-                var plan = SysVCallPlanner.Plan(sig.Ret, sig.Params.Select(p => p.Type).ToList());
-                var frame = ArgumentFrame.For(plan);
-                var stub = RawCallStub.Emit(plan, sig.Name);
+                var shape = new CallShapes("calls").For(sig.Ret, sig.Params.Select(p => p.Type).ToArray(), null, sig.Name);
+                var frame = shape.Frame;
+                var stub = RawCallStub.Emit(shape, sig.Name);
                 var args = mem.Calloc(frame.ArgumentBytes, 1);
                 var ret = mem.Calloc(frame.ReturnBytes, 1);
                 var argRng = new Random(RandomSignatures.ArgumentSeed(seed, sig));
@@ -95,7 +96,7 @@ public sealed unsafe class RawCallGccTests
                     trace[i] = h;
                 }
                 if (Environment.GetEnvironmentVariable("FFI_CALL_TRACE") is { } traceFile)
-                    File.AppendAllText(traceFile, $"seed {seed} {sig.Name}\n{plan}\n");
+                    File.AppendAllText(traceFile, $"seed {seed} {sig.Name}\n{shape.Plan}\n{shape.Lowered}\n");
                 stub(NativeLibrary.GetExport(handle, sig.Name), (byte*)args.Address, (byte*)ret.Address);
                 GC.KeepAlive(stub);
                 if (Environment.GetEnvironmentVariable("FFI_CALL_TRACE") is { } doneFile) File.AppendAllText(doneFile, "returned\n");
@@ -111,7 +112,7 @@ public sealed unsafe class RawCallGccTests
                             .Select(t => gen.Cases.First(c => c.Name == t.Name).CDecl);
                         var cTrace = (ulong*)NativeLibrary.GetExport(handle, "ffi_trace");
                         int firstBad = Enumerable.Range(0, trace.Length).FirstOrDefault(i => cTrace[i] != trace[i], -1);
-                        failures.Add($"{sig.Name}: first differing parameter: {firstBad}; return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, engine read {got}\n  plan:\n{plan}\n  types:\n{string.Join("\n", decls)}");
+                        failures.Add($"{sig.Name}: first differing parameter: {firstBad}; return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, engine read {got}\n  plan:\n{shape.Plan}\n  recipe:\n{shape.Lowered}\n  types:\n{string.Join("\n", decls)}");
                         break;
                     }
                 }

@@ -231,7 +231,7 @@ public sealed class ShapeFixtureTests
     public void Close() => _m.Dispose();
 
     // The spec of every fixture function; with `flags` (e.g. `"errno": true`) added to each function.
-    private static string SpecJson(string library, string flags = "")
+    internal static string SpecJson(string library, string flags = "")
     {
         var functions = new List<(string Name, string Ret, string[] Params)>();
         foreach (var t in ScalarTypes)
