@@ -8,13 +8,16 @@ namespace Ffi.Benchmarks;
 /// <summary>
 /// Entry point: BenchmarkDotNet's switcher, so every BenchmarkDotNet option works (<c>--filter</c>,
 /// <c>--list flat</c>, <c>--anyCategories</c>, <c>--job</c>, …), plus <c>--quick</c>: one launch, three warm-up
-/// and three measured iterations (BenchmarkDotNet's ShortRun) in this process, for a whole run on a small, noisy machine.
+/// and three measured iterations (BenchmarkDotNet's ShortRun) in this process, for a whole run on a small, noisy machine;
+/// and <c>cold [N] [RUNS]</c>, the cold-start stopwatch benchmark (<see cref="ColdStart"/>).
 /// </summary>
 public static class Program
 {
     /// <summary>Runs the benchmarks the arguments select.</summary>
     public static int Main(string[] args)
     {
+        if (args is ["cold", .. var cold]) return ColdStart.Run(cold);
+        if (args is ["cold-child", var api, var spec, var n]) return ColdStart.Child(api, spec, int.Parse(n, System.Globalization.CultureInfo.InvariantCulture));
         bool quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);
         args = args.Where(a => !a.Equals("--quick", StringComparison.OrdinalIgnoreCase)).ToArray();
 

@@ -9,6 +9,7 @@ using Ffi.Callbacks;
 using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Native;
+using Ffi.Runtime;
 using Ffi.Spec;
 using Ffi.Types;
 using Ffi.Values;
@@ -37,8 +38,9 @@ public sealed unsafe class NativeFunction
     private readonly bool _variadic;
     private readonly bool _returnsString;
     private Prepared? _fixedPrepared;
-    private ValueInvoker? _values;   // Invoke(ReadOnlySpan<FfiValue>): emitted for the function, or the general path
+    private ValueInvoker? _values;   // Invoke(ReadOnlySpan<FfiValue>): emitted for the call shape, or the general path
     private ObjectInvoker? _objects; // Invoke(object?[]): the same
+    private DynamicTarget? _target;  // what the emitted invokers are bound to
 
     // One call shape of this function, ready to run. Fields, not properties: the hot paths read them directly.
     private sealed class Prepared(CallShape shape, RawCall stub, nint target, IReadOnlyList<CType> types, string[] where,
@@ -98,7 +100,7 @@ public sealed unsafe class NativeFunction
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
-    public object? Invoke(params object?[] args) => (_objects ?? MakeInvokers().Objects)(args);
+    public object? Invoke(params object?[] args) => (_objects ?? MakeObjectInvoker())(args);
 
     // Every case: variadic functions, values of other kinds, conversions, errors.
     [SkipLocalsInit]
@@ -150,7 +152,7 @@ public sealed unsafe class NativeFunction
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
-    public FfiValue Invoke(ReadOnlySpan<FfiValue> args) => (_values ?? MakeInvokers().Values)(args);
+    public FfiValue Invoke(ReadOnlySpan<FfiValue> args) => (_values ?? MakeValueInvoker())(args);
 
     // Every case: variadic functions, values of other kinds, conversions, errors.
     [SkipLocalsInit]
@@ -195,32 +197,31 @@ public sealed unsafe class NativeFunction
 
     private Prepared PrepareFixed() => _fixedPrepared = _fixed.Value;
 
-    // The two dynamic entry points: emitted for a fixed-arity function whose arguments and result the fast stubs
-    // take (see FastValueStub), otherwise the general path. Capabilities are fixed when the module opens: a function
-    // that was not granted its capabilities never gets invokers (this throws on every call). Threads racing here
-    // build equal delegates (the shape is prepared once).
-    private (ValueInvoker Values, ObjectInvoker Objects) MakeInvokers()
+    // The two dynamic entry points, each made on its first use: the emitted invoker of the function's call shape
+    // (shared by every function of that shape, see DynamicInvokerEmitter) bound to this function, or the general path.
+    // Capabilities are fixed when the module opens: a function that was not granted its capabilities never gets
+    // invokers (this throws on every call). Threads racing here build equal delegates.
+    private ValueInvoker MakeValueInvoker() =>
+        _values = TryBind(objects: false) is { } d ? (ValueInvoker)d : InvokeGeneral;
+
+    private ObjectInvoker MakeObjectInvoker() =>
+        _objects = TryBind(objects: true) is { } d ? (ObjectInvoker)d : InvokeGeneral;
+
+    private Delegate? TryBind(bool objects)
     {
         CheckCallable();
-        ValueInvoker? values = null;
-        ObjectInvoker? objects = null;
-        if (!_variadic)
-        {
-            var p = PrepareFixed();
-            var pinvoke = _module.PInvokeFor(this, p.Shape);
-            values = FastValueStub.TryEmitValues(this, p.Shape.Lowered, p.Target, _captureErrno, pinvoke, p.Slots, p.Return);
-            objects = FastValueStub.TryEmitObjects(this, p.Shape.Lowered, p.Target, _captureErrno, pinvoke, p.Slots, p.Return);
-        }
-        values ??= InvokeGeneral;
-        objects ??= InvokeGeneral;
-        _objects = objects;
-        _values = values;
-        return (values, objects);
+        if (_variadic) return null;
+        var p = PrepareFixed();
+        if (!DynamicInvokerEmitter.Eligible(p.Shape.Lowered, p.Slots, p.Return)) return null;
+        var key = new InvokerKey(objects, p.Shape.Lowered, p.Slots, p.Return, _captureErrno, _module.PInvokeFor(this, p.Shape));
+        var code = _module.InvokerFor(key, p.Slots, p.Return);
+        _target ??= new DynamicTarget(p.Target, _module.Lifetime, Spec.Name, InvokeGeneral, InvokeGeneral, FastValueResult, FastObjectResult);
+        return code.CreateDelegate(objects ? typeof(ObjectInvoker) : typeof(ValueInvoker), _target);
     }
 
     // The emitted invokers' results that are not built inline (pointers, strings).
-    internal FfiValue FastValueResult(byte* ret) => ReadResult(_fixedPrepared!, ret);
-    internal object? FastObjectResult(byte* ret) => ReadReturn((nint)ret);
+    private FfiValue FastValueResult(byte* ret) => ReadResult(_fixedPrepared!, ret);
+    private object? FastObjectResult(byte* ret) => ReadReturn((nint)ret);
 
     // An argument the fast slot did not take: strings, arrays, aggregates, unusual conversions and every error.
     // On failure the call's scratch memory is released before the exception leaves.

@@ -34,6 +34,8 @@ public sealed class NativeModule : IDisposable
     private readonly ConcurrentDictionary<RawStubKey, Lazy<RawCall>> _stubs = new();
     private readonly ConcurrentDictionary<(string Name, Type Delegate), Lazy<Delegate>> _typed = new();
     private readonly ConcurrentDictionary<(string Symbol, LoweredCall Lowered), Lazy<System.Reflection.MethodInfo>> _pinvokes = new();
+    private readonly ConcurrentDictionary<InvokerKey, Lazy<System.Reflection.Emit.DynamicMethod>> _invokers = new();
+    private readonly ConcurrentDictionary<TypedStubKey, Lazy<System.Reflection.Emit.DynamicMethod>> _typedCode = new();
     private readonly CallbackRegistry _callbacks;
     private int _disposed;
 
@@ -183,6 +185,25 @@ public sealed class NativeModule : IDisposable
         }
     }
 
+    /// <summary>The code of a dynamic invoker for a call shape, emitted on first use; functions with the same shape share it.</summary>
+    internal System.Reflection.Emit.DynamicMethod InvokerFor(InvokerKey key, FastSlot[] slots, FastSlot result) =>
+        Cached(_invokers, key, () => key.Objects
+            ? DynamicInvokerEmitter.EmitObjects(key.Lowered, key.CaptureErrno, key.PInvoke, slots, result)
+            : DynamicInvokerEmitter.EmitValues(key.Lowered, key.CaptureErrno, key.PInvoke, slots, result));
+
+    /// <summary>The code of a typed stub for a call shape and delegate type; functions with the same key share it.</summary>
+    internal System.Reflection.Emit.DynamicMethod TypedCodeFor(TypedStubKey key, Func<System.Reflection.Emit.DynamicMethod> emit) =>
+        Cached(_typedCode, key, emit);
+
+    /// <summary>How many distinct typed stubs the module has emitted.</summary>
+    internal int TypedStubCount => _typedCode.Count;
+
+    /// <summary>How many distinct dynamic invokers the module has emitted.</summary>
+    internal int InvokerCount => _invokers.Count;
+
+    /// <summary>The module's liveness, which stubs and callables hold instead of the module.</summary>
+    internal Runtime.ModuleLifetime Lifetime { get; } = new();
+
     /// <summary>How many distinct call stubs the module has emitted.</summary>
     internal int StubCount => _stubs.Count;
 
@@ -325,6 +346,7 @@ public sealed class NativeModule : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Lifetime.Disposed = true;
         _callbacks.ReleaseAll();
         _memory.Dispose();
         foreach (var t in _thunks.Values) t.Dispose();

@@ -45,11 +45,13 @@ public enum FfiValueKind : byte
 [StructLayout(LayoutKind.Auto)]
 public readonly struct FfiValue : IEquatable<FfiValue>
 {
-    private readonly ulong _bits;
-    private readonly object? _ref;   // String: the string; Object: the value; Pointer: the tag (string) or null
+    // _bits, _ref and _kind are internal for one reader: the dynamic invokers Ffi.Emit emits read them directly
+    // (by nameof, see Ffi.Runtime.StubFields).
+    internal readonly ulong _bits;
+    internal readonly object? _ref;   // String: the string; Object: the value; Pointer: the tag (string) or null
     private readonly CType? _type;   // Pointer: what it points to; a typed variadic extra: its C type
     private readonly bool _typed;
-    private readonly FfiValueKind _kind; // a plain field: emitted fast stubs read it directly
+    internal readonly FfiValueKind _kind;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, CType? type = null, bool typed = false)

@@ -9,19 +9,22 @@ internal static class CallbackChecks
     /// A tracked call (<paramref name="frame"/> set): ends the frame, which throws what a callback threw. An untracked
     /// one: one static read, and a look at the thread only when some thread has a pending failure.
     /// </summary>
-    public static void EmitAfterCall(ILGenerator il, LocalBuilder? frame, string function)
+    /// <param name="il">The generator.</param>
+    /// <param name="frame">The tracked call's frame, or null for an untracked call.</param>
+    /// <param name="pushFunctionName">Pushes the function's name (failures are reported under it).</param>
+    public static void EmitAfterCall(ILGenerator il, LocalBuilder? frame, Action<ILGenerator> pushFunctionName)
     {
         if (frame is not null)
         {
             il.Emit(OpCodes.Ldloc, frame);
-            il.Emit(OpCodes.Ldstr, function);
+            pushFunctionName(il);
             il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Exit))!);
             return;
         }
         var none = il.DefineLabel();
         il.Emit(OpCodes.Ldsfld, typeof(CallbackRuntime).GetField(nameof(CallbackRuntime.PendingCount))!);
         il.Emit(OpCodes.Brfalse, none);
-        il.Emit(OpCodes.Ldstr, function);
+        pushFunctionName(il);
         il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.ThrowPending))!);
         il.MarkLabel(none);
     }

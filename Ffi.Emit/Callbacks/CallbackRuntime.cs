@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Ffi.Runtime;
 using Ffi.Memory;
 using Ffi.Types;
 using Ffi.Values;
@@ -260,7 +261,7 @@ internal static unsafe class CallbackRuntime
             case var _ when ScalarMemory.IsScalar(type):
                 ScalarMemory.Write(type, ret, value, where);
                 return;
-            case var _ when value is not null && Downcalls.TypedStub.IsUnmanagedStruct(value.GetType()) && Marshal.SizeOf(value.GetType()) == type.Size:
+            case var _ when value is not null && Binding.MappingRules.IsUnmanagedStruct(value.GetType()) && Marshal.SizeOf(value.GetType()) == type.Size:
                 Marshal.StructureToPtr(value, ret, false);
                 return;
             default:

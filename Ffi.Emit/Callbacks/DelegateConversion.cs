@@ -58,7 +58,7 @@ internal static class DelegateConversion
                 return p.Address;
             case NativePointer p when to == typeof(nuint):
                 return (nuint)p.Address;
-            case StructValue s when Downcalls.TypedStub.IsUnmanagedStruct(to) && Marshal.SizeOf(to) == s.Type.Size:
+            case StructValue s when Binding.MappingRules.IsUnmanagedStruct(to) && Marshal.SizeOf(to) == s.Type.Size:
                 return Marshal.PtrToStructure(s.Pointer.Address, to);
             case IConvertible when to.IsEnum:
                 return Enum.ToObject(to, System.Convert.ToInt64(value, CultureInfo.InvariantCulture));

@@ -2,11 +2,12 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Ffi.Runtime;
 using Ffi.Abi;
 using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Types;
-using Mapping = Ffi.Downcalls.TypedStub.Mapping;
+using Ffi.Binding;
 
 namespace Ffi.Callbacks;
 
@@ -221,7 +222,7 @@ internal static class TrampolineEmitter
                 il.Emit(OpCodes.Cgt_Un);
                 break;
             case Mapping.String:
-                il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.String))!);
+                il.Emit(OpCodes.Call, typeof(Utf8Marshal).GetMethod(nameof(Utf8Marshal.String))!);
                 break;
             case Mapping.NativePointer:
                 CallWithSlot(il, slot, typeof(nint), i, nameof(CallbackRuntime.PointerArgument));

@@ -1,7 +1,7 @@
 using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Types;
-using Mapping = Ffi.Downcalls.TypedStub.Mapping;
+using Ffi.Binding;
 
 namespace Ffi.Callbacks;
 
@@ -53,13 +53,13 @@ internal sealed class TypedCallback : IEquatable<TypedCallback>
         for (int i = 0; i < ps.Length; i++)
         {
             var c = type.Parameters[i];
-            Mapping? m = ps[i].IsByRef ? null : TypedStub.MapParameter(ps[i], c);
+            Mapping? m = ps[i].IsByRef ? null : MappingRules.MapParameter(ps[i], c);
             if (m is Mapping.Array or Mapping.Span or Mapping.Callback) m = null; // C passes raw pointers
-            if (m is null) errors.Add($"param[{i}]: {TypedStub.Name(ps[i])} does not take {c.DisplayName}{CallbackHint(c)}");
+            if (m is null) errors.Add($"param[{i}]: {MappingRules.Name(ps[i])} does not take {c.DisplayName}{CallbackHint(c)}");
             else mappings[i] = m.Value;
         }
         var ret = invoke.ReturnType;
-        Mapping? rm = TypedStub.MapReturn(ret, type.Return);
+        Mapping? rm = MappingRules.MapReturn(ret, type.Return);
         if (rm is Mapping.String)
         {
             errors.Add($"return: a callback cannot return a string (nothing would own its memory); return nint or a NativePointer");
@@ -67,7 +67,7 @@ internal sealed class TypedCallback : IEquatable<TypedCallback>
         }
         else if (rm is null)
         {
-            errors.Add($"return: {TypedStub.Name(ret)} does not map to {type.Return.DisplayName}{TypedStub.Hint(type.Return)}");
+            errors.Add($"return: {MappingRules.Name(ret)} does not map to {type.Return.DisplayName}{MappingRules.Hint(type.Return)}");
         }
         if (errors.Count > 0) return null;
         return new TypedCallback(delegateType, ps, mappings, ret, rm!.Value);
@@ -77,6 +77,6 @@ internal sealed class TypedCallback : IEquatable<TypedCallback>
     {
         PointerType { IsCharPointer: true } => " (use string, nint, a pointer or NativePointer)",
         PointerType or FuncPtrType => " (use nint, a pointer or NativePointer)",
-        _ => TypedStub.Hint(c),
+        _ => MappingRules.Hint(c),
     };
 }

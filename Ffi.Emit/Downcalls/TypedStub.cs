@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Ffi.Runtime;
 using Ffi.Abi;
 using Ffi.Binding;
 using Ffi.Callbacks;
@@ -12,95 +13,20 @@ using Ffi.Values;
 
 namespace Ffi.Downcalls;
 
-/// <summary>What a typed stub is bound to: its module (checked for disposal on every call), its function, and the C types it converts to.</summary>
-internal sealed class TypedTarget(NativeModule module, FunctionSpec function, nint address, CType[] parameterTypes)
-{
-    internal readonly nint Address = address;
-    internal readonly NativeModule Module = module;
-    private readonly string[] _where = parameterTypes.Select((t, i) => $"{function.Name}: param[{i}] ({t?.DisplayName})").ToArray();
-
-    /// <summary>Throws when the module was disposed, or, for gated functions, when a capability is missing.</summary>
-    public void Check()
-    {
-        Module.CheckCallable(function.Name, function.Capabilities);
-    }
-
-    /// <summary>Throws when the module was disposed (the whole check of an ungated function).</summary>
-    public void CheckNotDisposed() => Module.ThrowIfDisposed();
-
-    /// <summary>The address a <see cref="NativePointer"/> argument stands for, tag-checked for parameter <paramref name="index"/>.</summary>
-    public nint AddressOf(NativePointer p, int index) =>
-        ScalarMemory.TagChecked(p, ScalarMemory.ExpectedTag(parameterTypes[index]), parameterTypes[index].DisplayName, _where[index]);
-
-    /// <summary>The trampoline pool for a delegate argument of parameter <paramref name="index"/> (null for null).</summary>
-    public TrampolinePool? CallbackPool(int index, Delegate? callback) =>
-        callback is null ? null : Module.CallbackState.PoolFor((FuncPtrType)parameterTypes[index], callback, _where[index]);
-
-    /// <summary>A transient callback for this call (null for a null delegate).</summary>
-    public CallbackSlot? Lease(int index, TrampolinePool? pool, Delegate? callback, CallbackFrame frame) =>
-        pool is null ? null : Module.CallbackState.LeaseTransient((FuncPtrType)parameterTypes[index], callback!, pool, frame);
-
-    /// <summary>A leased callback's function pointer (0 for none).</summary>
-    public static nint CallbackAddress(CallbackSlot? slot) => slot?.Address ?? 0;
-
-    /// <summary>The returned address as a typed, tagged <see cref="NativePointer"/>.</summary>
-    public NativePointer MakePointer(nint address) => function.ReturnType switch
-    {
-        PointerType p => NativePointer.FromAddress(address, p.Pointee is VoidType ? null : p.Pointee, p.Tag),
-        HandleType h => NativePointer.FromAddress(address, h, h.Tag),
-        var t => NativePointer.FromAddress(address, t),
-    };
-}
-
-/// <summary>Conversions typed stubs call: UTF-8 strings in a caller-provided stack buffer or native memory.</summary>
-internal static unsafe class TypedHelpers
-{
-    /// <summary>Bytes of stack buffer per string parameter; longer strings are copied to native memory.</summary>
-    public const int ShortString = 128;
-
-    /// <summary>A NUL-terminated UTF-8 copy of <paramref name="s"/>: in <paramref name="buffer"/> when it fits, else allocated.</summary>
-    public static nint Utf8(string? s, byte* buffer)
-    {
-        if (s is null) return 0;
-        if (s.Length * 3 < ShortString)
-        {
-            int n = System.Text.Encoding.UTF8.GetBytes(s, new Span<byte>(buffer, ShortString - 1));
-            buffer[n] = 0;
-            return (nint)buffer;
-        }
-        int size = System.Text.Encoding.UTF8.GetByteCount(s);
-        var p = (byte*)NativeMemory.Alloc((nuint)size + 1);
-        System.Text.Encoding.UTF8.GetBytes(s, new Span<byte>(p, size));
-        p[size] = 0;
-        return (nint)p;
-    }
-
-    /// <summary>Frees what <see cref="Utf8"/> allocated.</summary>
-    public static void Release(nint p, byte* buffer)
-    {
-        if (p != 0 && p != (nint)buffer) NativeMemory.Free((void*)p);
-    }
-
-    /// <summary>The string a returned <c>char*</c> points to (null for NULL).</summary>
-    public static string? String(nint p) => p == 0 ? null : Marshal.PtrToStringUTF8(p);
-}
-
 /// <summary>
 /// Emits a stub with a delegate's own signature: each CLR argument is checked against the C parameter when the
 /// stub is built, converted in IL (no boxing), and passed exactly as the call plan says.
 /// </summary>
 internal static class TypedStub
 {
-    /// <summary>How a CLR value stands for a C value (shared with typed callbacks, which use the first six).</summary>
-    internal enum Mapping { Direct, Bool, PointerLike, NativePointer, String, Aggregate, Array, Span, Callback }
-
-    private sealed record Param(int Index, Type Clr, CType C, Mapping How);
-
     /// <summary>Builds the delegate, or throws <see cref="FfiBindException"/> listing every parameter that does not map.</summary>
     public static TDelegate Create<TDelegate>(NativeModule module, NativeFunction function) where TDelegate : Delegate
     {
         var spec = function.Spec;
-        var invoke = typeof(TDelegate).GetMethod("Invoke")!;
+        var invoke = typeof(TDelegate).GetMethod("Invoke");
+        if (invoke is null || typeof(TDelegate) == typeof(MulticastDelegate))
+            throw new FfiBindException(module.Library, spec.Name,
+                $"{spec.Name}: {typeof(TDelegate).Name} is not a delegate type with a signature; use Func<…>, Action<…> or a delegate type of your own");
         var clrParams = invoke.GetParameters().Select(p => p.ParameterType).ToArray();
         var errors = new List<string>();
         int fixedCount = spec.ParameterTypes.Count;
@@ -109,7 +35,7 @@ internal static class TypedStub
             errors.Add($"the delegate has {clrParams.Length} parameter(s); {spec.Name} takes {(spec.IsVariadic ? "at least " : "")}{fixedCount}");
 
         var cTypes = new CType[clrParams.Length];
-        var mapped = new List<Param>();
+        var mapped = new List<TypedParam>();
         int checkedCount = spec.IsVariadic ? clrParams.Length : Math.Min(clrParams.Length, fixedCount);
         for (int i = 0; i < checkedCount; i++)
         {
@@ -117,35 +43,41 @@ internal static class TypedStub
             CType? c = i < fixedCount ? spec.ParameterTypes[i] : VariadicPromotion.ForClrType(clr);
             if (c is null)
             {
-                errors.Add($"param[{i}]: {Name(clr)} cannot be a variadic extra (use int, uint, long, ulong, double, nint, a pointer, NativePointer or string)");
+                errors.Add($"param[{i}]: {MappingRules.Name(clr)} cannot be a variadic extra (use int, uint, long, ulong, double, nint, a pointer, NativePointer or string)");
                 continue;
             }
             cTypes[i] = c;
             if (clr.IsByRef)
             {
-                errors.Add($"param[{i}]: {Name(clr)}: by-reference parameters are not supported; pass a pointer, an array or a span");
+                errors.Add($"param[{i}]: {MappingRules.Name(clr)}: by-reference parameters are not supported; pass a pointer, an array or a span");
                 continue;
             }
             if (c is FuncPtrType fp && typeof(Delegate).IsAssignableFrom(clr))
             {
-                if (CallbackParameter(clr, fp, spec, i, errors)) mapped.Add(new Param(i, clr, c, Mapping.Callback));
+                if (CallbackParameter(clr, fp, spec, i, errors)) mapped.Add(new TypedParam(i, clr, c, Mapping.Callback));
                 continue;
             }
-            var how = i < fixedCount ? MapParameter(clr, c) : MapExtra(clr);
-            if (how is null) errors.Add($"param[{i}]: {Name(clr)} does not map to {c.DisplayName}{Hint(c)}");
-            else mapped.Add(new Param(i, clr, c, how.Value));
+            var how = i < fixedCount ? MappingRules.MapParameter(clr, c) : MappingRules.MapExtra(clr);
+            if (how is null) errors.Add($"param[{i}]: {MappingRules.Name(clr)} does not map to {c.DisplayName}{MappingRules.Hint(c)}");
+            else mapped.Add(new TypedParam(i, clr, c, how.Value));
         }
         var ret = invoke.ReturnType;
-        var returnMapping = MapReturn(ret, spec);
-        if (returnMapping is null) errors.Add($"return: {Name(ret)} does not map to {spec.ReturnType.DisplayName}{Hint(spec.ReturnType)}");
+        var returnMapping = MappingRules.MapReturn(ret, spec.ReturnType);
+        if (returnMapping is null) errors.Add($"return: {MappingRules.Name(ret)} does not map to {spec.ReturnType.DisplayName}{MappingRules.Hint(spec.ReturnType)}");
         if (errors.Count > 0)
             throw new FfiBindException(module.Library, spec.Name, $"{spec.Name}: {typeof(TDelegate).Name} does not match the spec ({Signature(spec)}):\n  " + string.Join("\n  ", errors));
 
         var shape = module.Shapes.For(spec.ReturnType, cTypes, spec.IsVariadic ? fixedCount : null, spec.Name);
         var target = new TypedTarget(module, spec, spec.IsVariadic ? module.VariadicThunkFor(function.Address) : function.Address, cTypes);
-        var stub = new DynamicMethod($"ffi_typed_{spec.Name}", ret, [typeof(TypedTarget), .. clrParams], restrictedSkipVisibility: true);
-        Emit(stub.GetILGenerator(), shape, spec, module, function, mapped, ret, returnMapping!.Value);
-        return (TDelegate)stub.CreateDelegate(typeof(TDelegate), target);
+        var key = new TypedStubKey(typeof(TDelegate), shape.Lowered, mapped, returnMapping!.Value, spec.Capabilities.Count > 0,
+            function.CapturesErrno, module.PInvokeFor(function, shape), spec.ReturnType.Align);
+        var code = module.TypedCodeFor(key, () =>
+        {
+            var stub = new DynamicMethod("ffi_typed", ret, [typeof(TypedTarget), .. clrParams], restrictedSkipVisibility: true);
+            Emit(stub.GetILGenerator(), key, mapped, ret);
+            return stub;
+        });
+        return (TDelegate)code.CreateDelegate(typeof(TDelegate), target);
     }
 
     // A delegate parameter for a funcptr: checked now when its type is fixed (the trampoline's conversions); Delegate
@@ -165,14 +97,17 @@ internal static class TypedStub
         }
         var why = new List<string>();
         if (TypedCallback.TryMap(clr, fp, why) is not null) return true;
-        errors.Add($"param[{i}]: {Name(clr)} does not fit the callback type {fp.DisplayName}: {string.Join("; ", why)}");
+        errors.Add($"param[{i}]: {MappingRules.Name(clr)} does not fit the callback type {fp.DisplayName}: {string.Join("; ", why)}");
         return false;
     }
 
-    private static void Emit(ILGenerator il, CallShape shape, FunctionSpec spec, NativeModule module, NativeFunction function, List<Param> ps, Type ret, Mapping returnMapping)
+    // The stub's code depends only on `key` (functions of one shape share it); what differs per function is read
+    // from the TypedTarget in argument 0.
+    private static void Emit(ILGenerator il, TypedStubKey key, List<TypedParam> ps, Type ret)
     {
         // 1. The module must be alive (one volatile read, inline); gated functions check their capabilities.
-        if (spec.Capabilities.Count > 0)
+        var returnMapping = key.ReturnMapping;
+        if (key.Gated)
         {
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(nameof(TypedTarget.Check))!);
@@ -181,9 +116,9 @@ internal static class TypedStub
         {
             var alive = il.DefineLabel();
             il.Emit(OpCodes.Ldarg_0);
-            il.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(nameof(TypedTarget.Module), BindingFlags.NonPublic | BindingFlags.Instance)!);
+            il.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(nameof(TypedTarget.Lifetime), BindingFlags.NonPublic | BindingFlags.Instance)!);
             il.Emit(OpCodes.Volatile);
-            il.Emit(OpCodes.Ldfld, typeof(NativeModule).GetField("_disposed", BindingFlags.NonPublic | BindingFlags.Instance)!);
+            il.Emit(OpCodes.Ldfld, Runtime.StubFields.Disposed);
             il.Emit(OpCodes.Brfalse, alive);
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(nameof(TypedTarget.CheckNotDisposed))!);
@@ -191,7 +126,7 @@ internal static class TypedStub
         }
 
         // 2. Conversions that can throw (tag checks) before anything is allocated; then strings and pins.
-        var source = new ClrSource();
+        var source = new TypedArgumentSource();
         foreach (var p in ps.Where(p => p.How == Mapping.NativePointer))
         {
             var local = il.DeclareLocal(typeof(nint));
@@ -250,14 +185,14 @@ internal static class TypedStub
                 case Mapping.String:
                 {
                     var buffer = il.DeclareLocal(typeof(byte*));
-                    il.Emit(OpCodes.Ldc_I4, TypedHelpers.ShortString);
+                    il.Emit(OpCodes.Ldc_I4, Utf8Marshal.ShortString);
                     il.Emit(OpCodes.Conv_U);
                     il.Emit(OpCodes.Localloc);
                     il.Emit(OpCodes.Stloc, buffer);
                     var local = il.DeclareLocal(typeof(nint));
                     il.Emit(OpCodes.Ldarg, p.Index + 1);
                     il.Emit(OpCodes.Ldloc, buffer);
-                    il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.Utf8))!);
+                    il.Emit(OpCodes.Call, typeof(Utf8Marshal).GetMethod(nameof(Utf8Marshal.Utf8))!);
                     il.Emit(OpCodes.Stloc, local);
                     source.Locals[p.Index] = local;
                     strings.Add((local, buffer));
@@ -313,13 +248,13 @@ internal static class TypedStub
         }
 
         // 3. Return storage for a MEMORY-class result, aligned for the C type.
-        var plan = shape.Lowered;
+        var plan = key.Lowered;
         LocalBuilder? retStorage = null;
         if (plan.Return is MemoryReturn)
         {
             retStorage = il.DeclareLocal(typeof(nint));
-            int align = Math.Max(16, spec.ReturnType.Align);
-            il.Emit(OpCodes.Ldc_I4, checked((int)spec.ReturnType.Size + align));
+            int align = Math.Max(16, key.ReturnAlign);
+            il.Emit(OpCodes.Ldc_I4, checked((int)((MemoryReturn)plan.Return).Size + align));
             il.Emit(OpCodes.Conv_U);
             il.Emit(OpCodes.Localloc);
             il.Emit(OpCodes.Ldc_I4, align - 1);
@@ -338,7 +273,7 @@ internal static class TypedStub
         {
             il2.Emit(OpCodes.Ldarg_0);
             il2.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(nameof(TypedTarget.Address), BindingFlags.NonPublic | BindingFlags.Instance)!);
-        }, module.PInvokeFor(function, shape), function.CapturesErrno);
+        }, key.PInvoke, key.CaptureErrno);
 
         // 5. The result as the delegate's type; then release string copies (no handler around the call).
         var carrier = Carriers.Of(plan.Return);
@@ -376,7 +311,7 @@ internal static class TypedStub
                 il.Emit(OpCodes.Stloc, result!);
                 break;
             case Mapping.String:
-                il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.String))!);
+                il.Emit(OpCodes.Call, typeof(Utf8Marshal).GetMethod(nameof(Utf8Marshal.String))!);
                 il.Emit(OpCodes.Stloc, result!);
                 break;
             case Mapping.NativePointer:
@@ -394,7 +329,7 @@ internal static class TypedStub
         {
             il.Emit(OpCodes.Ldloc, pointer);
             il.Emit(OpCodes.Ldloc, buffer);
-            il.Emit(OpCodes.Call, typeof(TypedHelpers).GetMethod(nameof(TypedHelpers.Release))!);
+            il.Emit(OpCodes.Call, typeof(Utf8Marshal).GetMethod(nameof(Utf8Marshal.Release))!);
         }
         foreach (var slot in leases)
         {
@@ -402,158 +337,14 @@ internal static class TypedStub
             il.Emit(OpCodes.Call, typeof(CallbackRegistry).GetMethod(nameof(CallbackRegistry.ReleaseTransient), BindingFlags.NonPublic | BindingFlags.Static)!);
         }
         // 6. What a callback threw during the call.
-        CallbackChecks.EmitAfterCall(il, frame, spec.Name);
+        CallbackChecks.EmitAfterCall(il, frame, static g =>
+        {
+            g.Emit(OpCodes.Ldarg_0);
+            g.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(nameof(TypedTarget.Name), BindingFlags.NonPublic | BindingFlags.Instance)!);
+        });
         if (result is not null) il.Emit(OpCodes.Ldloc, result);
         il.Emit(OpCodes.Ret);
     }
-
-    // CLR arguments (arg 0 is the target), or the locals conversions left them in.
-    private sealed class ClrSource : ArgumentSource
-    {
-        public readonly Dictionary<int, LocalBuilder?> Locals = [];
-        public readonly Dictionary<int, Param> Params = [];
-        public LocalBuilder? ReturnStorage;
-
-        public override void PushValue(ILGenerator g, int index, Type carrier, int bytes)
-        {
-            var p = Params[index];
-            if (Locals.TryGetValue(index, out var local) && local is not null)
-            {
-                g.Emit(OpCodes.Ldloc, local);
-                return;
-            }
-            if (p.How == Mapping.Aggregate)
-            {
-                CallEmitter.EmitCarrierFrom(g, g2 => g2.Emit(OpCodes.Ldarga, index + 1), carrier, bytes);
-                return;
-            }
-            g.Emit(OpCodes.Ldarg, index + 1);
-            Convert(g, p.Clr, carrier);
-        }
-
-        public override void PushAddress(ILGenerator g, int index)
-        {
-            var p = Params[index];
-            if (Locals.TryGetValue(index, out var local) && local is not null)
-            {
-                g.Emit(OpCodes.Ldloca, local);
-                return;
-            }
-            if (p.How == Mapping.Aggregate || Carriers.Scalar(RepOf(p.C)) == p.Clr || SizeOf(p.Clr) == p.C.Size && p.How != Mapping.Bool)
-            {
-                g.Emit(OpCodes.Ldarga, index + 1);
-                return;
-            }
-            // A promoted variadic extra (float → double, short → int): convert into a local of the C type.
-            var carrier = Carriers.Scalar(RepOf(p.C));
-            var converted = g.DeclareLocal(carrier);
-            g.Emit(OpCodes.Ldarg, index + 1);
-            Convert(g, p.Clr, carrier);
-            g.Emit(OpCodes.Stloc, converted);
-            g.Emit(OpCodes.Ldloca, converted);
-        }
-
-        public override void PushReturnPointer(ILGenerator g) => g.Emit(OpCodes.Ldloc, ReturnStorage!);
-
-        private static void Convert(ILGenerator g, Type from, Type to)
-        {
-            if (from == to || SizeOf(from) == SizeOf(to) && IsFloat(from) == IsFloat(to)) return;
-            if (to == typeof(double)) g.Emit(OpCodes.Conv_R8);
-            else if (to == typeof(int)) g.Emit(OpCodes.Conv_I4);
-            else if (to == typeof(long)) g.Emit(IsUnsigned(from) ? OpCodes.Conv_U8 : OpCodes.Conv_I8);
-        }
-
-        private static bool IsUnsigned(Type t) => t == typeof(byte) || t == typeof(ushort) || t == typeof(uint) || t == typeof(char) || t == typeof(bool);
-    }
-
-    private static bool IsFloat(Type t) => t == typeof(float) || t == typeof(double);
-
-    private static ScalarRep RepOf(CType c) => SysVCallPlanner.RepOf(c);
-
-    internal static long SizeOf(Type t) => t.IsPointer || t == typeof(nint) || t == typeof(nuint) ? 8 : t == typeof(bool) ? 1 : t.IsValueType ? (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf))!.MakeGenericMethod(t).Invoke(null, null)! : 8;
-
-    // ---- mapping rules ---------------------------------------------------------------------------------
-
-    internal static Mapping? MapParameter(Type clr, CType c) => c switch
-    {
-        IntType { IsBool: true } => clr == typeof(bool) ? Mapping.Bool : IsInteger(clr, 1) ? Mapping.Direct : null,
-        IntType i => IsInteger(clr, i.Size, i.IsSigned) ? Mapping.Direct : null,
-        EnumType e => IsInteger(clr, e.Size, null) || clr.IsEnum && SizeOf(clr) == e.Size ? Mapping.Direct : null,
-        FloatType f => f.Bits == 32 ? (clr == typeof(float) ? Mapping.Direct : null) : (clr == typeof(double) ? Mapping.Direct : null),
-        PointerType or FuncPtrType or HandleType { Rep: PointerType } => PointerMapping(clr, c),
-        HandleType h => MapParameter(clr, h.Rep),
-        AggregateType or ArrayType => IsUnmanagedStruct(clr) && SizeOf(clr) == c.Size ? Mapping.Aggregate : null,
-        _ => null,
-    };
-
-    private static Mapping? PointerMapping(Type clr, CType c)
-    {
-        if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return Mapping.PointerLike;
-        if (clr == typeof(NativePointer)) return Mapping.NativePointer;
-        if (clr == typeof(string)) return c is PointerType { IsCharPointer: true } ? Mapping.String : null;
-        if (c is not PointerType) return null;
-        if (clr.IsArray && clr.GetArrayRank() == 1 && IsUnmanaged(clr.GetElementType()!)) return Mapping.Array;
-        if (clr.IsGenericType && (clr.GetGenericTypeDefinition() == typeof(Span<>) || clr.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>))
-            && IsUnmanaged(clr.GetGenericArguments()[0])) return Mapping.Span;
-        return null;
-    }
-
-    // A variadic extra is passed as its promoted C type (VariadicExtra); the stub converts.
-    private static Mapping MapExtra(Type clr) =>
-        clr == typeof(string) ? Mapping.String
-        : clr == typeof(NativePointer) ? Mapping.NativePointer
-        : clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer ? Mapping.PointerLike
-        : Mapping.Direct;
-
-    private static Mapping? MapReturn(Type clr, FunctionSpec spec) => MapReturn(clr, spec.ReturnType);
-
-    internal static Mapping? MapReturn(Type clr, CType c)
-    {
-        if (c is VoidType) return clr == typeof(void) ? Mapping.Direct : null;
-        if (clr == typeof(void)) return null;
-        if (c is PointerType or FuncPtrType or HandleType { Rep: PointerType })
-        {
-            if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return Mapping.PointerLike;
-            if (clr == typeof(NativePointer)) return Mapping.NativePointer;
-            if (clr == typeof(string)) return c is PointerType { IsCharPointer: true } ? Mapping.String : null;
-            return null;
-        }
-        var m = MapParameter(clr, c);
-        return m is Mapping.Direct or Mapping.Bool or Mapping.Aggregate ? m : null;
-    }
-
-    private static bool IsInteger(Type t, long size, bool? signed = null)
-    {
-        if (t.IsEnum) t = Enum.GetUnderlyingType(t);
-        bool? s = t == typeof(sbyte) || t == typeof(short) || t == typeof(int) || t == typeof(long) || t == typeof(nint) ? true
-            : t == typeof(byte) || t == typeof(ushort) || t == typeof(uint) || t == typeof(ulong) || t == typeof(nuint) || t == typeof(char) ? false
-            : null;
-        if (s is null) return false;
-        if (SizeOf(t) != size) return false;
-        return signed is null || t == typeof(nint) || t == typeof(nuint) || s == signed;
-    }
-
-    private static bool IsUnmanaged(Type t) => t.IsValueType &&
-        !(bool)typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.IsReferenceOrContainsReferences))!.MakeGenericMethod(t).Invoke(null, null)!;
-
-    internal static bool IsUnmanagedStruct(Type t) => IsUnmanaged(t) && !t.IsPrimitive && !t.IsEnum && t != typeof(nint) && t != typeof(nuint);
-
-    internal static string Hint(CType c) => c switch
-    {
-        IntType { IsBool: true } => " (use bool)",
-        IntType i => $" (use {(i.Bits, i.IsSigned) switch
-        {
-            (8, true) => "sbyte", (8, false) => "byte", (16, true) => "short", (16, false) => "ushort",
-            (32, true) => "int", (32, false) => "uint", (64, true) => "long", _ => "ulong",
-        }})",
-        FloatType f => f.Bits == 32 ? " (use float)" : " (use double)",
-        PointerType { IsCharPointer: true } => " (use string, nint, a pointer, NativePointer, an array or a span)",
-        PointerType => " (use nint, a pointer, NativePointer, an array or a span)",
-        AggregateType or ArrayType => $" (use an unmanaged struct of {c.Size} bytes)",
-        _ => "",
-    };
-
-    internal static string Name(Type t) => t == typeof(void) ? "void" : t.Name;
 
     private static string Signature(FunctionSpec f) =>
         $"{f.ReturnType.DisplayName} {f.Name}({string.Join(", ", f.ParameterTypes.Select(p => p.DisplayName))}{(f.IsVariadic ? ", ..." : "")})";

@@ -1,0 +1,45 @@
+using Ffi.Values;
+
+namespace Ffi.Runtime;
+
+/// <summary>The general dynamic path for <c>Invoke(ReadOnlySpan&lt;FfiValue&gt;)</c>.</summary>
+internal delegate FfiValue ValueInvoker(ReadOnlySpan<FfiValue> args);
+
+/// <summary>The general dynamic path for <c>Invoke(object?[])</c>.</summary>
+internal delegate object? ObjectInvoker(object?[] args);
+
+/// <summary>Reads a non-inline result (a pointer, a string) from the result buffer.</summary>
+internal unsafe delegate FfiValue ValueResultReader(byte* ret);
+
+/// <summary>The same for the object API.</summary>
+internal unsafe delegate object? ObjectResultReader(byte* ret);
+
+/// <summary>
+/// What one function's emitted dynamic invoker is bound to. The invoker's code is shared by every function of the
+/// same call shape (<c>InvokerKey</c>); what differs per function is here: the address, the module's liveness, the
+/// name for messages, and the general path that takes every case the invoker does not.
+/// </summary>
+internal sealed class DynamicTarget(nint address, ModuleLifetime lifetime, string name, ValueInvoker generalValues, ObjectInvoker generalObjects,
+    ValueResultReader valueResult, ObjectResultReader objectResult)
+{
+    /// <summary>The function (or its variadic thunk).</summary>
+    public readonly nint Address = address;
+
+    /// <summary>The module's liveness, read inline.</summary>
+    public readonly ModuleLifetime Lifetime = lifetime;
+
+    /// <summary>The function's name (callback failures are reported under it).</summary>
+    public readonly string Name = name;
+
+    /// <summary>Every case the emitted invoker hands over, including every error.</summary>
+    public FfiValue GeneralValues(ReadOnlySpan<FfiValue> args) => generalValues(args);
+
+    /// <summary>The same for the object API.</summary>
+    public object? GeneralObjects(object?[] args) => generalObjects(args);
+
+    /// <summary>A result that is not built inline.</summary>
+    public unsafe FfiValue ValueResult(byte* ret) => valueResult(ret);
+
+    /// <summary>The same for the object API.</summary>
+    public unsafe object? ObjectResult(byte* ret) => objectResult(ret);
+}
