@@ -214,7 +214,7 @@ public sealed unsafe class NativeFunction
         var p = PrepareFixed();
         if (!DynamicInvokerEmitter.Eligible(p.Shape.Lowered, p.Slots, p.Return)) return null;
         var key = new InvokerKey(objects, p.Shape.Lowered, p.Slots, p.Return, _captureErrno, _module.PInvokeFor(this, p.Shape));
-        var code = _module.InvokerFor(key, p.Slots, p.Return);
+        var code = _module.Stubs.Invoker(key, p.Slots, p.Return);
         _target ??= new DynamicTarget(p.Target, _module.Lifetime, Spec.Name, InvokeGeneral, InvokeGeneral, FastValueResult, FastObjectResult);
         return code.CreateDelegate(objects ? typeof(ObjectInvoker) : typeof(ValueInvoker), _target);
     }

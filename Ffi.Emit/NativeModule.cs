@@ -31,11 +31,7 @@ public sealed class NativeModule : IDisposable
     private readonly Dictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<nint, VariadicThunk> _thunks = new();
-    private readonly ConcurrentDictionary<RawStubKey, Lazy<RawCall>> _stubs = new();
     private readonly ConcurrentDictionary<(string Name, Type Delegate), Lazy<Delegate>> _typed = new();
-    private readonly ConcurrentDictionary<(string Symbol, LoweredCall Lowered), Lazy<System.Reflection.MethodInfo>> _pinvokes = new();
-    private readonly ConcurrentDictionary<InvokerKey, Lazy<System.Reflection.Emit.DynamicMethod>> _invokers = new();
-    private readonly ConcurrentDictionary<TypedStubKey, Lazy<System.Reflection.Emit.DynamicMethod>> _typedCode = new();
     private readonly CallbackRegistry _callbacks;
     private int _disposed;
 
@@ -130,7 +126,7 @@ public sealed class NativeModule : IDisposable
     public TDelegate GetFunction<TDelegate>(string name) where TDelegate : Delegate
     {
         ThrowIfDisposed();
-        return (TDelegate)Cached(_typed, (name, typeof(TDelegate)), () => TypedStub.Create<TDelegate>(this, Function(name)));
+        return (TDelegate)ModuleStubs.GetOrCreate(_typed, (name, typeof(TDelegate)), () => TypedStub.Create<TDelegate>(this, Function(name)));
     }
 
     /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke(object[])"/>.</summary>
@@ -150,62 +146,21 @@ public sealed class NativeModule : IDisposable
     /// <summary>Where every emitter of this module gets its call plans and recipes.</summary>
     internal CallShapes Shapes { get; }
 
-    /// <summary>The module's stub for a call shape, emitted on first use; functions with the same shape share it.</summary>
-    /// <remarks>A failed emission is not kept: the next call tries again (a <see cref="Lazy{T}"/> caches its exception).</remarks>
-    internal RawCall StubFor(CallShape shape, NativeFunction function)
-    {
-        var pinvoke = PInvokeFor(function, shape);
-        var key = new RawStubKey(shape.Lowered, shape.Frame, function.CapturesErrno, pinvoke is null ? null : function.Name);
-        return Cached(_stubs, key, () => RawCallStub.Emit(shape, function.Name, function.CapturesErrno, pinvoke));
-    }
+    /// <summary>The module's emitted code, shared per call shape.</summary>
+    internal ModuleStubs Stubs { get; } = new();
+
+    /// <summary>The raw stub of a function's call shape (functions with the same shape share it).</summary>
+    internal RawCall StubFor(CallShape shape, NativeFunction function) =>
+        Stubs.Raw(shape, function.Name, function.CapturesErrno, PInvokeFor(function, shape));
 
     /// <summary>The P/Invoke method a trivial function is called through (no GC transition); null for other functions.</summary>
-    internal System.Reflection.MethodInfo? PInvokeFor(NativeFunction function, CallShape shape)
-    {
-        if (!function.Spec.IsTrivial || shape.Plan.IsVariadic) return null;
-        return Cached(_pinvokes, (function.Name, shape.Lowered), () =>
-        {
-            var (ret, parameters) = CallEmitter.Signature(shape.Lowered);
-            return TrivialCalls.Define(_libraries[function.Spec.Library ?? Spec.Lib], function.Name, ret, parameters);
-        });
-    }
-
-    // One value per key, made once even when threads race; a factory that throws leaves no entry behind.
-    private static TValue Cached<TKey, TValue>(ConcurrentDictionary<TKey, Lazy<TValue>> cache, TKey key, Func<TValue> make) where TKey : notnull
-    {
-        var lazy = cache.GetOrAdd(key, _ => new Lazy<TValue>(make, LazyThreadSafetyMode.ExecutionAndPublication));
-        try
-        {
-            return lazy.Value;
-        }
-        catch
-        {
-            cache.TryRemove(new KeyValuePair<TKey, Lazy<TValue>>(key, lazy));
-            throw;
-        }
-    }
-
-    /// <summary>The code of a dynamic invoker for a call shape, emitted on first use; functions with the same shape share it.</summary>
-    internal System.Reflection.Emit.DynamicMethod InvokerFor(InvokerKey key, FastSlot[] slots, FastSlot result) =>
-        Cached(_invokers, key, () => key.Objects
-            ? DynamicInvokerEmitter.EmitObjects(key.Lowered, key.CaptureErrno, key.PInvoke, slots, result)
-            : DynamicInvokerEmitter.EmitValues(key.Lowered, key.CaptureErrno, key.PInvoke, slots, result));
-
-    /// <summary>The code of a typed stub for a call shape and delegate type; functions with the same key share it.</summary>
-    internal System.Reflection.Emit.DynamicMethod TypedCodeFor(TypedStubKey key, Func<System.Reflection.Emit.DynamicMethod> emit) =>
-        Cached(_typedCode, key, emit);
-
-    /// <summary>How many distinct typed stubs the module has emitted.</summary>
-    internal int TypedStubCount => _typedCode.Count;
-
-    /// <summary>How many distinct dynamic invokers the module has emitted.</summary>
-    internal int InvokerCount => _invokers.Count;
+    internal System.Reflection.MethodInfo? PInvokeFor(NativeFunction function, CallShape shape) =>
+        function.Spec.IsTrivial && !shape.Plan.IsVariadic
+            ? Stubs.TrivialPInvoke(function.Name, _libraries[function.Spec.Library ?? Spec.Lib], shape)
+            : null;
 
     /// <summary>The module's liveness, which stubs and callables hold instead of the module.</summary>
     internal Runtime.ModuleLifetime Lifetime { get; } = new();
-
-    /// <summary>How many distinct call stubs the module has emitted.</summary>
-    internal int StubCount => _stubs.Count;
 
     internal nint VariadicThunkFor(nint target) => _thunks.GetOrAdd(target, VariadicThunk.Create).Address;
 

@@ -1,5 +1,7 @@
 using System.Reflection.Emit;
 
+using Ffi.Il;
+
 namespace Ffi.Callbacks;
 
 /// <summary>What emitted downcall stubs do about callbacks after the call.</summary>
@@ -12,7 +14,7 @@ internal static class CallbackChecks
     /// <param name="il">The generator.</param>
     /// <param name="frame">The tracked call's frame, or null for an untracked call.</param>
     /// <param name="pushFunctionName">Pushes the function's name (failures are reported under it).</param>
-    public static void EmitAfterCall(ILGenerator il, LocalBuilder? frame, Action<ILGenerator> pushFunctionName)
+    public static void EmitAfterCall(IlWriter il, IlLocal? frame, Action<IlWriter> pushFunctionName)
     {
         if (frame is not null)
         {

@@ -3,6 +3,8 @@ using System.Reflection.Emit;
 using System.Runtime.InteropServices;
 using Ffi.Abi;
 
+using Ffi.Il;
+
 namespace Ffi.Downcalls;
 
 /// <summary>Where the emitted call finds each argument: the raw stub reads a buffer, a typed stub its CLR arguments.</summary>
@@ -12,13 +14,13 @@ internal abstract class ArgumentSource
     /// Pushes argument <paramref name="index"/> as a value of <paramref name="carrier"/> (a register slot), of which
     /// <paramref name="bytes"/> are the C value's (an aggregate copied into a zeroed carrier copies that many).
     /// </summary>
-    public abstract void PushValue(ILGenerator il, int index, Type carrier, int bytes);
+    public abstract void PushValue(IlWriter il, int index, Type carrier, int bytes);
 
     /// <summary>Pushes the address of argument <paramref name="index"/>'s C bytes (to copy into the stack image).</summary>
-    public abstract void PushAddress(ILGenerator il, int index);
+    public abstract void PushAddress(IlWriter il, int index);
 
     /// <summary>Pushes the hidden return pointer (storage for a MEMORY-class result, aligned for the C type).</summary>
-    public abstract void PushReturnPointer(ILGenerator il);
+    public abstract void PushReturnPointer(IlWriter il);
 }
 
 /// <summary>
@@ -46,7 +48,7 @@ internal static class CallEmitter
     /// <param name="pushFunction">Pushes the function pointer for <c>calli</c>; unused with <paramref name="pinvoke"/>.</param>
     /// <param name="pinvoke">A P/Invoke method with <see cref="Signature"/>'s types to call instead of <c>calli</c>.</param>
     /// <param name="captureErrno">Store C's errno in <see cref="Native.LastErrno"/> right after the call.</param>
-    public static void EmitCall(ILGenerator il, LoweredCall call, ArgumentSource args, Action<ILGenerator>? pushFunction, MethodInfo? pinvoke, bool captureErrno)
+    public static void EmitCall(IlWriter il, LoweredCall call, ArgumentSource args, Action<IlWriter>? pushFunction, MethodInfo? pinvoke, bool captureErrno)
     {
         var (returnType, calliParams) = Signature(call);
         foreach (var slot in call.Slots)
@@ -89,7 +91,7 @@ internal static class CallEmitter
         else
         {
             pushFunction!(il);
-            il.EmitCalli(OpCodes.Calli, CallingConvention.Cdecl, returnType, calliParams);
+            il.EmitCalli(returnType, calliParams);
         }
         if (captureErrno)
         {
@@ -104,7 +106,7 @@ internal static class CallEmitter
     /// After <see cref="EmitCall"/>: stores a register result (scalar or eightbytes carrier) at the address
     /// <paramref name="pushDestination"/> pushes, copying the bytes the C value and the carrier share.
     /// </summary>
-    public static void EmitStoreResult(ILGenerator il, LoweredCall call, Action<ILGenerator> pushDestination)
+    public static void EmitStoreResult(IlWriter il, LoweredCall call, Action<IlWriter> pushDestination)
     {
         int bytes;
         switch (call.Return)
@@ -122,7 +124,7 @@ internal static class CallEmitter
     }
 
     /// <summary>Copies <paramref name="bytes"/> from the address on the stack into a zeroed carrier and pushes the carrier.</summary>
-    public static void EmitCarrierFrom(ILGenerator il, Action<ILGenerator> pushSource, Type carrier, int bytes)
+    public static void EmitCarrierFrom(IlWriter il, Action<IlWriter> pushSource, Type carrier, int bytes)
     {
         var c = il.DeclareLocal(carrier);
         il.Emit(OpCodes.Ldloca, c);
@@ -135,7 +137,7 @@ internal static class CallEmitter
     }
 
     /// <summary>Adds a constant byte offset to the address on the stack.</summary>
-    public static void Offset(ILGenerator il, long offset)
+    public static void Offset(IlWriter il, long offset)
     {
         if (offset == 0) return;
         il.Emit(OpCodes.Ldc_I4, checked((int)offset));

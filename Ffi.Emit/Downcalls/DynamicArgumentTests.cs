@@ -5,6 +5,8 @@ using Ffi.Abi;
 using Ffi.Runtime;
 using Ffi.Values;
 
+using Ffi.Il;
+
 namespace Ffi.Downcalls;
 
 /// <summary>
@@ -15,13 +17,13 @@ namespace Ffi.Downcalls;
 internal static class DynamicArgumentTests
 {
     // A char* argument given as a string: copied to UTF-8 after every test has passed.
-    public sealed record StringArg(LocalBuilder IsString, LocalBuilder Carrier, LocalBuilder Buffer, Action<ILGenerator> PushString);
+    public sealed record StringArg(IlLocal IsString, IlLocal Carrier, IlLocal Buffer, Action<IlWriter> PushString);
 
     // Emits the test and conversion of argument `index` (from the arguments `args` pushes) into `source`; branches to
     // `fail` when it is not taken.
-    public delegate void ArgumentTest(ILGenerator il, Action<ILGenerator> args, int index, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings);
+    public delegate void ArgumentTest(IlWriter il, Action<IlWriter> args, int index, FastSlot slot, IlLabel fail, LocalSource source, List<StringArg> strings);
 
-    private static LocalBuilder CarrierLocal(ILGenerator il, int index, FastSlot slot, LocalSource source)
+    private static IlLocal CarrierLocal(IlWriter il, int index, FastSlot slot, LocalSource source)
     {
         var local = il.DeclareLocal(Carriers.Scalar(SysVCallPlanner.RepOf(slot.Type is Types.HandleType h ? h.Rep : slot.Type)));
         source.Locals[index] = local;
@@ -29,7 +31,7 @@ internal static class DynamicArgumentTests
     }
 
     // Aggregates: the bytes stay where they are and are copied by the call (into a carrier or the stack image).
-    private static void TakeAggregate(ILGenerator il, int index, FastSlot slot, Label fail, LocalSource source)
+    private static void TakeAggregate(IlWriter il, int index, FastSlot slot, IlLabel fail, LocalSource source)
     {
         var from = il.DeclareLocal(typeof(nint));
         il.Emit(OpCodes.Ldc_I8, slot.Type.Size);
@@ -42,7 +44,7 @@ internal static class DynamicArgumentTests
 
     // ---- FfiValue arguments: the kind must match exactly, integers in range ----
 
-    public static void EmitValueTest(ILGenerator il, Action<ILGenerator> args, int i, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings)
+    public static void EmitValueTest(IlWriter il, Action<IlWriter> args, int i, FastSlot slot, IlLabel fail, LocalSource source, List<StringArg> strings)
     {
         if (slot.Kind == SlotKind.Aggregate)
         {
@@ -126,7 +128,7 @@ internal static class DynamicArgumentTests
     private static readonly (Type Box, OpCode Convert)[] SingleBoxes =
         [(typeof(float), OpCodes.Nop), (typeof(double), OpCodes.Conv_R4), (typeof(int), OpCodes.Conv_R4)];
 
-    public static void EmitObjectTest(ILGenerator il, Action<ILGenerator> args, int i, FastSlot slot, Label fail, LocalSource source, List<StringArg> strings)
+    public static void EmitObjectTest(IlWriter il, Action<IlWriter> args, int i, FastSlot slot, IlLabel fail, LocalSource source, List<StringArg> strings)
     {
         var o = il.DeclareLocal(typeof(object));
         args(il);
@@ -199,7 +201,7 @@ internal static class DynamicArgumentTests
 
     // Stores the 64-bit integer in `wide` (two's complement of the input; `unsignedInput` says how to read it) into
     // `into`, narrowed to the slot's width, or goes to `fail` when it is outside [Min, Max].
-    private static void StoreInRange(ILGenerator il, LocalBuilder wide, FastSlot slot, bool unsignedInput, Label fail, LocalBuilder into)
+    private static void StoreInRange(IlWriter il, IlLocal wide, FastSlot slot, bool unsignedInput, IlLabel fail, IlLocal into)
     {
         if (!unsignedInput && (!slot.Signed || slot.Bits < 64))
         {
@@ -227,7 +229,7 @@ internal static class DynamicArgumentTests
     }
 
     // If `o` is a boxed `box`: unbox, convert, store in `into`, go to `then`.
-    private static void Unbox(ILGenerator il, LocalBuilder o, Type box, OpCode convert, LocalBuilder into, Label then)
+    private static void Unbox(IlWriter il, IlLocal o, Type box, OpCode convert, IlLocal into, IlLabel then)
     {
         var next = il.DefineLabel();
         il.Emit(OpCodes.Ldloc, o);
@@ -242,14 +244,14 @@ internal static class DynamicArgumentTests
     }
 
     // Pushes field `field` of args[index].
-    private static void Load(ILGenerator il, Action<ILGenerator> args, int index, FieldInfo field)
+    private static void Load(IlWriter il, Action<IlWriter> args, int index, FieldInfo field)
     {
         args(il);
         CallEmitter.Offset(il, (long)index * Unsafe.SizeOf<FfiValue>());
         il.Emit(OpCodes.Ldfld, field);
     }
 
-    private static void RequireKind(ILGenerator il, Action<ILGenerator> args, int index, FfiValueKind kind, Label fail)
+    private static void RequireKind(IlWriter il, Action<IlWriter> args, int index, FfiValueKind kind, IlLabel fail)
     {
         Load(il, args, index, StubFields.ValueKind);
         il.Emit(OpCodes.Ldc_I4, (int)kind);
@@ -257,7 +259,7 @@ internal static class DynamicArgumentTests
     }
 
     // A tagged pointer must carry no tag or the same tag (the general path words the error).
-    private static void RequireTag(ILGenerator il, Action<ILGenerator> args, int index, string? tag, Label fail)
+    private static void RequireTag(IlWriter il, Action<IlWriter> args, int index, string? tag, IlLabel fail)
     {
         if (tag is null) return;
         var ok = il.DefineLabel();
@@ -277,21 +279,21 @@ internal static class DynamicArgumentTests
     // Arguments from the locals the tests filled.
     public sealed class LocalSource : ArgumentSource
     {
-        public readonly Dictionary<int, LocalBuilder> Locals = [];
-        public readonly Dictionary<int, (LocalBuilder From, long Size)> Aggregates = [];
+        public readonly Dictionary<int, IlLocal> Locals = [];
+        public readonly Dictionary<int, (IlLocal From, long Size)> Aggregates = [];
 
-        public override void PushValue(ILGenerator il, int index, Type carrier, int bytes)
+        public override void PushValue(IlWriter il, int index, Type carrier, int bytes)
         {
             if (Aggregates.TryGetValue(index, out var a)) CallEmitter.EmitCarrierFrom(il, g => g.Emit(OpCodes.Ldloc, a.From), carrier, bytes);
             else il.Emit(OpCodes.Ldloc, Locals[index]);
         }
 
-        public override void PushAddress(ILGenerator il, int index)
+        public override void PushAddress(IlWriter il, int index)
         {
             if (Aggregates.TryGetValue(index, out var a)) il.Emit(OpCodes.Ldloc, a.From);
             else il.Emit(OpCodes.Ldloca, Locals[index]);
         }
 
-        public override void PushReturnPointer(ILGenerator il) => throw new InvalidOperationException("fast stubs do not return aggregates");
+        public override void PushReturnPointer(IlWriter il) => throw new InvalidOperationException("fast stubs do not return aggregates");
     }
 }

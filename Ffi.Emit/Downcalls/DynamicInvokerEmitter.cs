@@ -7,6 +7,8 @@ using Ffi.Callbacks;
 using Ffi.Runtime;
 using Ffi.Values;
 
+using Ffi.Il;
+
 namespace Ffi.Downcalls;
 
 /// <summary>
@@ -32,11 +34,11 @@ internal static class DynamicInvokerEmitter
     {
         var span = typeof(ReadOnlySpan<FfiValue>);
         var dm = new DynamicMethod("ffi_values", typeof(FfiValue), [typeof(DynamicTarget), span], restrictedSkipVisibility: true);
-        var il = dm.GetILGenerator();
+        var il = StubListings.For(dm.GetILGenerator());
         var slow = il.DefineLabel();
         var args = il.DeclareLocal(typeof(FfiValue).MakeByRefType());
         EmitAlive(il, slow);
-        il.Emit(OpCodes.Ldarga_S, (byte)1);
+        il.Emit(OpCodes.Ldarga, 1);
         il.Emit(OpCodes.Call, span.GetProperty(nameof(ReadOnlySpan<FfiValue>.Length))!.GetMethod!);
         il.Emit(OpCodes.Ldc_I4, slots.Length);
         il.Emit(OpCodes.Bne_Un, slow);
@@ -47,6 +49,7 @@ internal static class DynamicInvokerEmitter
 
         EmitRest(il, new Invoker(plan, captureErrno, pinvoke, slots, slow, g => g.Emit(OpCodes.Ldloc, args), DynamicArgumentTests.EmitValueTest,
             ret => EmitValueResult(il, result, ret), typeof(FfiValue)));
+        StubListings.Done(dm.Name, il);
         return dm;
     }
 
@@ -54,7 +57,7 @@ internal static class DynamicInvokerEmitter
     public static DynamicMethod EmitObjects(LoweredCall plan, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
     {
         var dm = new DynamicMethod("ffi_objects", typeof(object), [typeof(DynamicTarget), typeof(object[])], restrictedSkipVisibility: true);
-        var il = dm.GetILGenerator();
+        var il = StubListings.For(dm.GetILGenerator());
         var slow = il.DefineLabel();
         EmitAlive(il, slow);
         il.Emit(OpCodes.Ldarg_1);
@@ -67,16 +70,17 @@ internal static class DynamicInvokerEmitter
 
         EmitRest(il, new Invoker(plan, captureErrno, pinvoke, slots, slow, static g => g.Emit(OpCodes.Ldarg_1), DynamicArgumentTests.EmitObjectTest,
             ret => EmitObjectResult(il, result, ret), typeof(object)));
+        StubListings.Done(dm.Name, il);
         return dm;
     }
 
     // What the two invokers differ in, past their argument-count test.
-    private sealed record Invoker(LoweredCall Plan, bool CaptureErrno, MethodInfo? PInvoke, FastSlot[] Slots, Label Slow,
-        Action<ILGenerator> Args, DynamicArgumentTests.ArgumentTest Test, Action<LocalBuilder> Result, Type ResultType);
+    private sealed record Invoker(LoweredCall Plan, bool CaptureErrno, MethodInfo? PInvoke, FastSlot[] Slots, IlLabel Slow,
+        Action<IlWriter> Args, DynamicArgumentTests.ArgumentTest Test, Action<IlLocal> Result, Type ResultType);
 
     // The tests, the call, the result and the pending-failure check; then the fallback at `Slow`: the function's
     // general path, which takes the invoker's own arguments (arg 0 the target, arg 1 the arguments).
-    private static void EmitRest(ILGenerator il, Invoker x)
+    private static void EmitRest(IlWriter il, Invoker x)
     {
         var ret = EmitBody(il, x.Plan, x.CaptureErrno, x.PInvoke, x.Slots, x.Slow, x.Args, x.Test);
         x.Result(ret);
@@ -91,7 +95,7 @@ internal static class DynamicInvokerEmitter
     }
 
     // A disposed module goes to the general path, which throws.
-    private static void EmitAlive(ILGenerator il, Label slow)
+    private static void EmitAlive(IlWriter il, IlLabel slow)
     {
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldfld, StubFields.DynamicLifetime);
@@ -101,7 +105,7 @@ internal static class DynamicInvokerEmitter
     }
 
     // The result, left in the buffer at `ret` by EmitBody, as an FfiValue: scalars built inline, the rest by the function.
-    private static void EmitValueResult(ILGenerator il, FastSlot result, LocalBuilder ret)
+    private static void EmitValueResult(IlWriter il, FastSlot result, IlLocal ret)
     {
         switch (result.Kind)
         {
@@ -136,7 +140,7 @@ internal static class DynamicInvokerEmitter
     }
 
     // The result as the object API boxes it (ScalarMemory.Read's CLR types): scalars boxed inline.
-    private static void EmitObjectResult(ILGenerator il, FastSlot result, LocalBuilder ret)
+    private static void EmitObjectResult(IlWriter il, FastSlot result, IlLocal ret)
     {
         switch (result.Kind)
         {
@@ -171,7 +175,7 @@ internal static class DynamicInvokerEmitter
     };
 
     // Pushes the scalar result from the result buffer, as its CLR type (bool as 0/1 of one byte).
-    private static void LoadResult(ILGenerator il, FastSlot result, LocalBuilder ret)
+    private static void LoadResult(IlWriter il, FastSlot result, IlLocal ret)
     {
         il.Emit(OpCodes.Ldloc, ret);
         il.Emit(ResultClrType(result) switch
@@ -194,7 +198,7 @@ internal static class DynamicInvokerEmitter
     }
 
     // With the result on the stack: throws a callback failure left pending on this thread during the call.
-    private static void EmitExit(ILGenerator il, Type resultType)
+    private static void EmitExit(IlWriter il, Type resultType)
     {
         var result = il.DeclareLocal(resultType);
         il.Emit(OpCodes.Stloc, result);
@@ -207,8 +211,8 @@ internal static class DynamicInvokerEmitter
     }
 
     // Returns the local holding the address of the 16-byte buffer the result was stored in.
-    private static LocalBuilder EmitBody(ILGenerator il, LoweredCall plan, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, Label fail,
-        Action<ILGenerator> args, DynamicArgumentTests.ArgumentTest test)
+    private static IlLocal EmitBody(IlWriter il, LoweredCall plan, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, IlLabel fail,
+        Action<IlWriter> args, DynamicArgumentTests.ArgumentTest test)
     {
         var source = new DynamicArgumentTests.LocalSource();
         var strings = new List<DynamicArgumentTests.StringArg>();

@@ -3,6 +3,8 @@ using System.Reflection.Emit;
 using Ffi.Abi;
 using Ffi.Binding;
 
+using Ffi.Il;
+
 namespace Ffi.Downcalls;
 
 /// <summary>A generated stub: calls <c>fn</c> with the arguments laid out in <c>args</c> (see <see cref="ArgumentFrame"/>) and stores the result in <c>ret</c>.</summary>
@@ -31,29 +33,30 @@ internal static class RawCallStub
         // code the JIT does not inline the P/Invoke but routes it through the runtime's generic calli helper, which
         // is slower and corrupted arguments under GC pressure (RawCallGccTests.RandomSignaturesAgreeWithGccUnderGcPressure).
         var dm = new DynamicMethod($"ffi_raw_{name}", typeof(void), [typeof(nint), typeof(byte*), typeof(byte*)], restrictedSkipVisibility: true);
-        var il = dm.GetILGenerator();
+        var il = StubListings.For(dm.GetILGenerator());
         CallEmitter.EmitCall(il, shape.Lowered, new BufferSource(shape.Frame), static il => il.Emit(OpCodes.Ldarg_0), pinvoke, captureErrno);
         CallEmitter.EmitStoreResult(il, shape.Lowered, static il => il.Emit(OpCodes.Ldarg_2));
         il.Emit(OpCodes.Ret);
+        StubListings.Done(dm.Name, il);
         return dm.CreateDelegate<RawCall>();
     }
 
     // Arguments at the frame's offsets in the buffer (arg 1); the return buffer (arg 2) is the hidden pointer.
     private sealed class BufferSource(ArgumentFrame frame) : ArgumentSource
     {
-        public override void PushValue(ILGenerator il, int index, Type carrier, int bytes)
+        public override void PushValue(IlWriter il, int index, Type carrier, int bytes)
         {
             // The buffer holds whole eightbytes per argument (zeroed around aggregates), so a carrier loads as is.
             PushAddress(il, index);
             il.Emit(OpCodes.Ldobj, carrier);
         }
 
-        public override void PushAddress(ILGenerator il, int index)
+        public override void PushAddress(IlWriter il, int index)
         {
             il.Emit(OpCodes.Ldarg_1);
             CallEmitter.Offset(il, frame.Offsets[index]);
         }
 
-        public override void PushReturnPointer(ILGenerator il) => il.Emit(OpCodes.Ldarg_2);
+        public override void PushReturnPointer(IlWriter il) => il.Emit(OpCodes.Ldarg_2);
     }
 }

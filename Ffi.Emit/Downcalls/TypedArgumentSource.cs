@@ -3,6 +3,8 @@ using Ffi.Abi;
 using Ffi.Binding;
 using Ffi.Types;
 
+using Ffi.Il;
+
 namespace Ffi.Downcalls;
 
 /// <summary>One mapped parameter of a typed delegate: its index, CLR type, C type and how one stands for the other.</summary>
@@ -11,11 +13,11 @@ internal sealed record TypedParam(int Index, Type Clr, CType C, Mapping How);
 /// <summary>A typed stub's CLR arguments (arg 0 is the target), or the locals its conversions left them in.</summary>
 internal sealed class TypedArgumentSource : ArgumentSource
 {
-    public readonly Dictionary<int, LocalBuilder?> Locals = [];
+    public readonly Dictionary<int, IlLocal?> Locals = [];
     public readonly Dictionary<int, TypedParam> Params = [];
-    public LocalBuilder? ReturnStorage;
+    public IlLocal? ReturnStorage;
 
-    public override void PushValue(ILGenerator g, int index, Type carrier, int bytes)
+    public override void PushValue(IlWriter g, int index, Type carrier, int bytes)
     {
         var p = Params[index];
         if (Locals.TryGetValue(index, out var local) && local is not null)
@@ -32,7 +34,7 @@ internal sealed class TypedArgumentSource : ArgumentSource
         Convert(g, p.Clr, carrier);
     }
 
-    public override void PushAddress(ILGenerator g, int index)
+    public override void PushAddress(IlWriter g, int index)
     {
         var p = Params[index];
         if (Locals.TryGetValue(index, out var local) && local is not null)
@@ -54,9 +56,9 @@ internal sealed class TypedArgumentSource : ArgumentSource
         g.Emit(OpCodes.Ldloca, converted);
     }
 
-    public override void PushReturnPointer(ILGenerator g) => g.Emit(OpCodes.Ldloc, ReturnStorage!);
+    public override void PushReturnPointer(IlWriter g) => g.Emit(OpCodes.Ldloc, ReturnStorage!);
 
-    private static void Convert(ILGenerator g, Type from, Type to)
+    private static void Convert(IlWriter g, Type from, Type to)
     {
         if (from == to || MappingRules.SizeOf(from) == MappingRules.SizeOf(to) && MappingRules.IsFloat(from) == MappingRules.IsFloat(to)) return;
         if (to == typeof(double)) g.Emit(OpCodes.Conv_R8);

@@ -11,6 +11,8 @@ using Ffi.Spec;
 using Ffi.Types;
 using Ffi.Values;
 
+using Ffi.Il;
+
 namespace Ffi.Downcalls;
 
 /// <summary>
@@ -71,10 +73,12 @@ internal static class TypedStub
         var target = new TypedTarget(module, spec, spec.IsVariadic ? module.VariadicThunkFor(function.Address) : function.Address, cTypes);
         var key = new TypedStubKey(typeof(TDelegate), shape.Lowered, mapped, returnMapping!.Value, spec.Capabilities.Count > 0,
             function.CapturesErrno, module.PInvokeFor(function, shape), spec.ReturnType.Align);
-        var code = module.TypedCodeFor(key, () =>
+        var code = module.Stubs.Typed(key, () =>
         {
             var stub = new DynamicMethod("ffi_typed", ret, [typeof(TypedTarget), .. clrParams], restrictedSkipVisibility: true);
-            Emit(stub.GetILGenerator(), key, mapped, ret);
+            var il = StubListings.For(stub.GetILGenerator());
+            Emit(il, key, mapped, ret);
+            StubListings.Done(stub.Name, il);
             return stub;
         });
         return (TDelegate)code.CreateDelegate(typeof(TDelegate), target);
@@ -103,7 +107,7 @@ internal static class TypedStub
 
     // The stub's code depends only on `key` (functions of one shape share it); what differs per function is read
     // from the TypedTarget in argument 0.
-    private static void Emit(ILGenerator il, TypedStubKey key, List<TypedParam> ps, Type ret)
+    private static void Emit(IlWriter il, TypedStubKey key, List<TypedParam> ps, Type ret)
     {
         // 1. The module must be alive (one volatile read, inline); gated functions check their capabilities.
         var returnMapping = key.ReturnMapping;
@@ -141,8 +145,8 @@ internal static class TypedStub
         // without delegate parameters is not tracked (see CallbackRuntime).
         var callbacks = ps.Where(p => p.How == Mapping.Callback).ToList();
         var frame = callbacks.Count > 0 ? il.DeclareLocal(typeof(CallbackFrame)) : null;
-        var leases = new List<LocalBuilder>();
-        var pools = new List<LocalBuilder>();
+        var leases = new List<IlLocal>();
+        var pools = new List<IlLocal>();
         foreach (var p in callbacks)
         {
             var pool = il.DeclareLocal(typeof(TrampolinePool));
@@ -177,7 +181,7 @@ internal static class TypedStub
             leases.Add(slot);
         }
 
-        var strings = new List<(LocalBuilder Pointer, LocalBuilder Buffer)>();
+        var strings = new List<(IlLocal Pointer, IlLocal Buffer)>();
         foreach (var p in ps)
         {
             switch (p.How)
@@ -249,7 +253,7 @@ internal static class TypedStub
 
         // 3. Return storage for a MEMORY-class result, aligned for the C type.
         var plan = key.Lowered;
-        LocalBuilder? retStorage = null;
+        IlLocal? retStorage = null;
         if (plan.Return is MemoryReturn)
         {
             retStorage = il.DeclareLocal(typeof(nint));
@@ -277,7 +281,7 @@ internal static class TypedStub
 
         // 5. The result as the delegate's type; then release string copies (no handler around the call).
         var carrier = Carriers.Of(plan.Return);
-        LocalBuilder? result = ret == typeof(void) ? null : il.DeclareLocal(ret);
+        IlLocal? result = ret == typeof(void) ? null : il.DeclareLocal(ret);
         switch (returnMapping)
         {
             case Mapping.Direct when plan.Return is MemoryReturn:

@@ -240,11 +240,11 @@ public sealed class FfiValueTests
     {
         using var m = NativeModule.Open(ApiSpec.Parse());
         m.Function("pair_sum").Invoke([FfiValue.FromObject(new { a = 1L, b = 2L })]);
-        int afterFirst = m.StubCount;
+        int afterFirst = m.Stubs.RawCount;
         m.Function("pair2_sum").Invoke([FfiValue.FromObject(new { first = 1L, second = 2L })]);
         m.Function("i64_id").Invoke([5L]);
         Assert.That(afterFirst, Is.EqualTo(1));
-        Assert.That(m.StubCount, Is.EqualTo(2), "pair2_sum reuses pair_sum's stub; i64_id has its own shape");
+        Assert.That(m.Stubs.RawCount, Is.EqualTo(2), "pair2_sum reuses pair_sum's stub; i64_id has its own shape");
     }
 
     [Test]
@@ -263,6 +263,6 @@ public sealed class FfiValueTests
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         for (int t = 0; t < 8; t++) Assert.That(results[t], Is.EqualTo(Enumerable.Range(0, 2000).Sum(i => t + 2L * i + 6)));
-        Assert.That(m.StubCount, Is.EqualTo(1));
+        Assert.That(m.Stubs.RawCount, Is.EqualTo(1));
     }
 }

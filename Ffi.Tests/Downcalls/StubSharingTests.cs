@@ -25,13 +25,13 @@ public sealed class StubSharingTests
         Assert.That(m.Invoke("toupper", (int)'a'), Is.EqualTo((int)'A'));
         Assert.That(m.Invoke("tolower", (int)'Q'), Is.EqualTo((int)'q'));
         Assert.That(m.Invoke("isdigit", (int)'x'), Is.EqualTo(0));
-        Assert.That(m.InvokerCount, Is.EqualTo(1), "one object invoker for the four int(int) functions");
+        Assert.That(m.Stubs.InvokerCount, Is.EqualTo(1), "one object invoker for the four int(int) functions");
         Assert.That(m.Function("abs").Invoke([-7]).ToInt64(), Is.EqualTo(7));
         Assert.That(m.Function("toupper").Invoke([(int)'b']).ToInt64(), Is.EqualTo('B'));
-        Assert.That(m.InvokerCount, Is.EqualTo(2), "and one FfiValue invoker");
+        Assert.That(m.Stubs.InvokerCount, Is.EqualTo(2), "and one FfiValue invoker");
         Assert.That(m.Invoke("labs", -9L), Is.EqualTo(9L));
-        Assert.That(m.InvokerCount, Is.EqualTo(3), "long(long) is another shape");
-        Assert.That(m.StubCount, Is.EqualTo(2), "one raw stub per shape");
+        Assert.That(m.Stubs.InvokerCount, Is.EqualTo(3), "long(long) is another shape");
+        Assert.That(m.Stubs.RawCount, Is.EqualTo(2), "one raw stub per shape");
     }
 
     [Test]
@@ -59,10 +59,10 @@ public sealed class StubSharingTests
         var upper = m.GetFunction<Func<int, int>>("toupper");
         var lower = m.GetFunction<Func<int, int>>("tolower");
         Assert.That((abs(-4), upper('c'), lower('D')), Is.EqualTo((4, (int)'C', (int)'d')));
-        Assert.That(m.TypedStubCount, Is.EqualTo(1));
+        Assert.That(m.Stubs.TypedCount, Is.EqualTo(1));
         var labs = m.GetFunction<Func<long, long>>("labs");
         Assert.That(labs(-6), Is.EqualTo(6));
-        Assert.That(m.TypedStubCount, Is.EqualTo(2));
+        Assert.That(m.Stubs.TypedCount, Is.EqualTo(2));
     }
 
     [Test]

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Reflection.Emit;
+using Ffi.Abi;
+using Ffi.Binding;
+
+namespace Ffi.Downcalls;
+
+/// <summary>
+/// A module's emitted code, one entry per shape: raw stubs (<see cref="RawStubKey"/>), trivial P/Invokes (one per
+/// symbol and recipe), dynamic invokers (<see cref="InvokerKey"/>) and typed stubs (<see cref="TypedStubKey"/>).
+/// Thread-safe: each entry is made once even when threads race for it, and a failed emission leaves nothing behind,
+/// so the next use tries again.
+/// </summary>
+internal sealed class ModuleStubs
+{
+    private readonly ConcurrentDictionary<RawStubKey, Lazy<RawCall>> _raw = new();
+    private readonly ConcurrentDictionary<(string Symbol, LoweredCall Lowered), Lazy<MethodInfo>> _pinvokes = new();
+    private readonly ConcurrentDictionary<InvokerKey, Lazy<DynamicMethod>> _invokers = new();
+    private readonly ConcurrentDictionary<TypedStubKey, Lazy<DynamicMethod>> _typed = new();
+
+    /// <summary>The raw stub of a shape; a trivial function's (<paramref name="pinvoke"/>) is its own.</summary>
+    public RawCall Raw(CallShape shape, string symbol, bool captureErrno, MethodInfo? pinvoke) =>
+        GetOrCreate(_raw, new RawStubKey(shape.Lowered, shape.Frame, captureErrno, pinvoke is null ? null : symbol),
+            () => RawCallStub.Emit(shape, symbol, captureErrno, pinvoke));
+
+    /// <summary>The <c>[SuppressGCTransition]</c> P/Invoke of a trivial function, bound to <paramref name="library"/>'s handle.</summary>
+    public MethodInfo TrivialPInvoke(string symbol, nint library, CallShape shape) =>
+        GetOrCreate(_pinvokes, (symbol, shape.Lowered), () =>
+        {
+            var (ret, parameters) = CallEmitter.Signature(shape.Lowered);
+            return TrivialCalls.Define(library, symbol, ret, parameters);
+        });
+
+    /// <summary>The code of a dynamic invoker; functions with the same key share it.</summary>
+    public DynamicMethod Invoker(InvokerKey key, FastSlot[] slots, FastSlot result) =>
+        GetOrCreate(_invokers, key, () => key.Objects
+            ? DynamicInvokerEmitter.EmitObjects(key.Lowered, key.CaptureErrno, key.PInvoke, slots, result)
+            : DynamicInvokerEmitter.EmitValues(key.Lowered, key.CaptureErrno, key.PInvoke, slots, result));
+
+    /// <summary>The code of a typed stub; functions with the same key share it.</summary>
+    public DynamicMethod Typed(TypedStubKey key, Func<DynamicMethod> emit) => GetOrCreate(_typed, key, emit);
+
+    /// <summary>Raw stubs emitted.</summary>
+    public int RawCount => _raw.Count;
+
+    /// <summary>Dynamic invokers emitted.</summary>
+    public int InvokerCount => _invokers.Count;
+
+    /// <summary>Typed stubs emitted.</summary>
+    public int TypedCount => _typed.Count;
+
+    /// <summary>One value per key, made once even when threads race; a factory that throws leaves no entry behind.</summary>
+    public static TValue GetOrCreate<TKey, TValue>(ConcurrentDictionary<TKey, Lazy<TValue>> cache, TKey key, Func<TValue> make) where TKey : notnull
+    {
+        var lazy = cache.GetOrAdd(key, _ => new Lazy<TValue>(make, LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            cache.TryRemove(new KeyValuePair<TKey, Lazy<TValue>>(key, lazy));
+            throw;
+        }
+    }
+}
