@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Ffi.Demo.Calls;
+
+/// <summary>
+/// <c>ffi batch SPEC --isolate</c>: each request runs in a child <c>ffi batch</c> of its own, so a request that
+/// crashes the process (a NULL dereference in C, an abort) costs only its own line —
+/// <c>{"ok":false,"error":"f: the request crashed its process (SIGSEGV, exit code 139)","type":"RequestCrashedException"}</c>
+/// — and the batch goes on. A request that does not crash prints exactly what <c>ffi batch</c> prints.
+/// </summary>
+public static class IsolatedBatch
+{
+    /// <summary>
+    /// Reads requests from <paramref name="input"/> and answers each on <paramref name="output"/> through a child
+    /// <c>ffi batch</c> started with <paramref name="batchArgs"/> (the spec and options, without <c>--isolate</c>).
+    /// </summary>
+    public static void Run(IReadOnlyList<string> batchArgs, TextReader input, TextWriter output)
+    {
+        string? line;
+        while ((line = input.ReadLine()) is not null)
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            output.WriteLine(RunOne(batchArgs, line));
+            output.Flush();
+        }
+    }
+
+    private static string RunOne(IReadOnlyList<string> batchArgs, string request)
+    {
+        var psi = ChildCommand();
+        psi.ArgumentList.Add("batch");
+        foreach (var a in batchArgs) psi.ArgumentList.Add(a);
+        psi.RedirectStandardInput = psi.RedirectStandardOutput = psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
+        using var child = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {psi.FileName}");
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        var stderr = child.StandardError.ReadToEndAsync();
+        try
+        {
+            child.StandardInput.WriteLine(request);
+            child.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The child died before reading its request; its exit code says why.
+        }
+        child.WaitForExit();
+        var answer = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (child.ExitCode == 0 && answer.Length == 1) return answer[0];
+        return CallRunner.Error(new RequestCrashedException(FunctionName(request), child.ExitCode, LastLine(stderr.Result)));
+    }
+
+    // The running ffi again: its apphost when that is what runs (an installed tool, dotnet run), else the dotnet
+    // host with ffi.dll (dotnet ffi.dll, or a test host that loaded the assembly).
+    private static ProcessStartInfo ChildCommand()
+    {
+        var assembly = typeof(IsolatedBatch).Assembly.Location;
+        var self = Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self) == Path.GetFileNameWithoutExtension(assembly))
+            return new ProcessStartInfo(self);
+        var host = self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
+        var psi = new ProcessStartInfo(host);
+        psi.ArgumentList.Add(assembly);
+        return psi;
+    }
+
+    private static string FunctionName(string request)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(request);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("fn", out var fn) && fn.ValueKind == JsonValueKind.String
+                ? fn.GetString()! : "request";
+        }
+        catch (JsonException)
+        {
+            return "request";
+        }
+    }
+
+    private static string? LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() is { } last
+            ? last.Length <= 200 ? last : last[..197] + "..." : null;
+}
