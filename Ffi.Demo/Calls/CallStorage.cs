@@ -24,6 +24,12 @@ public sealed class CallStorage : IDisposable
     private readonly Arena _arena;
     private readonly List<Action<Utf8JsonWriter>> _reads = [];
 
+    /// <summary>
+    /// The most a read-back argument may hold, in bytes: what is read back is printed as one JSON line, and a
+    /// mistyped size must not turn into gigabytes of output (or a process out of memory).
+    /// </summary>
+    public const int MaxReadBytes = 16 << 20;
+
     /// <summary>Opens the storage of one call in <paramref name="memory"/>.</summary>
     public CallStorage(FfiMemory memory)
     {
@@ -62,11 +68,13 @@ public sealed class CallStorage : IDisposable
             // int a[3]: an inline array type over the element, as the spec would write it.
             type = _memory.TypeOf($"{{\"kind\":\"array\",\"len\":{count},\"of\":{of ?? JsonSerializer.Serialize(element.DisplayName)}}}");
         }
+        bool read = isOut || (e.TryGetProperty("read", out var r) && (r.ValueKind == JsonValueKind.True
+            ? true : r.ValueKind == JsonValueKind.False ? false : throw new FfiArgumentException(where, "\"read\" on a box is true or false")));
+        if (read && type.Size > MaxReadBytes)
+            throw new FfiArgumentException(where, $"{type.DisplayName} is {type.Size} bytes; a value read back is at most {MaxReadBytes} bytes");
         var pointer = _arena.New(type);
         if (e.TryGetProperty("value", out var value))
             _memory.Set(type, pointer, "", JsonArguments.Convert(value, type, $"{where}.value", this));
-        bool read = isOut || (e.TryGetProperty("read", out var r) && (r.ValueKind == JsonValueKind.True
-            ? true : r.ValueKind == JsonValueKind.False ? false : throw new FfiArgumentException(where, "\"read\" on a box is true or false")));
         if (read) _reads.Add(w => JsonResults.Write(w, _memory.Get(type, pointer, ""), type, _memory));
         return pointer;
     }
@@ -99,6 +107,7 @@ public sealed class CallStorage : IDisposable
         }
         if (e.TryGetProperty("read", out var read))
         {
+            if (n > MaxReadBytes) throw new FfiArgumentException(where, $"a buffer read back is at most {MaxReadBytes} bytes, not {n}");
             bool hex = read.ValueKind == JsonValueKind.String && read.GetString() == "hex";
             if (!hex && !(read.ValueKind == JsonValueKind.String && read.GetString() == "string"))
                 throw new FfiArgumentException(where, $"a buffer's \"read\" is \"string\" or \"hex\", got {read.GetRawText()}");

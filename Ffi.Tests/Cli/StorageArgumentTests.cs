@@ -138,6 +138,8 @@ public sealed class StorageArgumentTests
     [TestCase("""{"box": "point", "out": "point"}""", "give either \"box\"", TestName = "Box and out together are refused")]
     [TestCase("""{"out": "nosuchtype"}""", "unknown type \"nosuchtype\"", TestName = "An unknown type is named")]
     [TestCase("""{"box": "int", "count": 0}""", "\"count\" must be a positive integer, got 0", TestName = "A count of zero is refused")]
+    [TestCase("""{"out": "int", "count": 100000000}""", "is 400000000 bytes; a value read back is at most 16777216 bytes", TestName = "A huge read-back box is refused before it is allocated")]
+    [TestCase("""{"buffer": 2000000000, "read": "hex"}""", "a buffer read back is at most 16777216 bytes, not 2000000000", TestName = "A huge read-back buffer is refused before it is allocated")]
     public void MalformedStorageIsAnErrorNamingTheParameter(string arg, string message)
     {
         var (code, _, err) = Call("scale", arg, "2");
