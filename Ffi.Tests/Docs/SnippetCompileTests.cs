@@ -5,8 +5,8 @@ namespace Ffi.Tests.Docs;
 
 /// <summary>
 /// The C# snippets of the documentation compile as a reader would paste them, against Ffi.Core and Ffi.Emit, in a
-/// console project with the SDK's implicit usings. README.md: each block on its own (each must carry its
-/// <c>using</c> lines). A page of docs/: its blocks in order, as one program (a page builds on its earlier blocks);
+/// console project with the SDK's implicit usings. README.md (and the packages' READMEs): each block on its own
+/// (each must carry its <c>using</c> lines). A page of docs/: its blocks in order, as one program (a page builds on its earlier blocks);
 /// blocks that declare types go after the statements, as C# requires.
 /// </summary>
 [TestFixture]
@@ -32,8 +32,10 @@ public sealed class SnippetCompileTests
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToList());
 
+    // The repository's README and the packages' READMEs (shown on their NuGet pages).
     public static IEnumerable<TestCaseData> ReadmeBlocks() =>
-        DocText.Blocks(DocText.Read("README.md"), "csharp").Select((b, i) => new TestCaseData(b).SetName($"README.md, C# block {i + 1}"));
+        new[] { "README.md", "Ffi.Core/README.md", "Ffi.Emit/README.md", "Ffi.Demo/README.md" }
+            .SelectMany(readme => DocText.Blocks(DocText.Read(readme), "csharp").Select((b, i) => new TestCaseData(b).SetName($"{readme}, C# block {i + 1}")));
 
     public static IEnumerable<TestCaseData> Pages() =>
         Directory.GetFiles(Path.Combine(DocText.RepositoryRoot, "docs"), "*.md").Order(StringComparer.Ordinal)
@@ -42,7 +44,7 @@ public sealed class SnippetCompileTests
             .Select(p => new TestCaseData(p).SetName($"{p}, C# blocks as one program"));
 
     [TestCaseSource(nameof(ReadmeBlocks))]
-    public void EachReadmeBlockCompilesOnItsOwn(string block) => AssertCompiles(Program([block]), "README.md");
+    public void EachReadmeBlockCompilesOnItsOwn(string block) => AssertCompiles(Program([block]), "the README block");
 
     [TestCaseSource(nameof(Pages))]
     public void EachPageCompiles(string page) => AssertCompiles(Program(DocText.Blocks(DocText.Read(page), "csharp")), page);
