@@ -21,7 +21,17 @@ public static class IsolatedBatch
         while ((line = input.ReadLine()) is not null)
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
-            output.WriteLine(RunOne(batchArgs, line));
+            string response;
+            try
+            {
+                response = RunOne(batchArgs, line);
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+            {
+                // The child could not be started (no dotnet host on PATH…): this request fails, the batch goes on.
+                response = CallRunner.Error(ex);
+            }
+            output.WriteLine(response);
             output.Flush();
         }
     }
