@@ -31,7 +31,7 @@ public static class Cli
           ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]
                                      call a function; each ARG is one JSON value (variadic
                                      extras: one final JSON array); prints the result as JSON
-          ffi batch SPEC [--grant CAPS] [--isolate]
+          ffi batch SPEC [--grant CAPS] [--isolate [--timeout SECONDS]]
                                      read {"fn": NAME, "args": [...]} lines from stdin, write one
                                      {"ok": true, "ret": V} or {"ok": false, "error", "type"} line each
                                      (--isolate: each request in a child process; a crash fails one line)
@@ -72,7 +72,7 @@ public static class Cli
             Exit codes: 0 ok, 1 the call failed, 2 bad input (usage, missing file, malformed spec, missing library).
             """,
         ["batch"] = """
-            Usage: ffi batch SPEC [--grant CAPS] [--isolate]
+            Usage: ffi batch SPEC [--grant CAPS] [--isolate [--timeout SECONDS]]
               Reads one request per line from stdin: {"fn": NAME, "args": [...]}; writes one line per request:
               {"ok": true, "ret": VALUE} or {"ok": false, "error": MESSAGE, "type": EXCEPTION}. A failed request
               never stops the batch. Arguments are as for ffi call (storage too); a success line gains "out": [...]
@@ -80,6 +80,8 @@ public static class Cli
               --isolate     runs each request in a child process: a request that crashes it (SIGSEGV in C…)
                             prints {"ok": false, "error": "... SIGSEGV ...", "type": "RequestCrashedException"}
                             and the batch goes on.
+              --timeout S   with --isolate: a request that has not answered after S seconds has its process
+                            killed and prints an error line; the batch goes on.
             Exit codes: 0 ok (even when requests failed), 2 bad input (usage, missing file, malformed spec, missing library).
             """,
     };
@@ -129,10 +131,10 @@ public static class Cli
     public static int Batch(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         if (Grants(args, "batch", stderr) is not var (rest, grants)) return BadInput;
-        bool isolate = rest.Remove("--isolate");
+        if (!IsolatedBatch.TakeOptions(rest, stderr, out bool isolate, out var timeout)) return BadInput;
         if (rest.Count != 1 || rest[0].StartsWith('-'))
         {
-            stderr.WriteLine("ffi batch: expected exactly one spec file: ffi batch SPEC [--grant CAPS] [--isolate]");
+            stderr.WriteLine("ffi batch: expected exactly one spec file: ffi batch SPEC [--grant CAPS] [--isolate [--timeout SECONDS]]");
             return BadInput;
         }
         if (LoadSpec(rest[0], "batch", stderr) is not { } spec) return BadInput;
@@ -148,7 +150,7 @@ public static class Cli
         }
         using (runner)
         {
-            if (isolate) IsolatedBatch.Run([.. args.Where(a => a != "--isolate")], stdin, stdout);
+            if (isolate) IsolatedBatch.Run(IsolatedBatch.ChildArguments(args), timeout, stdin, stdout);
             else runner.Batch(stdin, stdout);
         }
         return Ok;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
 namespace Ffi.Demo.Calls;
@@ -7,15 +8,17 @@ namespace Ffi.Demo.Calls;
 /// <c>ffi batch SPEC --isolate</c>: each request runs in a child <c>ffi batch</c> of its own, so a request that
 /// crashes the process (a NULL dereference in C, an abort) costs only its own line —
 /// <c>{"ok":false,"error":"f: the request crashed its process (SIGSEGV, exit code 139)","type":"RequestCrashedException"}</c>
-/// — and the batch goes on. A request that does not crash prints exactly what <c>ffi batch</c> prints.
+/// — and the batch goes on. With a time limit (<c>--timeout SECONDS</c>), a request that hangs has its process
+/// killed and costs its line too. A request that does neither prints exactly what <c>ffi batch</c> prints.
 /// </summary>
 public static class IsolatedBatch
 {
     /// <summary>
     /// Reads requests from <paramref name="input"/> and answers each on <paramref name="output"/> through a child
-    /// <c>ffi batch</c> started with <paramref name="batchArgs"/> (the spec and options, without <c>--isolate</c>).
+    /// <c>ffi batch</c> started with <paramref name="batchArgs"/> (the spec and options, without <c>--isolate</c>),
+    /// each given <paramref name="timeout"/> to answer (<see langword="null"/>: as long as it takes).
     /// </summary>
-    public static void Run(IReadOnlyList<string> batchArgs, TextReader input, TextWriter output)
+    public static void Run(IReadOnlyList<string> batchArgs, TimeSpan? timeout, TextReader input, TextWriter output)
     {
         string? line;
         while ((line = input.ReadLine()) is not null)
@@ -24,7 +27,7 @@ public static class IsolatedBatch
             string response;
             try
             {
-                response = RunOne(batchArgs, line);
+                response = RunOne(batchArgs, timeout, line);
             }
             catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
             {
@@ -36,7 +39,41 @@ public static class IsolatedBatch
         }
     }
 
-    private static string RunOne(IReadOnlyList<string> batchArgs, string request)
+    /// <summary>
+    /// Takes <c>--isolate</c> and <c>--timeout SECONDS</c> out of <paramref name="rest"/> (the batch's arguments);
+    /// false, after a usage message, when <c>--timeout</c> has no positive number of seconds or comes without
+    /// <c>--isolate</c> (only a child process can be stopped).
+    /// </summary>
+    public static bool TakeOptions(List<string> rest, TextWriter stderr, out bool isolate, out TimeSpan? timeout)
+    {
+        isolate = rest.Remove("--isolate");
+        timeout = null;
+        int at = rest.IndexOf("--timeout");
+        if (at < 0) return true;
+        if (!isolate || at + 1 >= rest.Count || !double.TryParse(rest[at + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            || !(seconds > 0 && seconds <= int.MaxValue / 1000))
+        {
+            stderr.WriteLine("ffi batch: --timeout SECONDS (a positive number) goes with --isolate");
+            return false;
+        }
+        timeout = TimeSpan.FromSeconds(seconds);
+        rest.RemoveRange(at, 2);
+        return true;
+    }
+
+    /// <summary>The arguments of a child <c>ffi batch</c>: the batch's own, without <c>--isolate</c> and <c>--timeout S</c>.</summary>
+    public static string[] ChildArguments(string[] batchArgs)
+    {
+        var child = new List<string>();
+        for (int i = 0; i < batchArgs.Length; i++)
+        {
+            if (batchArgs[i] == "--timeout") i++;
+            else if (batchArgs[i] != "--isolate") child.Add(batchArgs[i]);
+        }
+        return [.. child];
+    }
+
+    private static string RunOne(IReadOnlyList<string> batchArgs, TimeSpan? timeout, string request)
     {
         var psi = ChildCommand();
         psi.ArgumentList.Add("batch");
@@ -55,10 +92,16 @@ public static class IsolatedBatch
         {
             // The child died before reading its request; its exit code says why.
         }
+        if (timeout is { } limit && !child.WaitForExit(limit))
+        {
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+            return CallRunner.Error(RequestCrashedException.TimedOut(FunctionName(request), limit));
+        }
         child.WaitForExit();
         var answer = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (child.ExitCode == 0 && answer.Length == 1) return answer[0];
-        return CallRunner.Error(new RequestCrashedException(FunctionName(request), child.ExitCode, LastLine(stderr.Result)));
+        return CallRunner.Error(RequestCrashedException.Crashed(FunctionName(request), child.ExitCode, LastLine(stderr.Result)));
     }
 
     // The running ffi again: its apphost when that is what runs (an installed tool, dotnet run), else the dotnet

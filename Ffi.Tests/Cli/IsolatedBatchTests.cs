@@ -4,8 +4,8 @@ namespace Ffi.Tests.Cli;
 
 /// <summary>
 /// <c>ffi batch --isolate</c> against real crashes compiled by gcc: a NULL dereference (SIGSEGV) and an abort
-/// (SIGABRT) each cost only their own line, the batch goes on, and every other line is exactly what the batch
-/// without <c>--isolate</c> prints.
+/// (SIGABRT) each cost only their own line, as does a request that hangs past <c>--timeout</c>; the batch goes on,
+/// and every other line is exactly what the batch without <c>--isolate</c> prints.
 /// </summary>
 [TestFixture]
 public sealed class IsolatedBatchTests
@@ -16,6 +16,7 @@ public sealed class IsolatedBatchTests
         int add(int a, int b) { return a + b; }
         int deref(int *p) { return *p; }   /* deref(NULL): SIGSEGV */
         void die(void) { fputs("die: giving up\n", stderr); abort(); }
+        void spin(void) { volatile unsigned long n = 0; for (;;) n++; }   /* never returns */
         """;
 
     private string _spec = null!;
@@ -30,6 +31,7 @@ public sealed class IsolatedBatchTests
                 { "name": "add", "ret": "int", "params": ["int", "int"] },
                 { "name": "deref", "ret": "int", "params": [ {"kind":"pointer","to":"int"} ] },
                 { "name": "die", "ret": "void", "params": [] },
+                { "name": "spin", "ret": "void", "params": [] },
                 { "name": "getpid", "ret": "int", "params": [], "caps": ["fs"], "lib": "libc.so.6" } ] }
             """);
     }
@@ -45,11 +47,13 @@ public sealed class IsolatedBatchTests
         """{"fn": "add", "args": [40, 2]}""",
     ];
 
-    private string[] Batch(params string[] options)
+    private string[] Batch(params string[] options) => Batch(Requests, options);
+
+    private string[] Batch(string[] requests, params string[] options)
     {
         var output = new StringWriter();
         var stderr = new StringWriter();
-        Assert.That(Demo.Cli.Batch([_spec, .. options], new StringReader(string.Join('\n', Requests)), output, stderr), Is.EqualTo(Demo.Cli.Ok), stderr.ToString());
+        Assert.That(Demo.Cli.Batch([_spec, .. options], new StringReader(string.Join('\n', requests)), output, stderr), Is.EqualTo(Demo.Cli.Ok), stderr.ToString());
         return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
@@ -77,6 +81,28 @@ public sealed class IsolatedBatchTests
         Assert.That(safe.Select(i => isolated[i]).Where((_, k) => k != 3), Is.EqualTo(direct.Where((_, k) => k != 3)), "getpid differs per process");
         Assert.That(isolated[5], Does.Match("""^\{"ok":true,"ret":\d+\}$"""), "--grant reaches the child");
         Assert.That(Batch("--isolate")[5], Is.EqualTo("""{"ok":false,"error":"getpid: capability \"fs\" was not granted (run with --grant fs)","type":"FfiCapabilityDeniedException"}"""));
+    }
+
+    [Test]
+    public void ARequestThatHangsIsKilledAfterTheTimeout()
+    {
+        var lines = Batch(["""{"fn": "spin", "args": []}""", """{"fn": "add", "args": [40, 2]}"""], "--isolate", "--timeout", "1.5");
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            """{"ok":false,"error":"spin: the request did not finish within 1.5 s; its process was killed","type":"RequestCrashedException"}""",
+            """{"ok":true,"ret":42}""",
+        }));
+    }
+
+    [TestCase("--timeout", "1", TestName = "A timeout without --isolate is a usage error")]
+    [TestCase("--isolate", "--timeout", "0", TestName = "A timeout of zero is a usage error")]
+    [TestCase("--isolate", "--timeout", "soon", TestName = "A timeout that is not a number is a usage error")]
+    [TestCase("--isolate", "--timeout", TestName = "A timeout without seconds is a usage error")]
+    public void TimeoutUsage(params string[] options)
+    {
+        var stderr = new StringWriter();
+        Assert.That(Demo.Cli.Batch([_spec, .. options], new StringReader(""), TextWriter.Null, stderr), Is.EqualTo(Demo.Cli.BadInput));
+        Assert.That(stderr.ToString().Trim(), Is.EqualTo("ffi batch: --timeout SECONDS (a positive number) goes with --isolate"));
     }
 
     [Test]
