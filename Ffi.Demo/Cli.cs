@@ -7,7 +7,7 @@ namespace Ffi.Demo;
 
 /// <summary>
 /// The <c>ffi</c> command line: <c>ffi</c> / <c>ffi demo</c> (the tour), <c>ffi inspect SPEC [--json]</c>,
-/// <c>ffi call SPEC FUNCTION [ARG ...]</c>, <c>ffi batch SPEC</c>.
+/// <c>ffi call SPEC FUNCTION [ARG ...]</c>, <c>ffi batch SPEC [--isolate]</c>, <c>ffi --version</c>.
 /// Exit codes: 0 success, 1 the call failed, 2 bad input (usage, unreadable or malformed spec, missing library).
 /// </summary>
 public static class Cli
@@ -31,10 +31,12 @@ public static class Cli
           ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]
                                      call a function; each ARG is one JSON value (variadic
                                      extras: one final JSON array); prints the result as JSON
-          ffi batch SPEC [--grant CAPS]
+          ffi batch SPEC [--grant CAPS] [--isolate [--timeout SECONDS]]
                                      read {"fn": NAME, "args": [...]} lines from stdin, write one
                                      {"ok": true, "ret": V} or {"ok": false, "error", "type"} line each
+                                     (--isolate: each request in a child process; a crash fails one line)
           ffi --help                 show this help; ffi COMMAND --help shows a command's help
+          ffi --version              show the version
 
         --grant CAPS grants capabilities (comma-separated, repeatable) to functions with "caps".
         Exit codes: 0 ok, 1 the call failed, 2 bad input (usage, missing file, malformed spec, missing library).
@@ -59,15 +61,27 @@ public static class Cli
             Usage: ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]
               Calls FUNCTION of SPEC. Each ARG is one JSON value: integers (exact to 64 bits), numbers, strings
               (for char*), null, "0x..." addresses, objects for structs; a variadic function takes its extras
-              as one final JSON array. Prints the result as one JSON value.
+              as one final JSON array. Quote each ARG for the shell: a JSON string is '"text"'.
+              Storage for pointer parameters, released after the call:
+                {"buffer": N}  N zeroed bytes ("value": "text" to fill it, "read": "string" or "hex" to print it)
+                {"box": TYPE, "value": V}  a TYPE initialised from V ("count": N for an array, "read": true)
+                {"out": TYPE}  a zeroed TYPE read back after the call ({"out": true}: the parameter's pointee)
+              Prints the result as one JSON value; when storage is read back: {"ret": V, "out": [...]}.
+              A function with "errno": true also reports errno (on stderr beside a bare value).
               --grant CAPS  grants capabilities (comma-separated, repeatable) to functions with "caps".
             Exit codes: 0 ok, 1 the call failed, 2 bad input (usage, missing file, malformed spec, missing library).
             """,
         ["batch"] = """
-            Usage: ffi batch SPEC [--grant CAPS]
+            Usage: ffi batch SPEC [--grant CAPS] [--isolate [--timeout SECONDS]]
               Reads one request per line from stdin: {"fn": NAME, "args": [...]}; writes one line per request:
               {"ok": true, "ret": VALUE} or {"ok": false, "error": MESSAGE, "type": EXCEPTION}. A failed request
-              never stops the batch.
+              never stops the batch. Arguments are as for ffi call (storage too); a success line gains "out": [...]
+              when storage is read back and "errno": N for a function with "errno": true.
+              --isolate     runs each request in a child process: a request that crashes it (SIGSEGV in C…)
+                            prints {"ok": false, "error": "... SIGSEGV ...", "type": "RequestCrashedException"}
+                            and the batch goes on.
+              --timeout S   with --isolate: a request that has not answered after S seconds has its process
+                            killed and prints an error line; the batch goes on.
             Exit codes: 0 ok (even when requests failed), 2 bad input (usage, missing file, malformed spec, missing library).
             """,
     };
@@ -77,6 +91,11 @@ public static class Cli
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args.Length == 0) return DemoTour.Run(stdout);
+        if (args is ["--version" or "-V"])
+        {
+            stdout.WriteLine($"ffi {Version}");
+            return Ok;
+        }
         if (args.Length == 2 && args[1] is "--help" or "-h" && CommandHelp.TryGetValue(args[0], out var help))
         {
             stdout.WriteLine(help.TrimEnd());
@@ -102,13 +121,20 @@ public static class Cli
         }
     }
 
+    /// <summary>The program's version (the assembly's informational version, without the source revision).</summary>
+    public static string Version =>
+        (typeof(Cli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0")
+        .Split('+')[0];
+
     /// <summary>Runs <c>ffi batch</c> reading requests from <paramref name="stdin"/>.</summary>
     public static int Batch(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        var (rest, grants) = Grants(args);
+        if (Grants(args, "batch", stderr) is not var (rest, grants)) return BadInput;
+        if (!IsolatedBatch.TakeOptions(rest, stderr, out bool isolate, out var timeout)) return BadInput;
         if (rest.Count != 1 || rest[0].StartsWith('-'))
         {
-            stderr.WriteLine("ffi batch: expected exactly one spec file: ffi batch SPEC [--grant CAPS]");
+            stderr.WriteLine("ffi batch: expected exactly one spec file: ffi batch SPEC [--grant CAPS] [--isolate [--timeout SECONDS]]");
             return BadInput;
         }
         if (LoadSpec(rest[0], "batch", stderr) is not { } spec) return BadInput;
@@ -122,13 +148,17 @@ public static class Cli
             stderr.WriteLine($"ffi batch: {ex.Message}");
             return BadInput;
         }
-        using (runner) runner.Batch(stdin, stdout);
+        using (runner)
+        {
+            if (isolate) IsolatedBatch.Run(IsolatedBatch.ChildArguments(args), timeout, stdin, stdout);
+            else runner.Batch(stdin, stdout);
+        }
         return Ok;
     }
 
     private static int Call(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var (rest, grants) = Grants(args);
+        if (Grants(args, "call", stderr) is not var (rest, grants)) return BadInput;
         if (rest.Count < 2)
         {
             stderr.WriteLine("ffi call: expected a spec file and a function: ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]");
@@ -146,12 +176,16 @@ public static class Cli
                 }
                 catch (JsonException ex)
                 {
-                    stderr.WriteLine($"ffi call: argument {i - 2} is not a JSON value ({rest[i]}): {ex.Message}");
+                    stderr.WriteLine(NotJson(i - 2, rest[i], ex));
                     return BadInput;
                 }
             }
             using var runner = new CallRunner(spec, grants);
-            stdout.WriteLine(runner.Call(rest[1], docs.Select(d => d.RootElement).ToList()));
+            var output = runner.Call(rest[1], docs.Select(d => d.RootElement).ToList());
+            stdout.WriteLine(output.ToCallText());
+            // Beside a bare value errno goes to stderr, so that x=$(ffi call …) still captures the value alone.
+            if (output is { Out: null, Errno: int errno })
+                stderr.WriteLine($"errno: {errno} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)})");
             return Ok;
         }
         catch (FfiBindException ex)
@@ -161,7 +195,7 @@ public static class Cli
         }
         catch (Exception ex) when (ex is FfiException or KeyNotFoundException)
         {
-            stderr.WriteLine($"ffi call: {ex.Message}");
+            stderr.WriteLine($"ffi call: {CallRunner.CliMessage(ex)}");
             return CallFailed;
         }
         finally
@@ -170,20 +204,43 @@ public static class Cli
         }
     }
 
-    // Splits "--grant a,b" / "--grant=a,b" (repeatable) from the other arguments.
-    private static (List<string> Others, IReadOnlySet<string> Granted) Grants(string[] args)
+    // Splits "--grant a,b" / "--grant=a,b" (repeatable) from the other arguments; null (after a usage message)
+    // when a --grant has no capability after it.
+    private static (List<string> Others, IReadOnlySet<string> Granted)? Grants(string[] args, string command, TextWriter stderr)
     {
         var rest = new List<string>();
         var grants = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
-            string? value = args[i] == "--grant" && i + 1 < args.Length ? args[++i]
+            string? value = args[i] == "--grant" ? (i + 1 < args.Length ? args[++i] : "")
                 : args[i].StartsWith("--grant=", StringComparison.Ordinal) ? args[i]["--grant=".Length..] : null;
-            if (value is null) rest.Add(args[i]);
-            else grants.UnionWith(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            if (value is null)
+            {
+                rest.Add(args[i]);
+                continue;
+            }
+            var caps = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (caps.Length == 0 || caps.Any(c => c.StartsWith('-')))
+            {
+                stderr.WriteLine($"ffi {command}: --grant needs capabilities, e.g. --grant fs or --grant fs,net");
+                return null;
+            }
+            grants.UnionWith(caps);
         }
         return (rest, grants);
     }
+
+    // An argument that is not JSON. A bare word is almost always a string the shell stripped of its quotes (or that
+    // was never quoted): say how to quote it rather than how the JSON reader failed.
+    private static string NotJson(int index, string arg, JsonException ex)
+    {
+        bool word = arg.Length > 0 && !"{[\"-0123456789".Contains(arg[0]) && arg is not ("true" or "false" or "null");
+        return word
+            ? $"ffi call: argument {index} ({arg}) is not JSON; a string argument must be quoted as a JSON string, inside shell quotes: '{JsonSerializer.Serialize(arg, QuoteHint)}'"
+            : $"ffi call: argument {index} is not a JSON value ({arg}): {ex.Message}";
+    }
+
+    private static readonly JsonSerializerOptions QuoteHint = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static FfiSpec? LoadSpec(string path, string command, TextWriter stderr)
     {

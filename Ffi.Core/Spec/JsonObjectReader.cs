@@ -6,7 +6,7 @@ namespace Ffi.Spec;
 /// Reads the keys of one JSON object with the spec's rules: duplicate keys are errors, a known key of
 /// the wrong JSON kind is an error naming the key, unknown keys are ignored (as the original does).
 /// Child paths are <c>Prefix + key</c>; the prefix is <c>"types.point."</c> for type objects and
-/// <c>"functions[3] (crc32): "</c> for functions, matching the paths SPEC.md shows.
+/// <c>"functions[3] (crc32): "</c> for functions, matching the paths docs/spec-format.md shows.
 /// </summary>
 internal sealed class JsonObjectReader
 {

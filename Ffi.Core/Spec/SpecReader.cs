@@ -6,7 +6,7 @@ using Ffi.Layout;
 namespace Ffi.Spec;
 
 /// <summary>
-/// Reads spec JSON (format version "1", SPEC.md) into syntax. Checks everything that needs no name
+/// Reads spec JSON (format version "1", docs/spec-format.md) into syntax. Checks everything that needs no name
 /// resolution: JSON kinds, required keys, kinds and widths, duplicate names. Any failure is an
 /// <see cref="FfiSpecException"/> whose message starts with the JSON path.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Ffi.Demo.Calls;
 
 /// <summary>
 /// <c>ffi call</c> and <c>ffi batch</c>: calls functions of a spec with JSON arguments and prints JSON results —
-/// a contract outside scripts rely on (SPEC.md).
+/// a contract outside scripts rely on (docs/cli.md).
 /// </summary>
 public sealed class CallRunner : IDisposable
 {
@@ -18,11 +18,13 @@ public sealed class CallRunner : IDisposable
     public CallRunner(FfiSpec spec, IReadOnlySet<string> grants) =>
         _module = NativeModule.Open(spec, new FfiOptions { Grants = grants });
 
-    /// <summary>Calls <paramref name="function"/> with JSON arguments; returns the result as JSON.</summary>
+    /// <summary>
+    /// Calls <paramref name="function"/> with JSON arguments; returns the result as JSON, with the values read back
+    /// from storage arguments (<see cref="CallStorage"/>) and errno when the spec declares <c>"errno": true</c>.
+    /// </summary>
     /// <exception cref="FfiException">Conversion, capability or call failures.</exception>
     /// <exception cref="KeyNotFoundException">No such function.</exception>
-    /// <exception cref="JsonException">An argument is not valid JSON.</exception>
-    public string Call(string function, IReadOnlyList<JsonElement> args)
+    public CallOutput Call(string function, IReadOnlyList<JsonElement> args)
     {
         var fn = _module.Function(function);
         var spec = fn.Spec;
@@ -30,29 +32,37 @@ public sealed class CallRunner : IDisposable
         int expected = fixedCount + (spec.IsVariadic ? 1 : 0);
         if (args.Count != expected)
             throw new FfiArgumentException(function, $"expected {expected} argument(s){(spec.IsVariadic ? " (the last one a JSON array of variadic extras)" : "")}, got {args.Count}");
+        using var storage = new CallStorage(_module.Memory);
         var values = new object?[expected];
         for (int i = 0; i < fixedCount; i++)
-            values[i] = JsonArguments.Convert(args[i], spec.ParameterTypes[i], $"{function}: param[{i}] ({spec.ParameterTypes[i].DisplayName})");
+            values[i] = JsonArguments.Convert(args[i], spec.ParameterTypes[i], $"{function}: param[{i}] ({spec.ParameterTypes[i].DisplayName})", storage);
         if (spec.IsVariadic)
         {
             var extras = args[fixedCount];
             if (extras.ValueKind != JsonValueKind.Array)
                 throw new FfiArgumentException(function, "the variadic extras must be given as one final JSON array");
-            values[fixedCount] = extras.EnumerateArray().Select((e, i) => JsonArguments.Extra(e, _module.Types, $"{function}: vararg[{i}]")).ToArray();
+            values[fixedCount] = extras.EnumerateArray().Select((e, i) => JsonArguments.Extra(e, _module.Types, $"{function}: vararg[{i}]", storage)).ToArray();
         }
 
         var result = fn.Invoke(values);
+        int? errno = spec.CapturesErrno ? NativeModule.LastErrno : null;
         try
         {
-            using var ms = new MemoryStream();
-            using (var w = new Utf8JsonWriter(ms, Compact)) JsonResults.Write(w, result, spec.ReturnType, _module.Memory);
-            return Encoding.UTF8.GetString(ms.ToArray());
+            return new CallOutput(Json(w => JsonResults.Write(w, result, spec.ReturnType, _module.Memory)),
+                storage.HasReads ? Json(storage.WriteReads) : null, errno);
         }
         finally
         {
             // A struct returned by value was copied into module storage; it is not needed after printing.
             if (result is Memory.NativePointer p && spec.ReturnType.IsAggregate && p.Block is not null) _module.Memory.Free(p);
         }
+    }
+
+    private static string Json(Action<Utf8JsonWriter> write)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, Compact)) write(w);
+        return Encoding.UTF8.GetString(ms.ToArray());
     }
 
     /// <summary>
@@ -69,7 +79,7 @@ public sealed class CallRunner : IDisposable
             string response;
             try
             {
-                response = $"{{\"ok\":true,\"ret\":{Request(line)}}}";
+                response = Request(line).ToBatchLine();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -80,7 +90,7 @@ public sealed class CallRunner : IDisposable
         }
     }
 
-    private string Request(string line)
+    private CallOutput Request(string line)
     {
         JsonDocument doc;
         try
@@ -106,7 +116,15 @@ public sealed class CallRunner : IDisposable
 
     /// <summary>The error line for a failed request.</summary>
     public static string Error(Exception ex) =>
-        $"{{\"ok\":false,\"error\":{JsonSerializer.Serialize(ex.Message, Readable)},\"type\":{JsonSerializer.Serialize(ex.GetType().Name, Readable)}}}";
+        $"{{\"ok\":false,\"error\":{JsonSerializer.Serialize(CliMessage(ex), Readable)},\"type\":{JsonSerializer.Serialize(ex.GetType().Name, Readable)}}}";
+
+    /// <summary>
+    /// The message of <paramref name="ex"/> for a shell user: a capability is granted with <c>--grant</c> here, not
+    /// with <c>FfiOptions.Grants</c> as the engine's own message says to a C# caller.
+    /// </summary>
+    public static string CliMessage(Exception ex) => ex is FfiCapabilityDeniedException denied
+        ? $"{denied.Symbol}: capability \"{denied.Capability}\" was not granted (run with --grant {denied.Capability})"
+        : ex.Message;
 
     // Messages stay readable: only what JSON requires is escaped.
     private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

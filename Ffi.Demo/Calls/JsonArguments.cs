@@ -7,14 +7,18 @@ namespace Ffi.Demo.Calls;
 
 /// <summary>
 /// Turns the CLI's JSON arguments into the values <see cref="NativeFunction.Invoke"/> takes, directed by the C
-/// type (SPEC.md, "Values in JSON"): integers exact to 64 bits, numbers for floats, null / integer address /
-/// <c>"0x…"</c> for pointers (a string is text for <c>char*</c>), objects for structs and unions, arrays for arrays.
+/// type (docs/cli.md, "Values in JSON"): integers exact to 64 bits, numbers for floats, null / integer address /
+/// <c>"0x…"</c> for pointers (a string is text for <c>char*</c>), objects for structs and unions, arrays for arrays;
+/// for pointers also the storage forms of <see cref="CallStorage"/> (a buffer, a box, an out-parameter).
 /// </summary>
 public static class JsonArguments
 {
-    /// <summary>Converts <paramref name="e"/> for a parameter of type <paramref name="type"/>.</summary>
+    /// <summary>
+    /// Converts <paramref name="e"/> for a parameter of type <paramref name="type"/>; storage forms at pointers are
+    /// allocated in <paramref name="storage"/> (without one they are refused).
+    /// </summary>
     /// <exception cref="FfiArgumentException">The JSON does not fit the type.</exception>
-    public static object? Convert(JsonElement e, CType type, string where)
+    public static object? Convert(JsonElement e, CType type, string where, CallStorage? storage = null)
     {
         switch (type)
         {
@@ -42,11 +46,12 @@ public static class JsonArguments
                     JsonValueKind.Number when e.TryGetUInt64(out ulong u) => (nint)u,
                     JsonValueKind.String when IsCharPointer(type) => e.GetString(),
                     JsonValueKind.String when ParseAddress(e.GetString()!) is nint p => p,
+                    JsonValueKind.Object when type is PointerType && storage is not null && CallStorage.IsStorage(e) => storage.Allocate(e, type, where),
                     _ => throw Wrong(where, "null, an integer address or a \"0x…\" string", e),
                 };
             case StructType or UnionType:
-                if (e.ValueKind == JsonValueKind.String && ParseAddress(e.GetString()!) is nint storage)
-                    return NativePointer.FromAddress(storage, type); // the original's form: a pointer to storage
+                if (e.ValueKind == JsonValueKind.String && ParseAddress(e.GetString()!) is nint address)
+                    return NativePointer.FromAddress(address, type); // the original's form: a pointer to storage
                 if (e.ValueKind != JsonValueKind.Object) throw Wrong(where, "an object", e);
                 var agg = (AggregateType)type;
                 var members = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -54,13 +59,13 @@ public static class JsonArguments
                 {
                     if (!agg.TryGetField(p.Name, out var f))
                         throw new FfiArgumentException(where, $"{type.DisplayName} has no field \"{p.Name}\"");
-                    members[p.Name] = Convert(p.Value, f.Type, $"{where}.{p.Name}");
+                    members[p.Name] = Convert(p.Value, f.Type, $"{where}.{p.Name}", storage);
                 }
                 return members;
             case ArrayType a:
                 if (e.ValueKind == JsonValueKind.String && a.Element is IntType { Bits: 8 }) return e.GetString();
                 if (e.ValueKind != JsonValueKind.Array) throw Wrong(where, "an array", e);
-                return e.EnumerateArray().Select((x, i) => Convert(x, a.Element, $"{where}[{i}]")).ToList();
+                return e.EnumerateArray().Select((x, i) => Convert(x, a.Element, $"{where}[{i}]", storage)).ToList();
             default:
                 throw new FfiArgumentException(where, $"cannot take a value of type {type.DisplayName}");
         }
@@ -68,9 +73,10 @@ public static class JsonArguments
 
     /// <summary>
     /// Converts one variadic extra: an integer (int when it fits, else long long), a non-integral number
-    /// (double), a string (char*), null, or a typed value <c>{"type": NAME, "value": V}</c>.
+    /// (double), a string (char*), null, a typed value <c>{"type": NAME, "value": V}</c>, or a storage form of
+    /// <see cref="CallStorage"/> (a pointer to it).
     /// </summary>
-    public static object? Extra(JsonElement e, TypeRegistry types, string where)
+    public static object? Extra(JsonElement e, TypeRegistry types, string where, CallStorage? storage = null)
     {
         switch (e.ValueKind)
         {
@@ -87,8 +93,10 @@ public static class JsonArguments
             {
                 var name = t.GetString()!;
                 if (!types.TryGet(name, out var type)) throw new FfiArgumentException(where, $"unknown type \"{name}\"");
-                return new VarArg(type, Convert(v, type, where));
+                return new VarArg(type, Convert(v, type, where, storage));
             }
+            case JsonValueKind.Object when storage is not null && CallStorage.IsStorage(e):
+                return storage.Allocate(e, null, where);
             default:
                 throw Wrong(where, "an integer, number, string, null or {\"type\": NAME, \"value\": V}", e);
         }

@@ -6,7 +6,7 @@ using Ffi.Types;
 namespace Ffi.Demo.Calls;
 
 /// <summary>
-/// Writes call results as SPEC.md's JSON: integers exact, floats as the shortest round-trip number (a float as a
+/// Writes call results as the JSON of docs/cli.md: integers exact, floats as the shortest round-trip number (a float as a
 /// float), pointers as <c>"0x…"</c> or null, strings for <c>ret_as_str</c>, structs as objects with every named
 /// field (bitfields too), unions with every member read from offset 0, arrays as arrays, void as null.
 /// </summary>

@@ -5,7 +5,7 @@ using Ffi.Types;
 namespace Ffi.Demo.Inspect;
 
 /// <summary>
-/// Writes the layout of every named type of a spec as the JSON object SPEC.md defines for
+/// Writes the layout of every named type of a spec as the JSON object docs/cli.md defines for
 /// <c>ffi inspect --json</c> — a contract that scripts rely on:
 /// <c>{"types": {"NAME": {"kind", "size", "align", "fields": [{"name", "type", "offset", "bitOffset"?, "bitWidth"?}]}}}</c>.
 /// </summary>

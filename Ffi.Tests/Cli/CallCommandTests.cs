@@ -2,7 +2,7 @@ using Ffi.Demo;
 
 namespace Ffi.Tests.Cli;
 
-/// <summary><c>ffi call</c> and <c>ffi batch</c>: output forms, exit codes and error lines (SPEC.md's contract).</summary>
+/// <summary><c>ffi call</c> and <c>ffi batch</c>: output forms, exit codes and error lines (the contract of docs/cli.md).</summary>
 [TestFixture]
 public sealed class CallCommandTests
 {
@@ -88,7 +88,7 @@ public sealed class CallCommandTests
             """{"ok":false,"error":"the spec declares no function \"nope\"","type":"KeyNotFoundException"}""",
             "(checked above)",
             """{"ok":false,"error":"div: expected 2 argument(s), got 1","type":"FfiArgumentException"}""",
-            """{"ok":false,"error":"unlink: capability \"fs\" was not granted (grant it with FfiOptions.Grants)","type":"FfiCapabilityDeniedException"}""",
+            """{"ok":false,"error":"unlink: capability \"fs\" was not granted (run with --grant fs)","type":"FfiCapabilityDeniedException"}""",
             """{"ok":true,"ret":2.5}""",
         }));
     }

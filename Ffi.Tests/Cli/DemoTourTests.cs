@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Ffi.Demo;
 
 namespace Ffi.Tests.Cli;
@@ -42,6 +43,63 @@ public sealed class DemoTourTests
         Assert.That(text, Does.Not.Contain("row: C (1972)"), "the WHERE clause ran in sqlite");
         for (int i = 1; i <= 11; i++) Assert.That(text, Does.Contain($"== {i}. "));
     }
+
+    [Test]
+    public void EverySectionShowsItsSpecAndItsCSharpBesideItsOutput()
+    {
+        var (_, text) = Tour();
+        Assert.That(Regex.Matches(text, "^-- C#:$", RegexOptions.Multiline), Has.Count.EqualTo(11));
+        Assert.That(Regex.Matches(text, "^-- output:$", RegexOptions.Multiline), Has.Count.EqualTo(11));
+        Assert.That(Regex.Matches(text, @"^-- spec \((libc|libm|zlib|sqlite3|toolbox)\.json\):$", RegexOptions.Multiline), Has.Count.GreaterThanOrEqualTo(11));
+        // The spec lines are the embedded specs' declarations as written there, docs aside.
+        Assert.That(text, Does.Contain("-- spec (libc.json):\n   {\"name\":\"abs\",\"ret\":\"int\",\"params\":[\"int\"]}\n"));
+        Assert.That(text, Does.Contain("-- spec (libm.json):\n   {\"name\":\"cos\",\"ret\":\"double\",\"params\":[\"double\"]}\n"));
+        Assert.That(text, Does.Contain("-- C#:\n   using var c = NativeModule.Open(libc);\n   var d = (StructValue)c.Invoke(\"div\", 17, 5)!;\n"));
+        Assert.That(text, Does.Contain("-- output:\n   div(17, 5) = { quot = 3, rem = 2 }\n"));
+
+        // Every line shown as C# is a line of the tour's source: what is shown is what ran.
+        var source = string.Concat(Directory.GetFiles(Path.Combine(Docs.DocText.RepositoryRoot, "Ffi.Demo", "Tour"), "*.cs").Select(File.ReadAllText));
+        var shown = Regex.Matches(text, @"^-- C#:\n((?:   .*\n|\n)*?)-- output:", RegexOptions.Multiline)
+            .SelectMany(m => m.Groups[1].Value.Split('\n')).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        Assert.That(shown, Has.Count.GreaterThan(60));
+        Assert.That(shown.Where(l => !source.Contains(l, StringComparison.Ordinal)), Is.Empty);
+        Assert.That(shown, Has.None.StartsWith("Console =>").And.None.StartsWith("tour.Section"), "only the body is shown");
+    }
+
+    [Test]
+    [NonParallelizable] // changes the current directory
+    public void TheClosingHintNamesCommandsThatRun()
+    {
+        var previous = Environment.CurrentDirectory;
+        try
+        {
+            Environment.CurrentDirectory = Docs.DocText.RepositoryRoot;
+            var hints = Hints(Tour().Out);
+            Assert.That(hints, Has.Count.EqualTo(3));
+            foreach (var hint in hints)
+            {
+                Assert.That(hint, Does.StartWith("dotnet run --project Ffi.Demo -- "), "in a checkout: the README's way to run the program");
+                var args = hint["dotnet run --project Ffi.Demo -- ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                Assert.That(Demo.Cli.Run(args, TextWriter.Null, TextWriter.Null), Is.EqualTo(Demo.Cli.Ok), hint);
+            }
+
+            Environment.CurrentDirectory = Path.GetTempPath();
+            var outside = Hints(Tour().Out);
+            var ffi = typeof(DemoTour).Assembly.Location;
+            Assert.That(outside[2], Is.EqualTo($"dotnet {ffi} --help"), "outside a checkout: the program as it was started (here: by a test host)");
+            Assert.That(File.Exists(ffi));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+        }
+    }
+
+    // The commands after "Next, from the shell:", without their explanations.
+    private static List<string> Hints(string text) =>
+        text[text.IndexOf("Next, from the shell:", StringComparison.Ordinal)..].Split('\n').Skip(1)
+            .Where(l => l.StartsWith("  ", StringComparison.Ordinal))
+            .Select(l => Regex.Replace(l.Trim(), @"\s{2,}.*$", "")).ToList();
 
     [Test]
     public void AMissingLibrarySkipsItsSectionAndTheRestRuns()

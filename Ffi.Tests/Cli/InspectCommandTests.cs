@@ -3,7 +3,7 @@ using Ffi.Demo;
 
 namespace Ffi.Tests.Cli;
 
-/// <summary><c>ffi inspect</c>: the JSON contract of SPEC.md, the readable table, and bad input.</summary>
+/// <summary><c>ffi inspect</c>: the JSON contract of docs/cli.md, the readable table, and bad input.</summary>
 [TestFixture]
 public sealed class InspectCommandTests
 {

@@ -11,7 +11,7 @@ namespace Ffi.Tests.Docs;
 /// statement of the page must appear here), and what the code prints must be what the page's comments show.
 /// </summary>
 [TestFixture]
-[NonParallelizable] // the page loads "libc.json" from the current directory
+[NonParallelizable] // the page loads "libc.json" from the program's folder, AppContext.BaseDirectory
 public sealed class GettingStartedTests
 {
     private static readonly List<string> Printed = [];
@@ -30,10 +30,14 @@ public sealed class GettingStartedTests
     public void ThePageRunsAndPrintsWhatItSays()
     {
         Printed.Clear();
-        var dir = Directory.CreateTempSubdirectory("ffi-getting-started-").FullName;
-        File.WriteAllText(Path.Combine(dir, "libc.json"), DocText.Blocks(Page, "json").Single());
+        // The page's spec where its build would copy it; run from another directory, as a published program is.
+        // (The test output already holds examples/libc.json there, for LibcExample: it is put back afterwards.)
+        var spec = Path.Combine(AppContext.BaseDirectory, "libc.json");
+        var existing = File.Exists(spec) ? File.ReadAllText(spec) : null;
+        File.WriteAllText(spec, DocText.Blocks(Page, "json").Single());
+        var elsewhere = Directory.CreateTempSubdirectory("ffi-getting-started-").FullName;
         var previous = Environment.CurrentDirectory;
-        Environment.CurrentDirectory = dir;
+        Environment.CurrentDirectory = elsewhere;
         try
         {
             RunThePage();
@@ -41,7 +45,9 @@ public sealed class GettingStartedTests
         finally
         {
             Environment.CurrentDirectory = previous;
-            Directory.Delete(dir, recursive: true);
+            Directory.Delete(elsewhere, recursive: true);
+            if (existing is null) File.Delete(spec);
+            else File.WriteAllText(spec, existing);
         }
         Assert.That(Printed, Is.EqualTo(DocText.PromisedOutput(DocText.Blocks(Page, "csharp"))));
     }
@@ -49,7 +55,7 @@ public sealed class GettingStartedTests
     // Sections 3 to 7 of the page, in order.
     private static void RunThePage()
     {
-        using var libc = NativeModule.Open(FfiSpec.Load("libc.json"));
+        using var libc = NativeModule.Open(FfiSpec.Load(Path.Combine(AppContext.BaseDirectory, "libc.json")));
 
         var strlen = libc.GetFunction<Func<string, ulong>>("strlen");
         Console.WriteLine(strlen("hello, world"));                // 12

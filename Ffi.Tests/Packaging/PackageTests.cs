@@ -117,6 +117,9 @@ public sealed class PackageTests
         var help = await _dotnet.Exec(ffi, _root, RunToolTimeout, "--help");
         Assert.That(help.Stdout, Does.Contain("Usage:"), help.Describe());
 
+        var version = await _dotnet.Exec(ffi, _root, RunToolTimeout, "--version");
+        Assert.That(version.Stdout.Trim(), Is.EqualTo($"ffi {_version}"), version.Describe());
+
         var inspect = await _dotnet.Exec(ffi, _root, RunToolTimeout, "inspect", libcJson);
         Assert.That(inspect.Stdout, Does.Contain("struct tm"), inspect.Describe());
 

@@ -6,7 +6,7 @@ using Ffi.Types;
 namespace Ffi.Tests.Spec;
 
 /// <summary>
-/// The spec reader (SPEC.md, format "1"): every kind and where it may appear, builtins, functions and
+/// The spec reader (docs/spec-format.md, format "1"): every kind and where it may appear, builtins, functions and
 /// variables, and every error with its exact message (JSON path, ": ", reason).
 /// </summary>
 /// <remarks>
