@@ -11,15 +11,18 @@ namespace Ffi.Memory;
 /// Pointers that carry their block are refused after release whatever their age; the quarantine covers the raw
 /// addresses (a pointer read back from C, or made with <see cref="NativePointer.FromAddress"/>). Past the bounds, an
 /// old address may have been reused by C and is passed to <c>free</c> as C would. Blocks larger than
-/// <see cref="MaxBytes"/> are freed at once. Thread-safe.
+/// <see cref="MaxBlockBytes"/> are freed at once. Thread-safe.
 /// </remarks>
 internal static class FreedBlocks
 {
     /// <summary>How many released blocks are held at most.</summary>
-    public const int MaxBlocks = 4096;
+    public const int MaxBlocks = 1024;
 
-    /// <summary>How many bytes of released blocks are held at most.</summary>
-    public const long MaxBytes = 16L << 20;
+    /// <summary>How many bytes of released blocks are held at most (a loop that allocates and frees stays flat).</summary>
+    public const long MaxBytes = 1L << 20;
+
+    /// <summary>Blocks larger than this are freed at once (they are mapped by malloc and unmapped by free).</summary>
+    public const long MaxBlockBytes = 64L << 10;
 
     private static readonly Queue<(nint Base, long Size)> Order = new();
     private static readonly HashSet<nint> Held = [];
@@ -30,7 +33,7 @@ internal static class FreedBlocks
     public static void Release(nint address, long size)
     {
         long bytes = Math.Max(size, 1);
-        if (bytes > MaxBytes)
+        if (bytes > MaxBlockBytes)
         {
             NativeMemoryApi.Free(address);
             return;
@@ -51,6 +54,20 @@ internal static class FreedBlocks
         }
         if (evicted is not null)
             foreach (var old in evicted) NativeMemoryApi.Free(old);
+    }
+
+    /// <summary>Frees every held block with C's free (tests that measure malloc's bytes in use call it first).</summary>
+    internal static void Flush()
+    {
+        List<nint> all;
+        lock (Gate)
+        {
+            all = Held.ToList();
+            Held.Clear();
+            Order.Clear();
+            _bytes = 0;
+        }
+        foreach (var address in all) NativeMemoryApi.Free(address);
     }
 
     /// <summary>Whether <paramref name="address"/> is the start of a block the engine released and still holds.</summary>

@@ -12,7 +12,7 @@ namespace Ffi.Tests.Adversarial;
 [TestFixture]
 public sealed class HostileLibraryTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30 * Soak.Factor);
 
     private static FfiSpec Lib(string lib, string functions = "") =>
         FfiSpec.Parse($$"""{ "version": "1", "lib": {{System.Text.Json.JsonSerializer.Serialize(lib)}}, "functions": [ {{functions}} ] }""");

@@ -14,7 +14,7 @@ namespace Ffi.Tests.Adversarial;
 [TestFixture]
 public sealed class HostileSpecTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45 * Soak.Factor);
 
     private static string Spec(string types, string functions = "") =>
         $$"""{ "version": "1", "lib": "libc.so.6", "types": { {{types}} }, "functions": [ {{functions}} ] }""";

@@ -27,7 +27,7 @@
 //   directory is the parent's. Fixtures compiled by the parent are not shared: build what the body needs inside it
 //   (Gcc and the helpers under Native/ work in the child).
 // - Bounded by default (CI runs every case on every build). The long soak is one command:
-//       FFI_SOAK=50 dotnet test Ffi.Tests --filter "FullyQualifiedName~Ffi.Tests.Adversarial"
+//       FFI_SOAK=50 dotnet test Ffi.Tests --filter "FullyQualifiedName~Adversarial|FullyQualifiedName~ZeroSize"
 //   which multiplies the iteration counts of every case that asks Soak.Scale(n) by 50 (docs/architecture.md).
 using System.Diagnostics;
 using System.Reflection;

@@ -142,6 +142,13 @@ public sealed partial class ErrorsDocTests
         _libc.Memory.Free(box);
         Expect<FfiMemoryException>(() => _libc.Memory.Get(box, "quot"));
         Expect<FfiMemoryException>(() => _libc.Memory.Free(box));
+
+        var buf = _libc.Memory.Malloc(16);
+        var raw = NativePointer.FromAddress(buf.Address);
+        _libc.Memory.Free(raw);
+        Expect<FfiMemoryException>(() => _libc.Memory.Free(raw));
+        Expect<FfiMemoryException>(() => _libc.Memory.Realloc(raw, 32));
+        Expect<FfiMemoryException>(() => _libc.Memory.String(NativePointer.FromAddress(buf.Address), 4L << 30));
     }
 
     [Test]
