@@ -75,7 +75,7 @@ public sealed class NativeModule : IDisposable
             }
             Library(spec.Lib);
             foreach (var f in spec.Functions)
-                functions[f.Name] = LibraryLoader.GetExport(Library(f.Library), f.Library ?? spec.Lib, f.Name);
+                functions[f.Name] = LibraryLoader.GetFunctionExport(Library(f.Library), f.Library ?? spec.Lib, f.Name);
             foreach (var v in spec.Variables)
                 variables[v.Name] = LibraryLoader.GetExport(Library(v.Library), v.Library ?? spec.Lib, v.Name);
             return new NativeModule(spec, options, libraries, functions, variables);

@@ -94,7 +94,13 @@ public static class SysVCallPlanner
     }
 
     /// <summary>The machine representation of a scalar type.</summary>
-    public static ScalarRep RepOf(CType t) => t switch
+    public static ScalarRep RepOf(CType t)
+    {
+        while (t is HandleType h) t = h.Rep; // a handle travels as its representation (chains of handles too)
+        return ScalarRepOf(t);
+    }
+
+    private static ScalarRep ScalarRepOf(CType t) => t switch
     {
         IntType { IsBool: true } => ScalarRep.Bool,
         IntType { Bits: 8, IsSigned: true } => ScalarRep.Int8,
@@ -107,8 +113,7 @@ public static class SysVCallPlanner
         IntType => ScalarRep.UInt64,
         FloatType { Bits: 32 } => ScalarRep.Float,
         FloatType => ScalarRep.Double,
-        EnumType e => RepOf(e.Base),
-        HandleType h => RepOf(h.Rep),
+        EnumType e => ScalarRepOf(e.Base),
         PointerType or FuncPtrType => ScalarRep.Pointer,
         _ => throw new ArgumentException($"{t.DisplayName} is not a scalar", nameof(t)),
     };

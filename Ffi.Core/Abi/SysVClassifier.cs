@@ -21,14 +21,13 @@ public static class SysVClassifier
     /// <summary>The classes of a value's eightbytes; a single <see cref="EightbyteClass.Memory"/> when it goes in memory; empty for size 0.</summary>
     public static IReadOnlyList<EightbyteClass> Classify(CType type)
     {
+        while (type is HandleType h) type = h.Rep; // a handle travels as its representation (chains of handles too)
         switch (type)
         {
             case FloatType:
                 return [EightbyteClass.Sse];
             case IntType or EnumType or PointerType or FuncPtrType:
                 return [EightbyteClass.Integer];
-            case HandleType h:
-                return Classify(h.Rep);
             case VoidType:
                 return [];
         }
@@ -40,8 +39,11 @@ public static class SysVClassifier
     }
 
     // Merges the classes of every scalar of `type` placed at `bitOffset`; false when something is unaligned.
+    // Only called inside a value of at most 16 bytes, so every array met here with a non-zero size has at most 16
+    // elements: the work is linear in the spec, never in an array's length.
     private static bool Merge(CType type, long bitOffset, EightbyteClass[] classes)
     {
+        while (type is HandleType h) type = h.Rep;
         switch (type)
         {
             case StructType or UnionType:
@@ -60,22 +62,19 @@ public static class SysVClassifier
                     }
                 }
                 return true;
-            case ArrayType { Length: 0 } zero when bitOffset % 64 != 0:
+            case ArrayType { Size: 0 } empty:
+                return MergeZeroSizeArray(empty, bitOffset, classes);
+            case ArrayType a:
             {
-                // gcc quirk: a zero-length array that does not start an eightbyte is classified as its element
-                // type, merged into the eightbyte it starts in (a misaligned element makes the whole value MEMORY):
-                //   struct { float a; char z[0]; }   -> [INTEGER], returned in eax
-                //   struct { float a; double z[0]; } -> [SSE] (z starts eightbyte 1: ignored)
-                long inner = bitOffset % 64;
-                var scratch = new EightbyteClass[(inner + zero.Element.Size * 8 + 63) / 64 + 1];
-                if (!Merge(zero.Element, inner, scratch)) return false;
-                classes[bitOffset / 64] = Join(classes[bitOffset / 64], scratch[0]);
+                // T x[2][3] is six T in a row: walk down nested arrays without recursion (a chain of named array
+                // types can be thousands deep). Every level has a non-zero size, so the innermost element does too.
+                var element = a.Element;
+                while (element is ArrayType inner) element = inner.Element;
+                long stride = element.Size * 8, count = a.Size / element.Size;
+                for (long i = 0; i < count; i++)
+                    if (!Merge(element, bitOffset + i * stride, classes)) return false;
                 return true;
             }
-            case ArrayType a:
-                for (long i = 0; i < (a.Length ?? 0); i++)
-                    if (!Merge(a.Element, bitOffset + i * a.Element.Size * 8, classes)) return false;
-                return true;
             default:
                 // A scalar: it must sit at a multiple of its own alignment (packed structs can break this).
                 if (bitOffset % (type.Align * 8L) != 0) return false;
@@ -83,6 +82,34 @@ public static class SysVClassifier
                 classes[bitOffset / 64] = Join(classes[bitOffset / 64], c);
                 return true;
         }
+    }
+
+    // A zero-size array: `char z[0]`, `struct empty z[1000]`, `int z[4][0]`. gcc ignores it when it starts an
+    // eightbyte (or is a flexible array member). Otherwise (a gcc quirk) it classifies the array's element at that
+    // offset and merges the element's first class into the eightbyte the array starts in:
+    //   struct { float a; char z[0]; }   -> [INTEGER], returned in eax
+    //   struct { float a; double z[0]; } -> [SSE] (z starts eightbyte 1: ignored)
+    // The element is classified as gcc classifies any aggregate: MEMORY when it is over 64 bytes, or when it spans
+    // more than two eightbytes from that offset (only vector types could pass so, and a spec has none); either way
+    // the whole value goes in memory:
+    //   struct { float a; struct { int i[4]; } z[0]; }   -> MEMORY (16 bytes from bit 32 span three eightbytes)
+    private static bool MergeZeroSizeArray(ArrayType array, long bitOffset, EightbyteClass[] classes)
+    {
+        if (array.IsFlexible || bitOffset % 64 == 0) return true;
+        long inner = bitOffset % 64;
+        CType element = array.Element;
+        // Zero-size arrays of zero-size arrays (int z[4][0][2]) classify their innermost element the same way.
+        while (true)
+        {
+            while (element is HandleType h) element = h.Rep;
+            if (element.IsAggregate && (element.Size > 64 || (inner + element.Size * 8 + 63) / 64 > 2)) return false;
+            if (element is ArrayType { Size: 0, IsFlexible: false } nested) element = nested.Element;
+            else break;
+        }
+        var scratch = new EightbyteClass[2];
+        if (!Merge(element, inner, scratch)) return false;
+        classes[bitOffset / 64] = Join(classes[bitOffset / 64], scratch[0]);
+        return true;
     }
 
     /// <summary>
@@ -99,10 +126,21 @@ public static class SysVClassifier
     public static bool IsGccEmptyRecord(CType type) => type switch
     {
         AggregateType a => a.Fields.All(f => (f.IsBitfield && (f.IsUnnamed || f.BitWidth == 0)) || (f.Type.IsAggregate && IsGccEmptyRecord(f.Type))),
-        ArrayType { Length: 0 or null } => true,
-        ArrayType a => IsGccEmptyRecord(a.Element),
+        ArrayType a => IsGccEmptyArray(a),
         _ => false,
     };
+
+    // An array of length 0, flexible, or of an empty element type; nested arrays walked without recursion.
+    private static bool IsGccEmptyArray(ArrayType a)
+    {
+        CType t = a;
+        while (t is ArrayType array)
+        {
+            if (array.Length is 0 or null) return true;
+            t = array.Element;
+        }
+        return t is AggregateType && IsGccEmptyRecord(t);
+    }
 
     /// <summary>The psABI's merge of two classes: equal stays, NO_CLASS yields, MEMORY and INTEGER win, else SSE.</summary>
     public static EightbyteClass Join(EightbyteClass a, EightbyteClass b) =>

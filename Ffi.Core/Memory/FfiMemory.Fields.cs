@@ -78,11 +78,17 @@ public sealed partial class FfiMemory
             WriteValue(type, address, value, where);
             return;
         }
-        var staging = new byte[Math.Max(type.Size, 1)];
-        fixed (byte* s = staging)
+        // Built in native memory: an aggregate can be larger than a managed array may be (2 GiB).
+        nint staging = NativeMemoryApi.Calloc((nuint)Math.Max(type.Size, 1), 1);
+        if (staging == 0) throw new FfiMemoryException($"{where}: out of memory staging a {type.Size}-byte {type.DisplayName}");
+        try
         {
-            WriteValue(type, (nint)s, value, where);
-            Buffer.MemoryCopy(s, (void*)address, type.Size, type.Size);
+            WriteValue(type, staging, value, where);
+            Buffer.MemoryCopy((void*)staging, (void*)address, type.Size, type.Size);
+        }
+        finally
+        {
+            NativeMemoryApi.Free(staging);
         }
     }
 

@@ -21,6 +21,8 @@ public sealed partial class FfiMemory
         ArgumentNullException.ThrowIfNull(finalizer);
         if (p.IsNull) throw new FfiMemoryException("gc: null pointer");
         var block = FindBlock(p);
+        if (block is null && FreedBlocks.Contains(p.Address))
+            throw new FfiMemoryException($"gc: use after free: the engine already released the block at {p}");
         if (block is not null)
         {
             if (!block.IsLive) throw new FfiMemoryException($"gc: use after free: the block at {p} was released");

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Ffi.Types;
 
@@ -43,11 +44,13 @@ public sealed partial class FfiMemory
     /// as the original does) and returns null.
     /// </returns>
     /// <exception cref="FfiMemoryException"><c>realloc: negative</c>, a released block, or out of memory.</exception>
-    public NativePointer Realloc(NativePointer p, long size)
+    public unsafe NativePointer Realloc(NativePointer p, long size)
     {
         ThrowIfDisposed();
         if (size < 0) throw new FfiMemoryException("realloc: negative");
         var block = FindBlock(p);
+        if (block is null && FreedBlocks.Contains(p.Address))
+            throw new FfiMemoryException($"realloc: use after free: the engine already released the block at {p}");
         if (block is not null)
         {
             if (!block.IsLive) throw new FfiMemoryException($"realloc: use after free: the block at {p} was released");
@@ -56,23 +59,32 @@ public sealed partial class FfiMemory
         }
         if (size == 0)
         {
-            if (block is not null)
+            if (block is null)
             {
-                block.TakeFinalizer()?.Dispose();
-                block.Abandon();
+                NativeMemoryApi.Free(p.Address);
+                return NativePointer.Null;
             }
-            NativeMemoryApi.Free(p.Address);
+            block.TakeFinalizer()?.Dispose();
+            if (block.Abandon()) FreedBlocks.Release(p.Address, block.Size);
             return NativePointer.Null;
         }
-        nint q = NativeMemoryApi.Realloc(p.Address, (nuint)size);
-        if (q == 0) throw new FfiMemoryException($"realloc: out of memory ({size} bytes)");
-        if (block is null) return new NativePointer(q, p.Type, p.Tag, null);
+        if (block is null)
+        {
+            nint r = NativeMemoryApi.Realloc(p.Address, (nuint)size);
+            if (r == 0) throw new FfiMemoryException($"realloc: out of memory ({size} bytes)");
+            return new NativePointer(r, p.Type, p.Tag, null);
+        }
 
-        // The block moved: the old one dies without running anything; the finalizer follows the memory.
+        // An engine block moves to new memory and the old one goes to the quarantine (C's realloc would free it at
+        // once, and a second free of the old address would then reach C). The old block dies without running
+        // anything; the finalizer follows the memory.
+        nint q = NativeMemoryApi.Malloc((nuint)size);
+        if (q == 0) throw new FfiMemoryException($"realloc: out of memory ({size} bytes)");
+        Buffer.MemoryCopy((void*)p.Address, (void*)q, size, Math.Min(size, block.Size));
         var finalizer = block.TakeFinalizer();
         bool gcOwned = block.IsGcOwned;
         var owner = block.Owner ?? this;
-        block.Abandon();
+        if (block.Abandon()) FreedBlocks.Release(p.Address, block.Size);
         var moved = new NativeBlock(q, size, engineAllocated: true, gcOwned ? null : owner);
         if (finalizer is not null) moved.GiveToGc(finalizer);
         return new NativePointer(q, p.Type, p.Tag, moved);
@@ -89,6 +101,8 @@ public sealed partial class FfiMemory
         var block = FindBlock(p);
         if (block is null)
         {
+            if (FreedBlocks.Contains(p.Address))
+                throw new FfiMemoryException($"free: double free of {p} (the engine already released the block at this address)");
             NativeMemoryApi.Free(p.Address);
             return;
         }
@@ -161,7 +175,7 @@ public sealed partial class FfiMemory
     {
         if (length < 0 || value is < 0 or > 255) throw new FfiMemoryException($"fill: invalid arguments (value {value}, length {length})");
         CheckAccess(destination, 0, length, "fill");
-        new Span<byte>((void*)destination.Address, checked((int)length)).Fill((byte)value);
+        NativeMemory.Fill((void*)destination.Address, (nuint)length, (byte)value); // any length: a span stops at 2 GiB
     }
 
     /// <summary>Reads UTF-8 text: up to the first NUL, or exactly <paramref name="length"/> bytes (NULs included).</summary>
@@ -172,7 +186,7 @@ public sealed partial class FfiMemory
         if (length is long n)
         {
             CheckAccess(p, 0, n, "string");
-            return Encoding.UTF8.GetString((byte*)p.Address, checked((int)n));
+            return Decode(p, n);
         }
         CheckAccess(p, 0, 0, "string");
         long limit = p.Extent ?? long.MaxValue;
@@ -180,7 +194,23 @@ public sealed partial class FfiMemory
         long len = 0;
         while (len < limit && s[len] != 0) len++;
         if (len == limit) throw new FfiMemoryException($"string: no NUL terminator within the {limit} byte(s) of the allocation at {p}");
-        return Encoding.UTF8.GetString(s, checked((int)len));
+        return Decode(p, len);
+    }
+
+    // A .NET string holds at most about 2^30 characters: longer text is refused, not an OverflowException.
+    private static unsafe string Decode(NativePointer p, long length)
+    {
+        const long MaxBytes = 1 << 30;
+        if (length > MaxBytes)
+            throw new FfiMemoryException($"string: {length} bytes at {p} are more than a .NET string can hold (at most {MaxBytes} bytes are read as text)");
+        try
+        {
+            return Encoding.UTF8.GetString((byte*)p.Address, (int)length);
+        }
+        catch (OutOfMemoryException)
+        {
+            throw new FfiMemoryException($"string: out of memory decoding {length} bytes at {p}");
+        }
     }
 
     /// <summary>

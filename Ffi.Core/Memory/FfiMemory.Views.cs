@@ -19,7 +19,9 @@ public sealed partial class FfiMemory
         long? count = p.Type is ArrayType { Length: long len } ? len : p.Extent / sizeof(T);
         if (count is null)
             throw new FfiArgumentException($"AsSpan<{typeof(T).Name}>({p})", "the length is unknown (memory from C); use AsSpan<T>(p, count)");
-        return AsSpan<T>(p, checked((int)count.Value));
+        if (count > int.MaxValue)
+            throw new FfiMemoryException($"AsSpan<{typeof(T).Name}>({p}): {count} elements are more than a span can hold ({int.MaxValue}); use AsSpan<T>(p, count) over a part");
+        return AsSpan<T>(p, (int)count.Value);
     }
 
     /// <summary>A span of <paramref name="count"/> elements at <paramref name="p"/> (bounds-checked when the engine allocated the memory).</summary>

@@ -103,7 +103,7 @@ public sealed class NativeBlock
         if (runFinalizer)
         {
             if (finalizer is not null) finalizer.Run(Base);
-            else if (EngineAllocated) NativeMemoryApi.Free(Base);
+            else if (EngineAllocated) FreedBlocks.Release(Base, Size);
         }
         finalizer?.Dispose();
         return true;

@@ -140,6 +140,7 @@ public sealed class FfiSpec
         {
             var ret = resolver.Resolve(f.Ret);
             if (ret is ArrayType) throw new FfiSpecException($"{f.Path}: ret", "a C function cannot return an array; return a pointer or a struct");
+            TypeResolver.RequireByValueSize(ret, $"{f.Path}: ret");
             var ps = new CType[f.Params.Count];
             for (int i = 0; i < ps.Length; i++)
             {

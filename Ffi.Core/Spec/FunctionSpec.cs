@@ -5,6 +5,12 @@ namespace Ffi.Spec;
 /// <summary>A C function as the spec declares it: its signature (types resolved) and its options.</summary>
 public sealed class FunctionSpec
 {
+    /// <summary>
+    /// The largest parameter or return value, in bytes, a function (or function pointer type) may pass by value.
+    /// C copies such a value on the stack of the calling thread; a larger one is refused when the spec is read.
+    /// </summary>
+    public const long MaxByValueSize = 1 << 16;
+
     private readonly IReadOnlyList<string> _parameterNames;
     private readonly string _returnName;
 

@@ -16,6 +16,10 @@ public sealed class ArrayType : CType
         if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "array length must be non-negative");
         Element = element;
         Length = length;
+        // Computed once: a chain of named array types (a1 = a0[1], a2 = a1[1], …) would otherwise recompute the
+        // whole chain on every query, which made resolving and classifying it quadratic in its depth.
+        Size = checked((length ?? 0) * element.Size);
+        Align = element.Align;
     }
 
     /// <summary>The element type.</summary>
@@ -30,9 +34,9 @@ public sealed class ArrayType : CType
     /// <inheritdoc />
     public override CTypeKind Kind => CTypeKind.Array;
     /// <inheritdoc />
-    public override long Size => (Length ?? 0) * Element.Size;
+    public override long Size { get; }
     /// <inheritdoc />
-    public override int Align => Element.Align;
+    public override int Align { get; }
 
     private protected override string Describe() => $"{_elementName ?? Element.DisplayName}[{Length?.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
 }

@@ -10,6 +10,9 @@ public sealed class HandleType : CType
     {
         Tag = tag;
         Rep = rep;
+        // Computed once, as for arrays: a chain of handles over handles must not be walked on every query.
+        Size = rep.Size;
+        Align = rep.Align;
     }
 
     /// <summary>The tag that labels values of this handle type.</summary>
@@ -21,9 +24,9 @@ public sealed class HandleType : CType
     /// <inheritdoc />
     public override CTypeKind Kind => CTypeKind.Handle;
     /// <inheritdoc />
-    public override long Size => Rep.Size;
+    public override long Size { get; }
     /// <inheritdoc />
-    public override int Align => Rep.Align;
+    public override int Align { get; }
 
     private protected override string Describe() => $"handle<{Tag}>";
 }

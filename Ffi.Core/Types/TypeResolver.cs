@@ -20,6 +20,8 @@ internal sealed class TypeResolver
     private readonly Dictionary<string, TypeObjectSyntax> _named = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CType> _resolved = new(StringComparer.Ordinal);
     private readonly List<(string Name, bool IsAlias, bool IsAggregate)> _inProgress = [];
+    // The names on _inProgress, for a constant-time cycle test: searching the list made a deep chain quadratic.
+    private readonly HashSet<string> _inProgressNames = new(StringComparer.Ordinal);
     private readonly Queue<Action> _deferred = new();
     private readonly IReadOnlyList<(string Name, TypeObjectSyntax Syntax)> _declarations;
     private readonly TypeRegistry? _existing;
@@ -91,9 +93,9 @@ internal sealed class TypeResolver
             return BuiltinTypes.TryGet(name, out var builtin) ? builtin : throw new FfiSpecException(referencePath, $"unknown type \"{name}\"");
         }
 
-        int at = _inProgress.FindIndex(e => e.Name == name);
-        if (at >= 0)
+        if (_inProgressNames.Contains(name))
         {
+            int at = _inProgress.FindIndex(e => e.Name == name);
             var chain = _inProgress.Skip(at).ToList();
             var text = string.Join(" -> ", chain.Select(e => e.Name).Append(name));
             throw new FfiSpecException(referencePath, chain.All(e => e.IsAlias) ? $"alias cycle: {text}"
@@ -102,8 +104,10 @@ internal sealed class TypeResolver
         }
         EnsureStack(referencePath);
         _inProgress.Add((name, syntax is AliasSyntax, syntax is AggregateSyntax or ArraySyntax));
+        _inProgressNames.Add(name);
         var t = Build(syntax, name);
         _inProgress.RemoveAt(_inProgress.Count - 1);
+        _inProgressNames.Remove(name);
         _resolved.Add(name, t);
         return t;
     }
@@ -152,6 +156,7 @@ internal sealed class TypeResolver
                 {
                     var ret = ResolveNow(fp.Ret);
                     if (ret is ArrayType) throw new FfiSpecException(fp.Ret.Path, "a C function cannot return an array; return a pointer or a struct");
+                    RequireByValueSize(ret, fp.Ret.Path);
                     var ps = new CType[fp.Params.Count];
                     for (int i = 0; i < ps.Length; i++)
                     {
@@ -183,6 +188,17 @@ internal sealed class TypeResolver
         if (type is VoidType)
             throw new FfiSpecException(path, "void is not a parameter type (a function without parameters has \"params\": [])");
         RequireValue(type, path, "passed by value");
+        RequireByValueSize(type, path);
+    }
+
+    /// <summary>
+    /// Rejects a parameter or return type larger than <see cref="FunctionSpec.MaxByValueSize"/>: C would copy it onto
+    /// the stack of the calling thread (a 1 TiB struct, or a few MB on a 1.5 MB thread stack, is a crash, not a call).
+    /// </summary>
+    public static void RequireByValueSize(CType type, string path)
+    {
+        if (type.Size > FunctionSpec.MaxByValueSize)
+            throw new FfiSpecException(path, $"{type.DisplayName} is {type.Size} bytes; a value passed or returned by value may have at most {FunctionSpec.MaxByValueSize} (C copies it on the stack): pass a pointer");
     }
 
     private AggregateType BuildAggregate(AggregateSyntax g, string? name)

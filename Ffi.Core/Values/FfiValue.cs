@@ -53,6 +53,10 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     private readonly bool _typed;
     internal readonly FfiValueKind _kind;
 
+    // In _ref of a Pointer-kind value made from nint or nuint: such a value is an integer as much as an address, so the
+    // general conversion gets the nint or nuint back (range-checked for integer parameters) instead of a pointer.
+    private static readonly object NativeIntMark = new(), NativeUIntMark = new();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, CType? type = null, bool typed = false)
     {
@@ -95,6 +99,18 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     /// <summary>A raw address (untagged).</summary>
     public static FfiValue FromAddress(nint address) => new(FfiValueKind.Pointer, (ulong)address);
 
+    /// <summary>
+    /// A <see cref="nint"/>: passed as an address to a pointer parameter and as a range-checked integer to an integer
+    /// or floating parameter (as in the object API).
+    /// </summary>
+    public static FfiValue FromNativeInt(nint value) => new(FfiValueKind.Pointer, (ulong)value, NativeIntMark);
+
+    /// <summary>A <see cref="nuint"/>: an address for a pointer parameter, a range-checked integer otherwise.</summary>
+    public static FfiValue FromNativeUInt(nuint value) => new(FfiValueKind.Pointer, (ulong)value, NativeUIntMark);
+
+    /// <summary>Whether the value was made from a <see cref="nint"/> or <see cref="nuint"/> (an integer, not only an address).</summary>
+    public bool IsNativeInteger => _kind == FfiValueKind.Pointer && (_ref == NativeIntMark || _ref == NativeUIntMark);
+
     /// <summary>A string (null gives the null pointer).</summary>
     public static FfiValue FromString(string? value) => value is null ? Null : new(FfiValueKind.String, 0, value);
 
@@ -123,8 +139,8 @@ public readonly struct FfiValue : IEquatable<FfiValue>
         ulong u => FromUInt64(u),
         char c => FromUInt64(c),
         float f => FromSingle(f),
-        nint n => FromAddress(n),
-        nuint u => FromAddress((nint)u),
+        nint n => FromNativeInt(n),
+        nuint u => FromNativeUInt(u),
         string s => FromString(s),
         NativePointer p => FromPointer(p),
         _ => new(FfiValueKind.Object, 0, value),
@@ -197,7 +213,10 @@ public readonly struct FfiValue : IEquatable<FfiValue>
         _ => throw Cast("a string"),
     };
 
-    /// <summary>The value as the dynamic API's object: long, ulong, float, double, bool, <see cref="NativePointer"/>, string, the object, or null.</summary>
+    /// <summary>
+    /// The value as the dynamic API's object: long, ulong, float, double, bool, <see cref="NativePointer"/> (nint or nuint
+    /// for a value made from one), string, the object, or null.
+    /// </summary>
     public object? ToObject() => Kind switch
     {
         FfiValueKind.Void => null,
@@ -206,6 +225,8 @@ public readonly struct FfiValue : IEquatable<FfiValue>
         FfiValueKind.Float => BitConverter.UInt32BitsToSingle((uint)_bits),
         FfiValueKind.Double => BitConverter.UInt64BitsToDouble(_bits),
         FfiValueKind.Bool => _bits != 0,
+        FfiValueKind.Pointer when _ref == NativeIntMark => (nint)_bits,
+        FfiValueKind.Pointer when _ref == NativeUIntMark => (nuint)_bits,
         FfiValueKind.Pointer => ToPointer(),
         _ => _ref,
     };
@@ -245,7 +266,7 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     public static implicit operator FfiValue(ulong value) => FromUInt64(value);
     public static implicit operator FfiValue(float value) => FromSingle(value);
     public static implicit operator FfiValue(double value) => FromDouble(value);
-    public static implicit operator FfiValue(nint value) => FromAddress(value);
+    public static implicit operator FfiValue(nint value) => FromNativeInt(value);
     public static implicit operator FfiValue(string? value) => FromString(value);
     public static implicit operator FfiValue(NativePointer value) => FromPointer(value);
     public static implicit operator FfiValue(StructValue value) => new(FfiValueKind.Object, 0, value);

@@ -145,10 +145,15 @@ public static unsafe class ScalarMemory
         _ => null,
     };
 
-    /// <summary>The address of <paramref name="p"/>, refused when it is tagged for another type than <paramref name="expectedTag"/>.</summary>
+    /// <summary>
+    /// The address of <paramref name="p"/>, refused when it is tagged for another type than <paramref name="expectedTag"/>,
+    /// or when it points into engine memory that was released (C would use freed memory).
+    /// </summary>
     internal static nint TagChecked(NativePointer p, string? expectedTag, string typeName, string where) =>
         expectedTag is not null && p.Tag is not null && p.Tag != expectedTag
             ? throw new FfiArgumentException(where, $"pointer tagged \"{p.Tag}\" where \"{expectedTag}\" ({typeName}) is expected")
+            : p.Block is { IsLive: false }
+            ? throw new FfiMemoryException($"{where}: use after free: the block at {p} was released")
             : p.Address;
 
     /// <summary>

@@ -39,8 +39,10 @@ public static class ValueConverter
         float f => f,
         bool b => b ? 1 : 0,
         decimal m => (double)m,
-        sbyte or byte or short or ushort or int or uint or long or nint => Convert.ToInt64(value, CultureInfo.InvariantCulture),
-        ulong or nuint => Convert.ToUInt64(value, CultureInfo.InvariantCulture),
+        nint n => n, // nint and nuint are integers (IntPtr is not IConvertible: Convert would throw InvalidCastException)
+        nuint u => u,
+        sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        ulong => Convert.ToUInt64(value, CultureInfo.InvariantCulture),
         Enum e => Convert.ToDouble(e, CultureInfo.InvariantCulture),
         _ => throw new FfiArgumentException(where, $"expected number for {typeName}, got {Describe(value)}"),
     };
@@ -59,8 +61,10 @@ public static class ValueConverter
         switch (value)
         {
             case bool b: return b ? 1 : 0;
-            case sbyte or short or int or long or nint: return Convert.ToInt64(value, CultureInfo.InvariantCulture);
-            case byte or ushort or uint or ulong or nuint: return Convert.ToUInt64(value, CultureInfo.InvariantCulture);
+            case nint n: return n; // range-checked by the caller like any integer (IntPtr is not IConvertible)
+            case nuint u: return u;
+            case sbyte or short or int or long: return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            case byte or ushort or uint or ulong: return Convert.ToUInt64(value, CultureInfo.InvariantCulture);
             case char c: return c;
             case Enum e:
                 return Convert.GetTypeCode(e) is TypeCode.UInt64 ? Convert.ToUInt64(e, CultureInfo.InvariantCulture) : Convert.ToInt64(e, CultureInfo.InvariantCulture);

@@ -91,6 +91,26 @@ public sealed partial class ErrorsDocTests
     }
 
     [Test]
+    public void HostileLibrariesAreRefusedBeforeDlopen()
+    {
+        var dir = Directory.CreateDirectory("/tmp/ffi-errors-doc").FullName;
+        var notes = Path.Combine(dir, "notes.so");
+        File.WriteAllText(notes, "These are notes, not a library: sixty-four bytes or more of plain text.\n");
+        // An Elf64_Ehdr alone: ELFCLASS64, little endian, ET_DYN, EM_X86_64, one program header at offset 64 (absent).
+        var header = new byte[64];
+        new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1 }.CopyTo(header, 0);
+        header[16] = 3; header[18] = 62; header[20] = 1; header[32] = 64; header[54] = 56; header[56] = 1;
+        var truncated = Path.Combine(dir, "truncated.so");
+        File.WriteAllBytes(truncated, header);
+        foreach (var lib in new[] { "libc.so.6\0junk", "/tmp", "/dev/zero", notes, truncated })
+            Expect<FfiBindException>(() => NativeModule.Open(FfiSpec.Parse($$"""{ "version": "1", "lib": {{System.Text.Json.JsonSerializer.Serialize(lib)}} }""")));
+        var data = Expect<FfiBindException>(() => NativeModule.Open(FfiSpec.Parse("""
+            { "version": "1", "lib": "libc.so.6", "functions": [ { "name": "stdout", "ret": "int", "params": [] } ] }
+            """)));
+        Assert.That((data.Library, data.Symbol), Is.EqualTo(("libc.so.6", "stdout")));
+    }
+
+    [Test]
     public void ArgumentErrorsSayWhereAndWhy()
     {
         var e = Expect<FfiArgumentException>(() => _libc.Invoke("abs", 1.5));
@@ -122,6 +142,13 @@ public sealed partial class ErrorsDocTests
         _libc.Memory.Free(box);
         Expect<FfiMemoryException>(() => _libc.Memory.Get(box, "quot"));
         Expect<FfiMemoryException>(() => _libc.Memory.Free(box));
+
+        var buf = _libc.Memory.Malloc(16);
+        var raw = NativePointer.FromAddress(buf.Address);
+        _libc.Memory.Free(raw);
+        Expect<FfiMemoryException>(() => _libc.Memory.Free(raw));
+        Expect<FfiMemoryException>(() => _libc.Memory.Realloc(raw, 32));
+        Expect<FfiMemoryException>(() => _libc.Memory.String(NativePointer.FromAddress(buf.Address), 4L << 30));
     }
 
     [Test]

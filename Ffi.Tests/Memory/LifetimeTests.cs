@@ -153,6 +153,7 @@ public sealed unsafe class LifetimeTests
         arena.Dispose();
         arena.Dispose(); // idempotent
         Assert.That(arena.LiveBlockCount, Is.Zero);
+        FreedBlocks.Flush(); // released blocks wait in a bounded quarantine (double-free detection) before free
         Assert.That(Malloc.BytesInUse() - inUse, Is.LessThan(64 * 1024), "the arena's memory went back to malloc");
         Assert.That(pointers.All(p => !p.Block!.IsLive));
         Assert.Throws<FfiMemoryException>(() => _mem.Get(pointers[0], "x"));
