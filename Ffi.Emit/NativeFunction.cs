@@ -31,35 +31,16 @@ namespace Ffi;
 public sealed unsafe class NativeFunction
 {
     private readonly NativeModule _module;
-    private readonly Lazy<Prepared> _fixed;
-    private readonly ConcurrentDictionary<CallSignature, Prepared> _shapes = new();
+    private readonly Lazy<PreparedCall> _fixed;
+    private readonly ConcurrentDictionary<CallSignature, PreparedCall> _shapes = new();
     private readonly bool _captureErrno;
     private readonly bool _gated;
     private readonly bool _variadic;
     private readonly bool _returnsString;
-    private Prepared? _fixedPrepared;
+    private PreparedCall? _fixedPreparedCall;
     private ValueInvoker? _values;   // Invoke(ReadOnlySpan<FfiValue>): emitted for the call shape, or the general path
     private ObjectInvoker? _objects; // Invoke(object?[]): the same
     private DynamicTarget? _target;  // what the emitted invokers are bound to
-
-    // One call shape of this function, ready to run. Fields, not properties: the hot paths read them directly.
-    private sealed class Prepared(CallShape shape, RawCall stub, nint target, IReadOnlyList<CType> types, string[] where,
-        bool hasAggregates, FastSlot[] slots, FastSlot returnSlot, int returnAlign, CallbackRegistry registry)
-    {
-        public readonly CallShape Shape = shape;
-        public readonly CallPlan Plan = shape.Plan;
-        public readonly ArgumentFrame Frame = shape.Frame;
-        public readonly RawCall Stub = stub;
-        public readonly nint Target = target;
-        public readonly IReadOnlyList<CType> Types = types;
-        public readonly string[] Where = where;
-        public readonly bool HasAggregates = hasAggregates;
-        public readonly FastSlot[] Slots = slots;
-        public readonly FastSlot Return = returnSlot;
-        public readonly bool ReturnsVoid = returnSlot.Kind == SlotKind.Void;
-        public readonly int ReturnAlign = returnAlign;
-        public readonly CallbackRegistry Registry = registry;
-    }
 
     internal NativeFunction(NativeModule module, FunctionSpec spec, nint address, bool captureErrno)
     {
@@ -70,7 +51,7 @@ public sealed unsafe class NativeFunction
         _gated = spec.Capabilities.Count > 0;
         _variadic = spec.IsVariadic;
         _returnsString = spec.ReturnsString;
-        _fixed = new Lazy<Prepared>(() => Prepare(spec.ParameterTypes, null), LazyThreadSafetyMode.ExecutionAndPublication);
+        _fixed = new Lazy<PreparedCall>(() => Prepare(spec.ParameterTypes, null), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Whether calls store errno in <see cref="NativeModule.LastErrno"/> (declared, or captured for all).</summary>
@@ -114,7 +95,7 @@ public sealed unsafe class NativeFunction
             throw new FfiArgumentException(Spec.Name, $"expected {expected} argument(s){(Spec.IsVariadic ? " (the last one an array of variadic extras)" : "")}, got {args.Length}");
 
         var values = args;
-        Prepared prepared;
+        PreparedCall prepared;
         if (Spec.IsVariadic)
         {
             var (extraTypes, extraValues) = Promote(args[fixedCount]);
@@ -123,18 +104,18 @@ public sealed unsafe class NativeFunction
         }
         else
         {
-            prepared = _fixedPrepared ?? PrepareFixed();
+            prepared = _fixedPreparedCall ?? PrepareFixed();
         }
 
         byte* arena = stackalloc byte[ArenaBytes];
         var scratch = new CallScratch(arena, ArenaBytes, CallbackRuntime.Enter());
-        Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
+        DynamicArguments.Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
         var slots = prepared.Slots;
         for (int i = 0; i < values.Length; i++)
         {
             var value = values[i];
             if (value is not string && slots[i].TryWrite(FfiValue.FromObject(value), argBuffer)) continue;
-            SlowArgument(prepared, i, argBuffer, value, ref scratch);
+            DynamicArguments.SlowArgument(prepared, i, argBuffer, value, ref scratch);
         }
         prepared.Stub(prepared.Target, argBuffer, retBuffer);
         var result = ReadReturn((nint)retBuffer); // before the scratch is released: a large result lives there
@@ -159,25 +140,25 @@ public sealed unsafe class NativeFunction
     internal FfiValue InvokeGeneral(ReadOnlySpan<FfiValue> args)
     {
         CheckCallable();
-        Prepared prepared;
+        PreparedCall prepared;
         if (_variadic)
         {
             prepared = VariadicShape(args);
         }
         else
         {
-            prepared = _fixedPrepared ?? PrepareFixed();
+            prepared = _fixedPreparedCall ?? PrepareFixed();
             if (args.Length != prepared.Slots.Length)
                 throw new FfiArgumentException(Spec.Name, $"expected {prepared.Slots.Length} argument(s), got {args.Length}");
         }
 
         byte* arena = stackalloc byte[ArenaBytes];
         var scratch = new CallScratch(arena, ArenaBytes, CallbackRuntime.Enter());
-        Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
+        DynamicArguments.Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
         var slots = prepared.Slots;
         for (int i = 0; i < args.Length; i++)
         {
-            if (!slots[i].TryWrite(args[i], argBuffer)) SlowArgument(prepared, i, argBuffer, args[i], ref scratch);
+            if (!slots[i].TryWrite(args[i], argBuffer)) DynamicArguments.SlowArgument(prepared, i, argBuffer, args[i], ref scratch);
         }
         prepared.Stub(prepared.Target, argBuffer, retBuffer);
         var result = ReadResult(prepared, retBuffer); // before the scratch is released: a large result lives there
@@ -185,7 +166,7 @@ public sealed unsafe class NativeFunction
         return result;
     }
 
-    private Prepared VariadicShape(ReadOnlySpan<FfiValue> args)
+    private PreparedCall VariadicShape(ReadOnlySpan<FfiValue> args)
     {
         int fixedCount = Spec.ParameterTypes.Count;
         if (args.Length < fixedCount)
@@ -195,7 +176,7 @@ public sealed unsafe class NativeFunction
         return Shape(extraTypes);
     }
 
-    private Prepared PrepareFixed() => _fixedPrepared = _fixed.Value;
+    private PreparedCall PrepareFixed() => _fixedPreparedCall = _fixed.Value;
 
     // The two dynamic entry points, each made on its first use: the emitted invoker of the function's call shape
     // (shared by every function of that shape, see DynamicInvokerEmitter) bound to this function, or the general path.
@@ -220,34 +201,8 @@ public sealed unsafe class NativeFunction
     }
 
     // The emitted invokers' results that are not built inline (pointers, strings).
-    private FfiValue FastValueResult(byte* ret) => ReadResult(_fixedPrepared!, ret);
+    private FfiValue FastValueResult(byte* ret) => ReadResult(_fixedPreparedCall!, ret);
     private object? FastObjectResult(byte* ret) => ReadReturn((nint)ret);
-
-    // An argument the fast slot did not take: strings, arrays, aggregates, unusual conversions and every error.
-    // On failure the call's scratch memory is released before the exception leaves.
-    private static void SlowArgument(Prepared prepared, int index, byte* argBuffer, in FfiValue v, ref CallScratch scratch)
-    {
-        var at = (nint)(argBuffer + prepared.Slots[index].Offset);
-        if (v.Kind == FfiValueKind.String && IsCharPointer(prepared.Types[index]))
-        {
-            *(nint*)at = scratch.Utf8((string)v.Reference!);
-            return;
-        }
-        SlowArgument(prepared, index, argBuffer, v.ToObject(), ref scratch);
-    }
-
-    private static void SlowArgument(Prepared prepared, int index, byte* argBuffer, object? value, ref CallScratch scratch)
-    {
-        try
-        {
-            WriteArgument(prepared, index, (nint)(argBuffer + prepared.Slots[index].Offset), value, ref scratch);
-        }
-        catch
-        {
-            scratch.Fail();
-            throw;
-        }
-    }
 
     // The module must be alive; only gated functions look at capabilities.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -260,62 +215,23 @@ public sealed unsafe class NativeFunction
     private const int ArenaBytes = 512;
 
     // Keyed by the extras' types themselves (not their names: two anonymous int* with different tags print alike).
-    private Prepared Shape(CType[] extraTypes)
+    private PreparedCall Shape(CType[] extraTypes)
     {
         var types = Spec.ParameterTypes.Concat(extraTypes).ToArray();
         var key = new CallSignature(Spec.ReturnType, types, Spec.ParameterTypes.Count);
         return _shapes.TryGetValue(key, out var prepared) ? prepared : _shapes.GetOrAdd(key, Prepare(types, Spec.ParameterTypes.Count));
     }
 
-    private static void Buffers(Prepared prepared, ref CallScratch scratch, out byte* args, out byte* ret)
-    {
-        var frame = prepared.Frame;
-        // Zeroed when aggregates are written member by member: padding and a union's unused bytes stay defined.
-        args = scratch.Allocate(frame.ArgumentBytes, 16, zero: prepared.HasAggregates);
-        // The callee may store a MEMORY-class result with aligned vector moves.
-        ret = scratch.Allocate(frame.ReturnBytes, prepared.ReturnAlign, zero: false);
-    }
-
-    private Prepared Prepare(IReadOnlyList<CType> types, int? fixedCount)
+    private PreparedCall Prepare(IReadOnlyList<CType> types, int? fixedCount)
     {
         var shape = _module.Shapes.For(Spec.ReturnType, types.ToArray(), fixedCount, Spec.Name);
         var where = types.Select((t, i) => $"{Spec.Name}: param[{i}] ({t.DisplayName})").ToArray();
         var slots = types.Select((t, i) => new FastSlot(t, shape.Frame.Offsets[i])).ToArray();
         var target = shape.Plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
         var returnSlot = new FastSlot(Spec.ReturnType, 0);
-        return new Prepared(shape, _module.StubFor(shape, this), target, types, where,
+        return new PreparedCall(shape, _module.StubFor(shape, this), target, types, where,
             types.Any(t => !ScalarMemory.IsScalar(t)), slots, returnSlot, Math.Max(16, Spec.ReturnType.Align), _module.CallbackState);
     }
-
-    private static void WriteArgument(Prepared prepared, int index, nint at, object? value, ref CallScratch scratch)
-    {
-        var type = prepared.Types[index];
-        switch (value)
-        {
-            case string s when IsCharPointer(type):
-                *(nint*)at = scratch.Utf8(s);
-                return;
-            case Array array when type is PointerType && array.GetType().GetElementType() is { IsPrimitive: true }:
-                *(nint*)at = scratch.Pin(array);
-                return;
-            case Delegate callback when type is FuncPtrType fp:
-                *(nint*)at = scratch.Lease(prepared.Registry, fp, callback, prepared.Where[index]);
-                return;
-            case CallbackHandle handle when type is FuncPtrType:
-                *(nint*)at = handle.IsAlive ? handle.Address
-                    : throw new FfiArgumentException(prepared.Where[index], $"{handle} was released");
-                return;
-        }
-        if (ScalarMemory.IsScalar(type)) ScalarMemory.Write(type, at, value, prepared.Where[index]);
-        else FfiMemory.WriteValue(type, at, value, prepared.Where[index]);
-    }
-
-    private static bool IsCharPointer(CType type) => type switch
-    {
-        PointerType p => p.IsCharPointer,
-        HandleType h => IsCharPointer(h.Rep),
-        _ => false,
-    };
 
     private object? ReadReturn(nint ret)
     {
@@ -327,7 +243,7 @@ public sealed unsafe class NativeFunction
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FfiValue ReadResult(Prepared prepared, byte* ret)
+    private FfiValue ReadResult(PreparedCall prepared, byte* ret)
     {
         if (_returnsString) return FfiValue.FromString(ReadString((nint)ret));
         ref readonly var slot = ref prepared.Return;

@@ -111,6 +111,9 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     /// <summary>Whether the value was made from a <see cref="nint"/> or <see cref="nuint"/> (an integer, not only an address).</summary>
     public bool IsNativeInteger => _kind == FfiValueKind.Pointer && (_ref == NativeIntMark || _ref == NativeUIntMark);
 
+    // An nint (not an nuint): what the dynamic fast slots take as a signed integer; an nuint takes the general path.
+    internal bool IsSignedNativeInteger => _kind == FfiValueKind.Pointer && _ref == NativeIntMark;
+
     /// <summary>A string (null gives the null pointer).</summary>
     public static FfiValue FromString(string? value) => value is null ? Null : new(FfiValueKind.String, 0, value);
 

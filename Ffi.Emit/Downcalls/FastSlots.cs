@@ -100,8 +100,9 @@ internal readonly struct FastSlot
                 ulong bits = v.Bits;
                 bool ok = v.Kind switch
                 {
-                    // An untagged address converts like a signed integer (as nint does in the object API).
-                    FfiValueKind.Int or FfiValueKind.Pointer when v.Kind == FfiValueKind.Int || v.Reference is null =>
+                    // An nint converts like a signed integer (an nuint is range-checked by the general conversion); a
+                    // pointer or null never does (the general conversion words that error).
+                    FfiValueKind.Int or FfiValueKind.Pointer when v.Kind == FfiValueKind.Int || v.IsSignedNativeInteger =>
                         Signed ? (long)bits >= Min && (long)bits <= (long)Max : (long)bits >= 0 && bits <= Max,
                     FfiValueKind.UInt => bits <= Max,
                     FfiValueKind.Bool => true,
@@ -161,7 +162,8 @@ internal readonly struct FastSlot
             case null: return 0;
             case nint n: return n;
             case nuint u: return (nint)u;
-            case Memory.NativePointer p when tag is null || p.Tag is null || p.Tag == tag: return p.Address;
+            // A pointer into a released block goes to the general path, which refuses it (use after free).
+            case Memory.NativePointer p when (tag is null || p.Tag is null || p.Tag == tag) && p.Block is not { IsLive: false }: return p.Address;
             default:
                 ok = false;
                 return 0;
