@@ -23,13 +23,18 @@ internal static class RandomSignatures
     /// <summary>A stable seed for a signature's argument values (string.GetHashCode differs between processes).</summary>
     public static int ArgumentSeed(int seed, Signature sig) => seed * 1000 + int.Parse(sig.Name[1..], CultureInfo.InvariantCulture);
 
-    /// <summary>100 random signatures over 60 random aggregate types and the common scalars.</summary>
-    public static (RandomLayoutGenerator Gen, FfiSpec Spec, List<Signature> Signatures) Generate(int seed, string prefix)
+    /// <summary>
+    /// 100 random signatures over 60 random aggregate types and the common scalars; with
+    /// <paramref name="smallAggregates"/>, aggregates of <see cref="RandomLayoutGenerator"/>'s small profile; with
+    /// <paramref name="usable"/>, only the aggregates it accepts.
+    /// </summary>
+    public static (RandomLayoutGenerator Gen, FfiSpec Spec, List<Signature> Signatures) Generate(int seed, string prefix, bool smallAggregates = false,
+        Func<CType, bool>? usable = null)
     {
-        var gen = new RandomLayoutGenerator(seed, prefix);
+        var gen = new RandomLayoutGenerator(seed, prefix, smallAggregates);
         gen.Generate(60);
         var spec = FfiSpec.Parse(GccLayoutOracle.SpecJson(gen.Cases, gen.ExtraSpecTypes));
-        var aggregates = gen.Cases.Select(c => (spec.Types[c.Name], c.Name)).Where(t => t.Item1 is not StructType { HasFlexibleArray: true }).ToList();
+        var aggregates = gen.Cases.Select(c => (spec.Types[c.Name], c.Name)).Where(t => t.Item1 is not StructType { HasFlexibleArray: true } && (usable is null || usable(t.Item1))).ToList();
         var scalars = new (string Spec, string C)[]
         {
             ("char", "char"), ("uchar", "unsigned char"), ("short", "short"), ("ushort", "unsigned short"), ("int", "int"),
@@ -52,6 +57,20 @@ internal static class RandomSignatures
         }).ToList();
         return (gen, spec, sigs);
     }
+
+    /// <summary>
+    /// Whether the engine is known to disagree with gcc on passing <paramref name="t"/>: a zero-width bitfield in a
+    /// union (of non-zero size) makes its eightbyte INTEGER for gcc, not for the engine. See
+    /// <c>Abi/UnionZeroWidthBitfieldTests</c>, whose ignored regression test names the bug; when it is fixed, this
+    /// filter goes.
+    /// </summary>
+    public static bool HasKnownBug(CType t) => t switch
+    {
+        UnionType u when u.Size > 0 && u.Fields.Any(f => f.BitWidth == 0) => true,
+        AggregateType a => a.Fields.Any(f => HasKnownBug(f.Type)),
+        ArrayType a => HasKnownBug(a.Element),
+        _ => false,
+    };
 
     // A random value for a leaf, and the 64 bits C hashes for it.
     public static (object Value, ulong Bits) RandomValue(LeafPath leaf, Random rng)
@@ -135,17 +154,62 @@ internal static class RandomSignatures
     /// Compares every leaf of a result read through the public API (a scalar or a <see cref="StructValue"/>) with what
     /// C made of the hash <paramref name="h"/>; null when they agree, else the first difference.
     /// </summary>
-    public static string? ResultMismatch(NativeModule m, Signature sig, ulong h, object? result)
+    public static string? ResultMismatch(NativeModule m, Signature sig, ulong h, object? result) =>
+        ResultMismatch(sig, h, leaf => result is StructValue s ? m.Memory.Get(sig.Ret, s.Pointer, leaf.Path) : result);
+
+    /// <summary>
+    /// Compares every leaf of a result, as <paramref name="read"/> gives it, with what C made of the hash
+    /// <paramref name="h"/>; null when they agree, else the first difference.
+    /// </summary>
+    public static string? ResultMismatch(Signature sig, ulong h, Func<LeafPath, object?> read)
     {
         int j = 0;
         foreach (var leaf in Leaves.Of(sig.Ret))
         {
-            object? raw = result is StructValue s ? m.Memory.Get(sig.Ret, s.Pointer, leaf.Path) : result;
-            var got = LeafValues.Normalize(raw);
+            var got = LeafValues.Normalize(read(leaf));
             var want = Expected(leaf, h, j++);
             if (!got.Equals(want)) return $"return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, the engine gave {got}";
         }
         return null;
+    }
+
+    /// <summary>
+    /// The first parameter whose running hash differs between C's <c>ffi_trace</c> (at <paramref name="cTrace"/>,
+    /// written by the hashing function) and <paramref name="trace"/>; -1 when all agree.
+    /// </summary>
+    public static unsafe int FirstDifferingParameter(nint cTrace, IReadOnlyList<ulong> trace) =>
+        Enumerable.Range(0, trace.Count).FirstOrDefault(i => ((ulong*)cTrace)[i] != trace[i], -1);
+
+    /// <summary>The C declaration of the function, and of every aggregate it passes or returns, for a failure report.</summary>
+    public static string Describe(RandomLayoutGenerator gen, Signature sig)
+    {
+        var ps = string.Join(", ", sig.Params.Select(p => p.C));
+        var decls = sig.Params.Select(p => p.Type).Append(sig.Ret).Where(t => t.IsAggregate).Distinct()
+            .Select(t => gen.Cases.First(c => c.Name == t.Name).CDecl);
+        return $"{sig.RetC} {sig.Name}({(ps.Length == 0 ? "void" : ps)});\n  types:\n{string.Join("\n", decls)}";
+    }
+
+    /// <summary>The 64 bits C hashes for a leaf value read back through the public API (the inverse of <see cref="RandomValue"/>).</summary>
+    public static ulong LeafBits(LeafPath leaf, object? value)
+    {
+        var v = LeafValues.Normalize(value);
+        return leaf.Type switch
+        {
+            FloatType { Bits: 32 } => BitConverter.SingleToUInt32Bits((float)(double)v),
+            FloatType => BitConverter.DoubleToUInt64Bits((double)v),
+            _ => (ulong)(Int128)v,
+        };
+    }
+
+    /// <summary>What C stores in leaf j of the result (<see cref="Expected"/>) as a value the public API writes.</summary>
+    public static object ExpectedValue(LeafPath leaf, ulong h, int j)
+    {
+        var want = Expected(leaf, h, j);
+        if (leaf.Type is FloatType f) return f.Bits == 32 ? (float)(double)want : (double)want;
+        if (leaf.Type is PointerType) return NativePointer.FromAddress((nint)(ulong)(Int128)want);
+        var storage = leaf.Type as IntType ?? ((EnumType)leaf.Type).Base;
+        if (storage.IsBool) return (Int128)want != 0;
+        return storage.IsSigned ? (long)(Int128)want : (ulong)(Int128)want;
     }
 
     public static string CSource(RandomLayoutGenerator gen, List<Signature> sigs)

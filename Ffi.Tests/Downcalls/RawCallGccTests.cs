@@ -107,11 +107,8 @@ public sealed unsafe class RawCallGccTests
                     var want = RandomSignatures.Expected(leaf, h, j++);
                     if (!got.Equals(want))
                     {
-                        var decls = sig.Params.Select(p => p.Type).Append(sig.Ret).Where(t => t.IsAggregate).Distinct()
-                            .Select(t => gen.Cases.First(c => c.Name == t.Name).CDecl);
-                        var cTrace = (ulong*)NativeLibrary.GetExport(handle, "ffi_trace");
-                        int firstBad = Enumerable.Range(0, trace.Length).FirstOrDefault(i => cTrace[i] != trace[i], -1);
-                        failures.Add($"{sig.Name}: first differing parameter: {firstBad}; return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, engine read {got}\n  plan:\n{plan}\n  types:\n{string.Join("\n", decls)}");
+                        int firstBad = RandomSignatures.FirstDifferingParameter(NativeLibrary.GetExport(handle, "ffi_trace"), trace);
+                        failures.Add($"{sig.Name}: first differing parameter: {firstBad}; return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, engine read {got}\n  plan:\n{plan}\n  {RandomSignatures.Describe(gen, sig)}");
                         break;
                     }
                 }
