@@ -51,7 +51,7 @@ public sealed class RandomTypedCallbackTests
         var failures = new List<string>();
         foreach (var sig in sigs)
         {
-            var typed = TypedSignature.Of(sig, clr);
+            var typed = TypedSignature.Of(sig, clr, TypedSignature.OwnDelegate(sig));
             var received = new ulong[sig.Params.Count];
             int calls = 0;
             var callback = typed.Implement(args =>

@@ -20,12 +20,16 @@ internal static class RandomSignatures
     public const ulong Seed0 = 1469598103934665603UL;
     public const ulong Prime = 1099511628211UL;
 
+    /// <summary>The most parameters a signature has: 0–14 in the default profile, up to 20 in the small one (more than <c>Func</c> takes).</summary>
+    public const int MaxParameters = 20;
+
     /// <summary>A stable seed for a signature's argument values (string.GetHashCode differs between processes).</summary>
     public static int ArgumentSeed(int seed, Signature sig) => seed * 1000 + int.Parse(sig.Name[1..], CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// 100 random signatures over 60 random aggregate types and the common scalars; with
-    /// <paramref name="smallAggregates"/>, aggregates of <see cref="RandomLayoutGenerator"/>'s small profile; with
+    /// 100 random signatures of 0–14 parameters over 60 random aggregate types and the common scalars; with
+    /// <paramref name="smallAggregates"/>, aggregates of <see cref="RandomLayoutGenerator"/>'s small profile and up to
+    /// <see cref="MaxParameters"/> parameters; with
     /// <paramref name="usable"/>, only the aggregates it accepts.
     /// </summary>
     public static (RandomLayoutGenerator Gen, FfiSpec Spec, List<Signature> Signatures) Generate(int seed, string prefix, bool smallAggregates = false,
@@ -52,7 +56,7 @@ internal static class RandomSignatures
         var sigs = Enumerable.Range(0, 100).Select(i =>
         {
             var (rt, rc) = Pick(allowVoid: true);
-            var ps = Enumerable.Range(0, rng.Next(0, 15)).Select(_ => Pick(allowVoid: false)).ToList();
+            var ps = Enumerable.Range(0, rng.Next(0, smallAggregates ? MaxParameters + 1 : 15)).Select(_ => Pick(allowVoid: false)).ToList();
             return new Signature($"f{i}", rt, rc, ps);
         }).ToList();
         return (gen, spec, sigs);
@@ -223,7 +227,7 @@ internal static class RandomSignatures
             static uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 1099511628211ULL; }
             static uint64_t fbits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
             static uint64_t dbits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
-            uint64_t ffi_trace[16]; /* the hash after each parameter, to name the first one that differs */
+            uint64_t ffi_trace[20]; /* the hash after each parameter, to name the first one that differs */
 
             """);
         c.AppendLine(gen.Prelude);

@@ -20,13 +20,12 @@ internal sealed class TypedSignature
 {
     private static readonly MethodInfo GetFunction = typeof(NativeModule).GetMethod(nameof(NativeModule.GetFunction))!;
 
-    private TypedSignature(Signature sig, Type[] parameters, Type ret)
+    private TypedSignature(Signature sig, Type[] parameters, Type ret, Type delegateType)
     {
         Signature = sig;
         Parameters = parameters;
         Return = ret;
-        // Func/Action when they fit (up to 16 parameters, no by-ref), else a delegate type made for the signature.
-        DelegateType = Expression.GetDelegateType([.. parameters, ret]);
+        DelegateType = delegateType;
     }
 
     public Signature Signature { get; }
@@ -41,8 +40,20 @@ internal sealed class TypedSignature
     /// </summary>
     public static bool Usable(CType t) => ClrAggregateBuilder.CanRepresent(t) && !RandomSignatures.HasKnownBug(t);
 
-    public static TypedSignature Of(Signature sig, ClrAggregateBuilder clr) =>
-        new(sig, sig.Params.Select(p => clr.For(p.Type)).ToArray(), clr.For(sig.Ret));
+    /// <summary>
+    /// The typed view of <paramref name="sig"/>. Its delegate type is <c>Func</c>/<c>Action</c> when they fit (up to 16
+    /// parameters; else <see cref="Expression.GetDelegateType"/> makes one), or with <paramref name="ownDelegate"/>
+    /// a delegate type declared for this signature alone.
+    /// </summary>
+    public static TypedSignature Of(Signature sig, ClrAggregateBuilder clr, bool ownDelegate = false)
+    {
+        var ps = sig.Params.Select(p => clr.For(p.Type)).ToArray();
+        var ret = clr.For(sig.Ret);
+        return new(sig, ps, ret, ownDelegate ? clr.Delegate(sig.Name + "_fn", ps, ret) : Expression.GetDelegateType([.. ps, ret]));
+    }
+
+    /// <summary>Every other signature (odd-numbered) is called through a delegate type of its own.</summary>
+    public static bool OwnDelegate(Signature sig) => int.Parse(sig.Name[1..], CultureInfo.InvariantCulture) % 2 == 1;
 
     /// <summary><c>m.GetFunction&lt;DelegateType&gt;(name)</c>.</summary>
     public Delegate Bind(NativeModule m, string? name = null) => (Delegate)Call(GetFunction.MakeGenericMethod(DelegateType), m, [name ?? Signature.Name])!;

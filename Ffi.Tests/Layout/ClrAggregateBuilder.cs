@@ -54,6 +54,22 @@ internal sealed class ClrAggregateBuilder
         _ => throw new ArgumentException($"no CLR value type stands for {c.DisplayName} ({c.Size} bytes)", nameof(c)),
     };
 
+    /// <summary>
+    /// A delegate type of its own for a signature, as a user declares one
+    /// (<c>delegate T5 Name(T3 a0, …)</c>): unlike <c>Func</c>/<c>Action</c>, not shared between signatures.
+    /// </summary>
+    public Type Delegate(string name, Type[] parameters, Type ret)
+    {
+        var tb = _module.DefineType($"{name}_{_count++}", TypeAttributes.Public | TypeAttributes.Sealed, typeof(MulticastDelegate));
+        var ctor = tb.DefineConstructor(MethodAttributes.Public | MethodAttributes.HideBySig | MethodAttributes.RTSpecialName | MethodAttributes.SpecialName,
+            CallingConventions.Standard, [typeof(object), typeof(nint)]);
+        ctor.SetImplementationFlags(MethodImplAttributes.Runtime | MethodImplAttributes.Managed);
+        var invoke = tb.DefineMethod("Invoke", MethodAttributes.Public | MethodAttributes.HideBySig | MethodAttributes.NewSlot | MethodAttributes.Virtual,
+            ret, parameters);
+        invoke.SetImplementationFlags(MethodImplAttributes.Runtime | MethodImplAttributes.Managed);
+        return tb.CreateType();
+    }
+
     private static Type Integer(int bits, bool signed) => (bits, signed) switch
     {
         (8, true) => typeof(sbyte), (8, false) => typeof(byte),
