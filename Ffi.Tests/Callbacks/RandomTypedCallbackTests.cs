@@ -45,7 +45,7 @@ public sealed class RandomTypedCallbackTests
         var lib = Gcc.Compile(CSource(gen, sigs, arguments), "typed_callbacks", "-shared -fPIC");
         var functions = sigs.Select(s => SpecSignature.Of(s)).Concat(sigs.Select(s => new SpecSignature($"drive_{s.Name}", "int", [$"cb_{s.Name}"])));
         using var m = NativeModule.Open(FfiSpec.Parse(RandomSpec.Json(gen, lib, functions, sigs.Select(s => SpecSignature.Of(s, $"cb_{s.Name}")))));
-        var clr = new ClrAggregateBuilder($"TypedCallbacks{seed}");
+        var clr = new ClrAggregateBuilder($"TypedCallbacks{seed}_{Guid.NewGuid():N}");
         var cTrace = NativeLibrary.GetExport(m.Handle, "ffi_trace");
 
         var failures = new List<string>();

@@ -31,7 +31,7 @@ public sealed class RandomTypedCallTests
         var (gen, _, sigs) = RandomSignatures.Generate(seed, $"T{seed}_", smallAggregates, TypedSignature.Usable);
         var lib = Gcc.Compile(RandomSignatures.CSource(gen, sigs), "typed_calls", "-shared -fPIC");
         using var m = NativeModule.Open(FfiSpec.Parse(RandomSpec.Json(gen, lib, sigs.Select(s => SpecSignature.Of(s)), [])));
-        var clr = new ClrAggregateBuilder($"TypedCalls{seed}");
+        var clr = new ClrAggregateBuilder($"TypedCalls{seed}_{Guid.NewGuid():N}");
         var cTrace = NativeLibrary.GetExport(m.Handle, "ffi_trace");
 
         var failures = new List<string>();
@@ -64,6 +64,17 @@ public sealed class RandomTypedCallTests
         }
         Assert.That(failures, Is.Empty, string.Join("\n\n", failures));
     }
+
+    /// <summary>
+    /// One seed of each profile while another thread forces collections: CLR structs cross every typed stub while
+    /// the GC may stop the thread as it returns to managed code.
+    /// </summary>
+    [Test]
+    public void RandomSignaturesThroughTypedDelegatesAgreeWithGccUnderGcPressure() => GcPressure.During(() =>
+    {
+        RandomSignaturesThroughTypedDelegatesAgreeWithGcc(71, false);
+        RandomSignaturesThroughTypedDelegatesAgreeWithGcc(88, true);
+    });
 
     /// <summary>
     /// The seeds of the typed downcalls and of the typed callbacks each reach every way a value travels: aggregates of

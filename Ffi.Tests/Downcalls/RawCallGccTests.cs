@@ -40,29 +40,11 @@ public sealed unsafe class RawCallGccTests
     /// route them through the runtime's generic calli helper; that path corrupted arguments under this load.)
     /// </summary>
     [Test]
-    public void RandomSignaturesAgreeWithGccUnderGcPressure()
+    public void RandomSignaturesAgreeWithGccUnderGcPressure() => GcPressure.During(() =>
     {
-        bool stop = false;
-        var collector = new Thread(() =>
-        {
-            while (!Volatile.Read(ref stop))
-            {
-                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-                Thread.Sleep(1);
-            }
-        });
-        collector.Start();
-        try
-        {
-            Run(21);
-            Run(22);
-        }
-        finally
-        {
-            Volatile.Write(ref stop, true);
-            collector.Join();
-        }
-    }
+        Run(21);
+        Run(22);
+    });
 
     private static void Run(int seed)
     {

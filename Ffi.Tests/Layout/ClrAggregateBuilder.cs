@@ -28,6 +28,11 @@ internal sealed class ClrAggregateBuilder
     private readonly Dictionary<Type, int> _align = [];
     private int _count;
 
+    /// <param name="name">
+    /// The name of the dynamic assembly. Give each builder a name of its own: metadata names a type of another dynamic
+    /// assembly by its assembly's name, so a type made elsewhere over ours (a delegate type made by
+    /// <c>Expression.GetDelegateType</c>) would bind to the first assembly of that name.
+    /// </param>
     public ClrAggregateBuilder(string name)
     {
         var assembly = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(name), AssemblyBuilderAccess.Run);
