@@ -35,7 +35,7 @@ public sealed class RandomTypedCallbackTests
     /// <summary>One seed of the default aggregate profile and two of the small one (every eightbyte class mix).</summary>
     internal static readonly (int Seed, bool Small)[] Seeds = [(81, false), (80, true), (83, true)];
 
-    private static IEnumerable<TestCaseData> TypedSeeds() => Seeds.Select(s => new TestCaseData(s.Seed, s.Small));
+    private static IEnumerable<TestCaseData> TypedSeeds() => RandomTypedCallTests.WithSweep(Seeds, 4000);
 
     [TestCaseSource(nameof(TypedSeeds))]
     public void RandomSignaturesAsTypedCallbacksAgreeWithGcc(int seed, bool smallAggregates)

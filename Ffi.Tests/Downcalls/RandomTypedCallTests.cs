@@ -23,7 +23,14 @@ public sealed class RandomTypedCallTests
     /// </summary>
     internal static readonly (int Seed, bool Small)[] Seeds = [(71, false), (72, false), (75, true), (88, true)];
 
-    private static IEnumerable<TestCaseData> TypedSeeds() => Seeds.Select(s => new TestCaseData(s.Seed, s.Small));
+    /// <summary>The fixed seeds, and with <c>FFI_CALL_SEEDS=N</c> N more from <paramref name="sweepFrom"/> (every other one small).</summary>
+    internal static IEnumerable<TestCaseData> WithSweep((int Seed, bool Small)[] seeds, int sweepFrom)
+    {
+        int n = int.TryParse(Environment.GetEnvironmentVariable("FFI_CALL_SEEDS"), out int count) ? count : 0;
+        return seeds.Concat(Enumerable.Range(sweepFrom, n).Select(s => (s, s % 2 == 1))).Select(s => new TestCaseData(s.Item1, s.Item2));
+    }
+
+    private static IEnumerable<TestCaseData> TypedSeeds() => WithSweep(Seeds, 3000);
 
     [TestCaseSource(nameof(TypedSeeds))]
     public void RandomSignaturesThroughTypedDelegatesAgreeWithGcc(int seed, bool smallAggregates)
