@@ -50,7 +50,13 @@ public static class SysVClassifier
                 foreach (var f in ((AggregateType)type).Fields)
                 {
                     long at = bitOffset + f.BitOffset;
-                    if (f.BitWidth is int width)
+                    if (f.BitWidth is 0 && type is UnionType && type.Size > 0)
+                    {
+                        // gcc quirk: in a union (not a struct) a zero-width bitfield counts as a member of its declared
+                        // type at its offset:  union { uint8_t :0; double d; } travels in rdi, not xmm0.
+                        if (!Merge(f.Type, at, classes)) return false;
+                    }
+                    else if (f.BitWidth is int width)
                     {
                         // A bitfield makes INTEGER every eightbyte it touches (zero-width ones touch none).
                         for (long eb = at / 64; width > 0 && eb <= (at + width - 1) / 64; eb++)

@@ -20,16 +20,25 @@ internal static class RandomSignatures
     public const ulong Seed0 = 1469598103934665603UL;
     public const ulong Prime = 1099511628211UL;
 
+    /// <summary>The most parameters a signature has: 0–14 in the default profile, up to 20 in the small one (more than <c>Func</c> takes).</summary>
+    public const int MaxParameters = 20;
+
     /// <summary>A stable seed for a signature's argument values (string.GetHashCode differs between processes).</summary>
     public static int ArgumentSeed(int seed, Signature sig) => seed * 1000 + int.Parse(sig.Name[1..], CultureInfo.InvariantCulture);
 
-    /// <summary>100 random signatures over 60 random aggregate types and the common scalars.</summary>
-    public static (RandomLayoutGenerator Gen, FfiSpec Spec, List<Signature> Signatures) Generate(int seed, string prefix)
+    /// <summary>
+    /// 100 random signatures of 0–14 parameters over 60 random aggregate types and the common scalars; with
+    /// <paramref name="smallAggregates"/>, aggregates of <see cref="RandomLayoutGenerator"/>'s small profile and up to
+    /// <see cref="MaxParameters"/> parameters; with
+    /// <paramref name="usable"/>, only the aggregates it accepts.
+    /// </summary>
+    public static (RandomLayoutGenerator Gen, FfiSpec Spec, List<Signature> Signatures) Generate(int seed, string prefix, bool smallAggregates = false,
+        Func<CType, bool>? usable = null)
     {
-        var gen = new RandomLayoutGenerator(seed, prefix);
+        var gen = new RandomLayoutGenerator(seed, prefix, smallAggregates);
         gen.Generate(60);
         var spec = FfiSpec.Parse(GccLayoutOracle.SpecJson(gen.Cases, gen.ExtraSpecTypes));
-        var aggregates = gen.Cases.Select(c => (spec.Types[c.Name], c.Name)).Where(t => t.Item1 is not StructType { HasFlexibleArray: true }).ToList();
+        var aggregates = gen.Cases.Select(c => (spec.Types[c.Name], c.Name)).Where(t => t.Item1 is not StructType { HasFlexibleArray: true } && (usable is null || usable(t.Item1))).ToList();
         var scalars = new (string Spec, string C)[]
         {
             ("char", "char"), ("uchar", "unsigned char"), ("short", "short"), ("ushort", "unsigned short"), ("int", "int"),
@@ -47,7 +56,7 @@ internal static class RandomSignatures
         var sigs = Enumerable.Range(0, 100).Select(i =>
         {
             var (rt, rc) = Pick(allowVoid: true);
-            var ps = Enumerable.Range(0, rng.Next(0, 15)).Select(_ => Pick(allowVoid: false)).ToList();
+            var ps = Enumerable.Range(0, rng.Next(0, smallAggregates ? MaxParameters + 1 : 15)).Select(_ => Pick(allowVoid: false)).ToList();
             return new Signature($"f{i}", rt, rc, ps);
         }).ToList();
         return (gen, spec, sigs);
@@ -135,17 +144,62 @@ internal static class RandomSignatures
     /// Compares every leaf of a result read through the public API (a scalar or a <see cref="StructValue"/>) with what
     /// C made of the hash <paramref name="h"/>; null when they agree, else the first difference.
     /// </summary>
-    public static string? ResultMismatch(NativeModule m, Signature sig, ulong h, object? result)
+    public static string? ResultMismatch(NativeModule m, Signature sig, ulong h, object? result) =>
+        ResultMismatch(sig, h, leaf => result is StructValue s ? m.Memory.Get(sig.Ret, s.Pointer, leaf.Path) : result);
+
+    /// <summary>
+    /// Compares every leaf of a result, as <paramref name="read"/> gives it, with what C made of the hash
+    /// <paramref name="h"/>; null when they agree, else the first difference.
+    /// </summary>
+    public static string? ResultMismatch(Signature sig, ulong h, Func<LeafPath, object?> read)
     {
         int j = 0;
         foreach (var leaf in Leaves.Of(sig.Ret))
         {
-            object? raw = result is StructValue s ? m.Memory.Get(sig.Ret, s.Pointer, leaf.Path) : result;
-            var got = LeafValues.Normalize(raw);
+            var got = LeafValues.Normalize(read(leaf));
             var want = Expected(leaf, h, j++);
             if (!got.Equals(want)) return $"return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, the engine gave {got}";
         }
         return null;
+    }
+
+    /// <summary>
+    /// The first parameter whose running hash differs between C's <c>ffi_trace</c> (at <paramref name="cTrace"/>,
+    /// written by the hashing function) and <paramref name="trace"/>; -1 when all agree.
+    /// </summary>
+    public static unsafe int FirstDifferingParameter(nint cTrace, IReadOnlyList<ulong> trace) =>
+        Enumerable.Range(0, trace.Count).FirstOrDefault(i => ((ulong*)cTrace)[i] != trace[i], -1);
+
+    /// <summary>The C declaration of the function, and of every aggregate it passes or returns, for a failure report.</summary>
+    public static string Describe(RandomLayoutGenerator gen, Signature sig)
+    {
+        var ps = string.Join(", ", sig.Params.Select(p => p.C));
+        var decls = sig.Params.Select(p => p.Type).Append(sig.Ret).Where(t => t.IsAggregate).Distinct()
+            .Select(t => gen.Cases.First(c => c.Name == t.Name).CDecl);
+        return $"{sig.RetC} {sig.Name}({(ps.Length == 0 ? "void" : ps)});\n  types:\n{string.Join("\n", decls)}";
+    }
+
+    /// <summary>The 64 bits C hashes for a leaf value read back through the public API (the inverse of <see cref="RandomValue"/>).</summary>
+    public static ulong LeafBits(LeafPath leaf, object? value)
+    {
+        var v = LeafValues.Normalize(value);
+        return leaf.Type switch
+        {
+            FloatType { Bits: 32 } => BitConverter.SingleToUInt32Bits((float)(double)v),
+            FloatType => BitConverter.DoubleToUInt64Bits((double)v),
+            _ => (ulong)(Int128)v,
+        };
+    }
+
+    /// <summary>What C stores in leaf j of the result (<see cref="Expected"/>) as a value the public API writes.</summary>
+    public static object ExpectedValue(LeafPath leaf, ulong h, int j)
+    {
+        var want = Expected(leaf, h, j);
+        if (leaf.Type is FloatType f) return f.Bits == 32 ? (float)(double)want : (double)want;
+        if (leaf.Type is PointerType) return NativePointer.FromAddress((nint)(ulong)(Int128)want);
+        var storage = leaf.Type as IntType ?? ((EnumType)leaf.Type).Base;
+        if (storage.IsBool) return (Int128)want != 0;
+        return storage.IsSigned ? (long)(Int128)want : (ulong)(Int128)want;
     }
 
     public static string CSource(RandomLayoutGenerator gen, List<Signature> sigs)
@@ -159,7 +213,7 @@ internal static class RandomSignatures
             static uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 1099511628211ULL; }
             static uint64_t fbits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
             static uint64_t dbits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
-            uint64_t ffi_trace[16]; /* the hash after each parameter, to name the first one that differs */
+            uint64_t ffi_trace[20]; /* the hash after each parameter, to name the first one that differs */
 
             """);
         c.AppendLine(gen.Prelude);

@@ -41,29 +41,11 @@ public sealed unsafe class RawCallGccTests
     /// route them through the runtime's generic calli helper; that path corrupted arguments under this load.)
     /// </summary>
     [Test]
-    public void RandomSignaturesAgreeWithGccUnderGcPressure()
+    public void RandomSignaturesAgreeWithGccUnderGcPressure() => GcPressure.During(() =>
     {
-        bool stop = false;
-        var collector = new Thread(() =>
-        {
-            while (!Volatile.Read(ref stop))
-            {
-                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-                Thread.Sleep(1);
-            }
-        });
-        collector.Start();
-        try
-        {
-            Run(21);
-            Run(22);
-        }
-        finally
-        {
-            Volatile.Write(ref stop, true);
-            collector.Join();
-        }
-    }
+        Run(21);
+        Run(22);
+    });
 
     private static void Run(int seed)
     {
@@ -108,11 +90,8 @@ public sealed unsafe class RawCallGccTests
                     var want = RandomSignatures.Expected(leaf, h, j++);
                     if (!got.Equals(want))
                     {
-                        var decls = sig.Params.Select(p => p.Type).Append(sig.Ret).Where(t => t.IsAggregate).Distinct()
-                            .Select(t => gen.Cases.First(c => c.Name == t.Name).CDecl);
-                        var cTrace = (ulong*)NativeLibrary.GetExport(handle, "ffi_trace");
-                        int firstBad = Enumerable.Range(0, trace.Length).FirstOrDefault(i => cTrace[i] != trace[i], -1);
-                        failures.Add($"{sig.Name}: first differing parameter: {firstBad}; return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, engine read {got}\n  plan:\n{shape.Plan}\n  recipe:\n{shape.Lowered}\n  types:\n{string.Join("\n", decls)}");
+                        int firstBad = RandomSignatures.FirstDifferingParameter(NativeLibrary.GetExport(handle, "ffi_trace"), trace);
+                        failures.Add($"{sig.Name}: first differing parameter: {firstBad}; return{(leaf.Path.Length > 0 ? "." + leaf.Path : "")}: C made {want}, engine read {got}\n  plan:\n{shape.Plan}\n  recipe:\n{shape.Lowered}\n  {RandomSignatures.Describe(gen, sig)}");
                         break;
                     }
                 }

@@ -27,8 +27,13 @@ internal sealed class RandomLayoutGenerator
         new("pointer", "void *", 64, false), new("string", "const char *", 64, false),
     ];
 
+    // Scalars of the small profile: floats (six in eleven) more likely than integers, so eightbytes of every class mix turn up.
+    private static readonly Scalar[] SmallScalars = Scalars.Where(s => s.Spec is "char" or "short" or "int" or "long" or "pointer")
+        .Concat(Enumerable.Repeat(Scalars.Where(s => !s.IsInteger && s.Spec != "pointer" && s.Spec != "string"), 3).SelectMany(f => f)).ToArray();
+
     private readonly Random _rng;
     private readonly string _prefix;
+    private readonly bool _small;
     private readonly List<LayoutCase> _cases = [];
     private readonly List<string> _extraSpec = [];
     private readonly StringBuilder _prelude = new();
@@ -38,10 +43,18 @@ internal sealed class RandomLayoutGenerator
     private readonly List<(string Spec, string C)> _aliases = [];
     private int _fieldCounter;
 
-    public RandomLayoutGenerator(int seed, string prefix)
+    /// <param name="seed">The seed; the same seed gives the same types.</param>
+    /// <param name="prefix">The prefix of every type name.</param>
+    /// <param name="small">
+    /// Small aggregates: one to three members, two thirds of them plain scalars, floats more likely than integers, and no
+    /// flexible array members, so that most fit in two eightbytes and every INTEGER/SSE mix turns up (the default
+    /// profile makes mostly large or integer-only aggregates).
+    /// </param>
+    public RandomLayoutGenerator(int seed, string prefix, bool small = false)
     {
         _rng = new Random(seed);
         _prefix = prefix;
+        _small = small;
     }
 
     public IReadOnlyList<LayoutCase> Cases => _cases;
@@ -58,7 +71,7 @@ internal sealed class RandomLayoutGenerator
         for (int i = 0; i < count; i++)
         {
             var name = $"{_prefix}{i}";
-            var (spec, cBody, members, hasFlexible) = Aggregate(name, depth: 0, allowFlexible: _rng.Next(8) == 0);
+            var (spec, cBody, members, hasFlexible) = Aggregate(name, depth: 0, allowFlexible: _rng.Next(8) == 0 && !_small);
             // Forward declarations let any type point at any other, including later ones and itself.
             _prelude.Append(CultureInfo.InvariantCulture, $"typedef {cBody.Keyword} {name} {name};\n");
             var cDecl = $"{cBody.Keyword} {cBody.Attributes}{name} {{ {cBody.Members} }};";
@@ -91,7 +104,7 @@ internal sealed class RandomLayoutGenerator
         bool union = _rng.Next(4) == 0;
         bool packed = _rng.Next(4) == 0;
         int? align = _rng.Next(6) == 0 ? 1 << _rng.Next(0, 6) : null;
-        int n = _rng.Next(0, depth == 0 ? 9 : 5);
+        int n = _small ? _rng.Next(1, depth == 0 ? 4 : 3) : _rng.Next(0, depth == 0 ? 9 : 5);
         if (n == 0 && _rng.Next(3) > 0) n = 1;
 
         var specFields = new List<string>();
@@ -135,6 +148,11 @@ internal sealed class RandomLayoutGenerator
 
     private (string Spec, string C, string CSuffix, int? Bits, bool IsBitfield, bool Named, List<(string, bool)> Nested) Field(int depth, bool inUnion)
     {
+        if (_small && _rng.Next(3) > 0)
+        {
+            var s = SmallScalars[_rng.Next(SmallScalars.Length)];
+            return (Quote(s.Spec), s.C, "", null, false, true, []);
+        }
         int roll = _rng.Next(100);
         if (roll < 30)
         {

@@ -59,6 +59,7 @@ internal static class LeafValues
         float f => (double)f,
         double d => d,
         NativePointer p => (Int128)(ulong)p.Address,
+        nint n => (Int128)(ulong)n,
         ulong u => (Int128)u,
         IConvertible i => (Int128)i.ToInt64(CultureInfo.InvariantCulture),
         _ => v ?? "null",
