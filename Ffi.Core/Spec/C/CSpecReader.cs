@@ -1,0 +1,28 @@
+namespace Ffi.Spec.C;
+
+/// <summary>
+/// Reads C declarations into a <see cref="RawSpec"/>: lexer → directives → parser → lowering. Resolver
+/// errors (a bitfield too wide, a struct that contains itself) are given the same <c>file:line:column</c>
+/// and caret as the parser's own.
+/// </summary>
+internal static class CSpecReader
+{
+    public static (RawSpec Raw, IReadOnlyList<string> Notes, Func<FfiSpecException, FfiSpecException> Locate) Read(string text, string file, string lib)
+    {
+        var source = new CSource(text, file);
+        var declarations = CParser.Read(source);
+        var (raw, positions) = CLowering.Lower(declarations, lib, source);
+        return (raw, declarations.Notes, ex => Locate(ex, positions, source));
+    }
+
+    // A resolver error's path is "file:line:col" with perhaps a suffix (".bits", ": ret"): find the position it starts with.
+    private static FfiSpecException Locate(FfiSpecException ex, IReadOnlyDictionary<string, SourcePosition> positions, CSource source)
+    {
+        if (ex.Reason.Contains('\n')) return ex;
+        var path = ex.JsonPath;
+        string? best = null;
+        foreach (var key in positions.Keys)
+            if (path.StartsWith(key, StringComparison.Ordinal) && (best is null || key.Length > best.Length)) best = key;
+        return best is null ? ex : source.Error(positions[best], ex.Reason, ex);
+    }
+}
