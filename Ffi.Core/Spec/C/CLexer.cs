@@ -168,9 +168,16 @@ internal sealed class CLexer
         char c = _text[_pos];
         if (char.IsAsciiLetter(c) || c is '_' or '$')
         {
-            int start = _pos;
-            while (char.IsAsciiLetterOrDigit(At(_pos)) || At(_pos) is '_' or '$') _pos++;
-            return new CToken(CTokenKind.Identifier, _text[start.._pos], 0, false, at);
+            // A backslash-newline may split an identifier (translation phase 2 joins the lines first).
+            var sb = new StringBuilder();
+            while (true)
+            {
+                if (char.IsAsciiLetterOrDigit(At(_pos)) || At(_pos) is '_' or '$') sb.Append(_text[_pos++]);
+                else if (At(_pos) == '\\' && At(_pos + 1) == '\n') NewLine(_pos + 2);
+                else if (At(_pos) == '\\' && At(_pos + 1) == '\r' && At(_pos + 2) == '\n') NewLine(_pos + 3);
+                else break;
+            }
+            return new CToken(CTokenKind.Identifier, sb.ToString(), 0, false, at);
         }
         if (char.IsAsciiDigit(c) || (c == '.' && char.IsAsciiDigit(At(_pos + 1)))) return Number(at);
         if (c == '\'') return CharConstant(at);

@@ -155,7 +155,7 @@ internal sealed partial class CParser : IConstantScope
     {
         if (_enumConstants.TryGetValue(name, out long v))
         {
-            value = new CInteger(v, false);
+            value = CInteger.Of(v);
             return true;
         }
         value = default;

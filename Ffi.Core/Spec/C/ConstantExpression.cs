@@ -45,45 +45,46 @@ internal static class ConstantExpression
 
     private static CInteger Apply(CTokenCursor c, CToken op, CInteger a, CInteger b)
     {
-        bool u = a.Unsigned || b.Unsigned;
+        var (u, w) = CInteger.Common(a, b);
         long x = a.Value, y = b.Value;
         return op.Text switch
         {
             "||" => CInteger.Bool(a.IsTrue || b.IsTrue),
             "&&" => CInteger.Bool(a.IsTrue && b.IsTrue),
-            "|" => new(x | y, u),
-            "^" => new(x ^ y, u),
-            "&" => new(x & y, u),
+            "|" => new(x | y, u, w),
+            "^" => new(x ^ y, u, w),
+            "&" => new(x & y, u, w),
             "==" => CInteger.Bool(x == y),
             "!=" => CInteger.Bool(x != y),
             "<" => CInteger.Bool(u ? (ulong)x < (ulong)y : x < y),
             ">" => CInteger.Bool(u ? (ulong)x > (ulong)y : x > y),
             "<=" => CInteger.Bool(u ? (ulong)x <= (ulong)y : x <= y),
             ">=" => CInteger.Bool(u ? (ulong)x >= (ulong)y : x >= y),
-            "<<" => new(unchecked(x << ShiftCount(c, op, b)), a.Unsigned),
-            ">>" => new(a.Unsigned ? (long)((ulong)x >> ShiftCount(c, op, b)) : x >> ShiftCount(c, op, b), a.Unsigned),
-            "+" => new(unchecked(x + y), u),
-            "-" => new(unchecked(x - y), u),
-            "*" => new(unchecked(x * y), u),
-            "/" => Divide(c, op, x, y, u, remainder: false),
-            "%" => Divide(c, op, x, y, u, remainder: true),
+            "<<" => new(unchecked(x << ShiftCount(c, op, a, b)), a.Unsigned, a.Wide),
+            ">>" => new(a.Unsigned ? (long)((ulong)x >> ShiftCount(c, op, a, b)) : x >> ShiftCount(c, op, a, b), a.Unsigned, a.Wide),
+            "+" => new(unchecked(x + y), u, w),
+            "-" => new(unchecked(x - y), u, w),
+            "*" => new(unchecked(x * y), u, w),
+            "/" => Divide(c, op, x, y, u, w, remainder: false),
+            "%" => Divide(c, op, x, y, u, w, remainder: true),
             _ => throw c.Fail(op, "expected an operator"),
         };
     }
 
-    private static int ShiftCount(CTokenCursor c, CToken op, CInteger count)
+    private static int ShiftCount(CTokenCursor c, CToken op, CInteger value, CInteger count)
     {
-        if (count.Value < 0 || count.Value > 63 || (count.Unsigned && (ulong)count.Value > 63))
-            throw c.Error(op.At, $"shift count {(count.Unsigned ? ((ulong)count.Value).ToString(System.Globalization.CultureInfo.InvariantCulture) : count.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))} is out of range 0..63");
+        int width = value.Wide ? 64 : 32;
+        if (count.Value < 0 || count.Value >= width)
+            throw c.Error(op.At, $"shift count {count.Value} is out of range 0..{width - 1} for {(value.Wide ? "a 64-bit" : "an int-sized")} operand");
         return (int)count.Value;
     }
 
-    private static CInteger Divide(CTokenCursor c, CToken op, long x, long y, bool u, bool remainder)
+    private static CInteger Divide(CTokenCursor c, CToken op, long x, long y, bool u, bool w, bool remainder)
     {
         if (y == 0) throw c.Error(op.At, "division by zero in a constant expression");
-        if (u) return new(remainder ? (long)((ulong)x % (ulong)y) : (long)((ulong)x / (ulong)y), true);
-        if (x == long.MinValue && y == -1) return new(remainder ? 0 : long.MinValue, false);
-        return new(remainder ? x % y : x / y, false);
+        if (u) return new(remainder ? (long)((ulong)x % (ulong)y) : (long)((ulong)x / (ulong)y), true, w);
+        if (x == long.MinValue && y == -1) return new(remainder ? 0 : long.MinValue, false, w);
+        return new(remainder ? x % y : x / y, false, w);
     }
 
     private static CInteger Unary(CTokenCursor c, IConstantScope scope)
@@ -95,8 +96,8 @@ internal static class ConstantExpression
             switch (t.Text)
             {
                 case "+": c.Next(); return Unary(c, scope);
-                case "-": c.Next(); { var v = Unary(c, scope); return new(unchecked(-v.Value), v.Unsigned); }
-                case "~": c.Next(); { var v = Unary(c, scope); return new(~v.Value, v.Unsigned); }
+                case "-": c.Next(); { var v = Unary(c, scope); return new(unchecked(-v.Value), v.Unsigned, v.Wide); }
+                case "~": c.Next(); { var v = Unary(c, scope); return new(~v.Value, v.Unsigned, v.Wide); }
                 case "!": c.Next(); return CInteger.Bool(!Unary(c, scope).IsTrue);
                 case "(" when scope.StartsTypeName(c.Peek(1)):
                 {
@@ -122,7 +123,7 @@ internal static class ConstantExpression
             c.Next();
             var facts = scope.ReadTypeName(c);
             c.Expect(")", $"')' to close {t.Text}");
-            return new(t.Text == "sizeof" ? facts.Size : facts.Align, true);
+            return new(t.Text == "sizeof" ? facts.Size : facts.Align, true, true);
         }
         return Primary(c, scope);
     }
@@ -130,13 +131,14 @@ internal static class ConstantExpression
     private static CInteger Cast(CTokenCursor c, CToken at, CTypeFacts facts, CInteger v)
     {
         if (facts.IntBits is not int bits) throw c.Error(at.At, "a constant expression can only be cast to an integer or pointer type");
-        if (bits >= 64) return new(v.Value, !facts.Signed);
+        if (bits >= 64) return new(v.Value, !facts.Signed, true);
         long mask = (1L << bits) - 1;
         long low = v.Value & mask;
         if (facts.Signed && (low >> (bits - 1) & 1) != 0) low |= ~mask;
         // _Bool converts any non-zero value to 1.
         if (bits == 1) low = v.IsTrue ? 1 : 0;
-        return new(low, !facts.Signed);
+        // A cast to a type narrower than int yields a value that promotes back to int.
+        return new(low, !facts.Signed && bits == 32, false);
     }
 
     private static CInteger Primary(CTokenCursor c, IConstantScope scope)
@@ -145,7 +147,7 @@ internal static class ConstantExpression
         switch (t.Kind)
         {
             case CTokenKind.Integer:
-                return new(t.Value, t.IsUnsigned);
+                return CInteger.FromToken(t);
             case CTokenKind.Identifier when scope.IsPreprocessor && t.Text == "defined":
             {
                 bool paren = c.Accept("(");
@@ -155,7 +157,7 @@ internal static class ConstantExpression
             }
             case CTokenKind.Identifier:
                 if (scope.TryGetConstant(t.Text, out var v)) return v;
-                if (scope.IsPreprocessor) return new(0, false);
+                if (scope.IsPreprocessor) return new(0, false, true);
                 throw c.Error(t.At, $"'{t.Text}' is not an integer constant (an enum constant or a #define declared before it)");
             case CTokenKind.Float:
                 throw c.Error(t.At, $"expected an integer constant expression, found the floating constant {t.Text}");
