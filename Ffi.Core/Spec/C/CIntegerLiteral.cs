@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Ffi.Spec.C;
 
 /// <summary>
@@ -11,16 +9,16 @@ internal static class CIntegerLiteral
 {
     public static CToken Parse(string text, SourcePosition at, CSource source)
     {
-        int end = text.Length;
-        while (end > 0 && text[end - 1] is 'u' or 'U' or 'l' or 'L') end--;
+        int radix = 10, start = 0;
+        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) { radix = 16; start = 2; }
+        else if (text.StartsWith("0b", StringComparison.OrdinalIgnoreCase)) { radix = 2; start = 2; }
+        else if (text.Length > 1 && text[0] == '0' && char.IsAsciiDigit(text[1])) { radix = 8; start = 1; }
+        int end = start;
+        while (end < text.Length && (radix == 16 ? char.IsAsciiHexDigit(text[end]) : char.IsAsciiDigit(text[end]))) end++;
         var suffix = text[end..].ToLowerInvariant();
         if (suffix is not ("" or "u" or "l" or "ul" or "lu" or "ll" or "ull" or "llu"))
             throw source.Error(at, $"invalid suffix \"{text[end..]}\" on integer constant {text}");
-        var digits = text[..end];
-        int radix = 10;
-        if (digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) { radix = 16; digits = digits[2..]; }
-        else if (digits.StartsWith("0b", StringComparison.OrdinalIgnoreCase)) { radix = 2; digits = digits[2..]; }
-        else if (digits.Length > 1 && digits[0] == '0') { radix = 8; digits = digits[1..]; }
+        var digits = text[start..end];
         if (digits.Length == 0) throw source.Error(at, $"invalid integer constant {text}");
         ulong value = 0;
         foreach (char c in digits)
@@ -42,6 +40,6 @@ internal static class CIntegerLiteral
         16 => "hexadecimal",
         8 => "octal",
         2 => "binary",
-        _ => radix.ToString(CultureInfo.InvariantCulture),
+        _ => "decimal",
     };
 }

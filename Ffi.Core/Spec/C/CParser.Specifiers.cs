@@ -174,7 +174,7 @@ internal sealed partial class CParser
                     }
                     else if (_c.Peek().Is("(")) _c.SkipBalanced();
                 }
-                else if (!word.Is(",")) throw _c.Fail(word, $"expected an attribute name in __attribute__ at {at.At}");
+                else if (!word.Is(",")) throw _c.Fail(word, "expected an attribute name or '))' to close __attribute__((…))");
                 else _c.Next();
             }
             _c.Expect(")", "'))' to close __attribute__((…))");

@@ -23,6 +23,10 @@ internal static class CSpecReader
         string? best = null;
         foreach (var key in positions.Keys)
             if (path.StartsWith(key, StringComparison.Ordinal) && (best is null || key.Length > best.Length)) best = key;
-        return best is null ? ex : source.Error(positions[best], ex.Reason, ex);
+        if (best is null) return ex;
+        // "functions[…]: ret_as_str" in JSON is "file:line:col: ret_as_str" here: keep the option's name.
+        var option = path[best.Length..];
+        var reason = option.StartsWith(": ", StringComparison.Ordinal) ? $"{option[2..]}: {ex.Reason}" : ex.Reason;
+        return source.Error(positions[best], reason, ex);
     }
 }
