@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ffi.Demo.Calls;
+using Ffi.Demo.Import;
 using Ffi.Demo.Inspect;
 using Ffi.Spec;
 
@@ -34,7 +35,11 @@ public static class Cli
           ffi batch SPEC [--grant CAPS]
                                      read {"fn": NAME, "args": [...]} lines from stdin, write one
                                      {"ok": true, "ret": V} or {"ok": false, "error", "type"} line each
+          ffi import HEADER... --lib LIB [-I DIR] [-D NAME=VALUE] [--only PREFIX]
+                                     preprocess C headers and print a JSON spec of their declarations
           ffi --help                 show this help; ffi COMMAND --help shows a command's help
+
+        SPEC is a JSON spec, or C declarations (a .h or .c file, or any file with --c) with --lib PATH.
 
         --grant CAPS grants capabilities (comma-separated, repeatable) to functions with "caps".
         Exit codes: 0 ok, 1 the call failed, 2 bad input (usage, missing file, malformed spec, missing library).
@@ -70,6 +75,7 @@ public static class Cli
               never stops the batch.
             Exit codes: 0 ok (even when requests failed), 2 bad input (usage, missing file, malformed spec, missing library).
             """,
+        ["import"] = ImportCommand.Help,
     };
 
     /// <summary>Runs one command; writes results to <paramref name="stdout"/> and errors to <paramref name="stderr"/>.</summary>
@@ -92,6 +98,8 @@ public static class Cli
                 return Call(args[1..], stdout, stderr);
             case "batch":
                 return Batch(args[1..], Console.In, stdout, stderr);
+            case "import":
+                return ImportCommand.Run(args[1..], stdout, stderr);
             case "--help" or "-h" or "help":
                 stdout.WriteLine(Usage);
                 return Ok;
@@ -105,13 +113,14 @@ public static class Cli
     /// <summary>Runs <c>ffi batch</c> reading requests from <paramref name="stdin"/>.</summary>
     public static int Batch(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
+        (args, var input) = SpecInput.Extract(args);
         var (rest, grants) = Grants(args);
         if (rest.Count != 1 || rest[0].StartsWith('-'))
         {
             stderr.WriteLine("ffi batch: expected exactly one spec file: ffi batch SPEC [--grant CAPS]");
             return BadInput;
         }
-        if (LoadSpec(rest[0], "batch", stderr) is not { } spec) return BadInput;
+        if (input.Load(rest[0], "batch", stderr) is not { } spec) return BadInput;
         CallRunner runner;
         try
         {
@@ -128,13 +137,14 @@ public static class Cli
 
     private static int Call(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        (args, var input) = SpecInput.Extract(args);
         var (rest, grants) = Grants(args);
         if (rest.Count < 2)
         {
             stderr.WriteLine("ffi call: expected a spec file and a function: ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]");
             return BadInput;
         }
-        if (LoadSpec(rest[0], "call", stderr) is not { } spec) return BadInput;
+        if (input.Load(rest[0], "call", stderr) is not { } spec) return BadInput;
         var docs = new List<JsonDocument>();
         try
         {
@@ -185,26 +195,9 @@ public static class Cli
         return (rest, grants);
     }
 
-    private static FfiSpec? LoadSpec(string path, string command, TextWriter stderr)
-    {
-        try
-        {
-            return FfiSpec.Load(path);
-        }
-        catch (FfiSpecException ex)
-        {
-            stderr.WriteLine(ex.Message);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            var why = ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message;
-            stderr.WriteLine($"ffi {command}: cannot read spec \"{path}\": {why}");
-        }
-        return null;
-    }
-
     private static int Inspect(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        (args, var input) = SpecInput.Extract(args);
         bool json = args.Contains("--json");
         var rest = args.Where(a => a != "--json").ToArray();
         if (rest.Length != 1 || rest[0].StartsWith('-'))
@@ -212,7 +205,7 @@ public static class Cli
             stderr.WriteLine("ffi inspect: expected exactly one spec file: ffi inspect SPEC [--json]");
             return BadInput;
         }
-        if (LoadSpec(rest[0], "inspect", stderr) is not { } spec) return BadInput;
+        if (input.Load(rest[0], "inspect", stderr) is not { } spec) return BadInput;
         if (json)
         {
             stdout.Write(LayoutJson.ToJson(spec));

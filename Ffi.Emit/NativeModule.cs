@@ -90,7 +90,7 @@ public sealed class NativeModule : IDisposable
     /// <summary>
     /// Binds C declarations in one line, for scripts:
     /// <c>NativeModule.Open("libc.so.6", "int abs(int); size_t strlen(const char *s);")</c>. The declarations are read
-    /// by <see cref="FfiSpec.ParseC"/> (docs/c-declarations.md), then opened as <see cref="Open(FfiSpec, FfiOptions?)"/> does.
+    /// by <see cref="FfiSpec.ParseC(string, string, string)"/> (docs/c-declarations.md), then opened as <see cref="Open(FfiSpec, FfiOptions?)"/> does.
     /// </summary>
     /// <param name="lib">The library: a soname, file name or path, as dlopen takes it.</param>
     /// <param name="declarations">C declarations: prototypes, typedefs, structs, enums, variables.</param>

@@ -36,7 +36,19 @@ public sealed partial class FfiSpec
     /// The declarations are malformed: the message is <c>file:line:column: what was expected</c>, then the line
     /// with a caret under the culprit.
     /// </exception>
-    public static FfiSpec ParseC(string declarations, string lib, string fileName = "<declarations>")
+    public static FfiSpec ParseC(string declarations, string lib, string fileName = "<declarations>") => ParseC(declarations, lib, fileName, null);
+
+    /// <summary>
+    /// Reads preprocessed header text (<c>gcc -E -dD</c>: line markers and <c>#define</c>s kept), keeping only what
+    /// <paramref name="filter"/> selects and the types it needs — what <c>ffi import</c> does.
+    /// </summary>
+    /// <param name="declarations">The preprocessed text.</param>
+    /// <param name="lib">The library to load.</param>
+    /// <param name="fileName">The name errors give the text before its first line marker.</param>
+    /// <param name="filter">Which files (by line marker) and names to keep; null keeps everything.</param>
+    /// <returns>The resolved spec.</returns>
+    /// <exception cref="FfiSpecException">The declarations are malformed (<c>file:line:column</c>, line and caret).</exception>
+    public static FfiSpec ParseC(string declarations, string lib, string fileName, CHeaderFilter? filter)
     {
         ArgumentNullException.ThrowIfNull(declarations);
         ArgumentException.ThrowIfNullOrEmpty(lib);
@@ -44,7 +56,7 @@ public sealed partial class FfiSpec
         Func<FfiSpecException, FfiSpecException> locate = ex => ex;
         try
         {
-            var (raw, notes, l) = CSpecReader.Read(declarations, fileName, lib);
+            var (raw, notes, l) = CSpecReader.Read(declarations, fileName, lib, filter);
             locate = l;
             return Resolve(raw, notes);
         }
@@ -59,7 +71,7 @@ public sealed partial class FfiSpec
         }
     }
 
-    /// <summary>Reads a spec from a file of C declarations (see <see cref="ParseC"/>).</summary>
+    /// <summary>Reads a spec from a file of C declarations (see <see cref="ParseC(string, string, string)"/>).</summary>
     /// <param name="path">The file's path; errors name it.</param>
     /// <param name="lib">The library to load.</param>
     /// <returns>The resolved spec.</returns>

@@ -220,7 +220,7 @@ internal sealed class TypeResolver
                 RequireValue(t, f.Type.Path, $"a {what} field");
             }
             types[i] = t;
-            members[i] = new MemberRequest(t, f.Bits, f.FieldName.Length > 0);
+            members[i] = new MemberRequest(t, f.Bits, f.FieldName.Length > 0, f.Align);
         }
 
         AggregateLayout layout;
@@ -237,7 +237,7 @@ internal sealed class TypeResolver
         for (int i = 0; i < fields.Length; i++)
         {
             var f = g.Fields[i];
-            fields[i] = new CField(f.FieldName, types[i], WrittenName(f.Type), layout.BitOffsets[i], f.Bits);
+            fields[i] = new CField(f.FieldName, types[i], WrittenName(f.Type), layout.BitOffsets[i], f.Bits, f.Align);
         }
         return g.IsUnion
             ? new UnionType(fields, layout, g.Packed, g.Align, name, g.Doc)

@@ -32,4 +32,4 @@ internal sealed record CEnum(SourcePosition At, string Base, IReadOnlyList<(stri
 
 internal sealed record CParam(string? Name, CDeclType Type, SourcePosition At);
 
-internal sealed record CMember(string Name, CDeclType Type, int? Bits, SourcePosition At);
+internal sealed record CMember(string Name, CDeclType Type, int? Bits, SourcePosition At, int? Align = null);

@@ -24,7 +24,7 @@ internal sealed class CDeclarations
     public List<CVariableDecl> Variables { get; } = [];
 
     /// <summary>Enum constants and integer macros, in order of declaration.</summary>
-    public List<(string Name, long Value)> Constants { get; } = [];
+    public List<(string Name, long Value, SourcePosition At)> Constants { get; } = [];
 
     public List<string> Notes { get; } = [];
 

@@ -141,7 +141,7 @@ internal sealed class CDirectives : IConstantScope
                 if (functionLike)
                 {
                     _functionLike.Add(macro.Text);
-                    _notes.Add($"{macro.At}: function-like macro {macro.Text}(…) skipped (use ffi import to run the preprocessor)");
+                    _notes.Add($"{macro.At}: function-like macro {macro.Text}(…) not kept: only object-like integer macros become constants, and only the preprocessor expands calls");
                 }
                 else
                 {

@@ -37,7 +37,7 @@ internal sealed class CLowering
         foreach (var (name, syntax) in types)
             if (l._builtinRefs.Contains(name) && BuiltinTypes.TryGet(name, out _))
                 throw source.Error(Position(d, name), $"typedef {name} gives the builtin type name {name} another meaning; rename the typedef");
-        return (new RawSpec(lib, types, functions, variables, d.Constants), l._positions);
+        return (new RawSpec(lib, types, functions, variables, d.Constants.Select(c => (c.Name, c.Value)).ToList()), l._positions);
     }
 
     /// <summary><c>sizeof</c>, <c>_Alignof</c> and the integer shape of a type, with the declarations read so far.</summary>
@@ -192,7 +192,7 @@ internal sealed class CLowering
         return body switch
         {
             CAggregate g => new AggregateSyntax(path, null, null, g.IsUnion,
-                g.Members.Select(m => new FieldSyntax(Path(m.At), m.Name, MemberType(m), m.Bits)).ToList(), g.Packed, g.Align),
+                g.Members.Select(m => new FieldSyntax(Path(m.At), m.Name, MemberType(m), m.Bits, m.Align)).ToList(), g.Packed, g.Align),
             CEnum e => new EnumSyntax(path, null, null, new NameRefSyntax(path, e.Base), e.Values.Select(v => (v.Name, v.Value, Path(v.At))).ToList()),
             _ => throw new InvalidOperationException($"unexpected C body {body.GetType().Name}"),
         };

@@ -65,7 +65,7 @@ internal sealed partial class CParser
     {
         foreach (var m in members)
             if (CLowering.Measure(_d, m.Type, m.At, _source).Align > pack)
-                throw _c.Error(kw.At, $"#pragma pack({pack}) would lower the alignment of member '{m.Name}'; only pack(1) (= packed) is supported");
+                throw new SkipDeclaration($"#pragma pack({pack}) would lower the alignment of member '{m.Name}'; only pack(1) (= packed) is supported");
     }
 
     private List<CMember> AggregateBody(string keyword)
@@ -115,13 +115,13 @@ internal sealed partial class CParser
                     bits = (int)w.Value;
                 }
                 Attributes(out bool memberPacked, out int? memberAlign);
-                if (spec.AlignAs is not null || memberAlign is not null)
-                    throw _c.Error(at, $"member '{name}': alignment on a single member (_Alignas, aligned(N)) is not supported; align the whole struct instead");
+                int? align = Max(spec.AlignAs, memberAlign);
+                if (align is not null && bits is not null) throw _c.Error(at, $"bitfield '{name}' cannot have an alignment of its own");
                 if (memberPacked && bits is null && CLowering.Measure(_d, type, at, _source).Align > 1)
-                    throw _c.Error(at, $"member '{name}': packed on a single member is not supported; pack the whole struct instead");
+                    throw new SkipDeclaration($"member '{name}' is packed on its own (only whole structs can be packed)");
                 if (type is CFunction) throw _c.Error(at, $"member '{name}' has a function type; a function pointer is written (*{name})(…)");
                 if (name.Length > 0 && members.Any(m => m.Name == name)) throw _c.Error(at, $"duplicate member '{name}'");
-                members.Add(new CMember(name, type, bits, at));
+                members.Add(new CMember(name, type, bits, at, align));
                 if (_c.Accept(",")) continue;
                 _c.Expect(";", $"';' after member '{name}'");
                 break;
@@ -145,7 +145,7 @@ internal sealed partial class CParser
             if (_enumConstants.ContainsKey(name.Text)) throw _c.Error(name.At, $"redeclaration of enum constant '{name.Text}'");
             values.Add((name.Text, value, name.At));
             _enumConstants[name.Text] = value;
-            _d.Constants.Add((name.Text, value));
+            _d.Constants.Add((name.Text, value, name.At));
             next = unchecked(value + 1);
             if (!_c.Accept(","))
             {

@@ -204,7 +204,7 @@ internal sealed partial class CParser : IConstantScope
             if (_enumConstants.ContainsKey(m.Name)) continue;
             try
             {
-                if (TryEvaluateMacro(m, out var v)) _d.Constants.Add((m.Name, v.Value));
+                if (TryEvaluateMacro(m, out var v)) _d.Constants.Add((m.Name, v.Value, m.At));
             }
             catch (FfiSpecException)
             {

@@ -198,12 +198,16 @@ internal sealed partial class CParser
     {
         int depth = 0;
         CToken previous = default, lastIdentifier = default;
-        bool parenWasAttribute = false;
+        bool parenWasAttribute = false, inFirstGroup = false, firstGroupSeen = false;
         var openers = new Stack<bool>();
         while (true)
         {
             var t = _c.Next();
             if (t.Kind == CTokenKind.End) return;
+            // typedef void (name)(…);  void (*name(int))(int);  — the name sits in the first parenthesis.
+            if (inFirstGroup && depth == 1 && t.Kind == CTokenKind.Identifier && !IsReserved(t.Text) && (previous.Is("*") || previous.Is("("))
+                && ((_c.Peek().Is(")") && _c.Peek(1).Is("(")) || _c.Peek().Is("(")))
+                _skipped.Add(t.Text);
             if (depth == 0)
             {
                 if (t.Kind == CTokenKind.Identifier && previous.Kind == CTokenKind.Identifier && previous.Text is "struct" or "union" or "enum")
@@ -219,6 +223,12 @@ internal sealed partial class CParser
                     return;
                 }
             }
+            if (t.Is("(") && depth == 0 && !firstGroupSeen && !(previous.Kind == CTokenKind.Identifier && previous.Text is "__attribute__" or "__attribute"))
+            {
+                firstGroupSeen = true;
+                inFirstGroup = true;
+            }
+            else if (depth == 0) inFirstGroup = false;
             if (t.Is("(") || t.Is("[") || t.Is("{"))
             {
                 openers.Push(previous.Kind == CTokenKind.Identifier && previous.Text is "__attribute__" or "__attribute" or "__asm__" or "asm" or "__asm" or "__declspec");

@@ -7,10 +7,11 @@ namespace Ffi.Spec.C;
 /// </summary>
 internal static class CSpecReader
 {
-    public static (RawSpec Raw, IReadOnlyList<string> Notes, Func<FfiSpecException, FfiSpecException> Locate) Read(string text, string file, string lib)
+    public static (RawSpec Raw, IReadOnlyList<string> Notes, Func<FfiSpecException, FfiSpecException> Locate) Read(string text, string file, string lib, CHeaderFilter? filter)
     {
         var source = new CSource(text, file);
         var declarations = CParser.Read(source);
+        if (filter is not null) declarations = CDeclarationFilter.Apply(declarations, filter);
         var (raw, positions) = CLowering.Lower(declarations, lib, source);
         return (raw, declarations.Notes, ex => Locate(ex, positions, source));
     }
