@@ -37,6 +37,7 @@ public static class Cli
                                      {"ok": true, "ret": V} or {"ok": false, "error", "type"} line each
           ffi import HEADER... --lib LIB [-I DIR] [-D NAME=VALUE] [--only PREFIX]
                                      preprocess C headers and print a JSON spec of their declarations
+          ffi header SPEC            print a spec as C declarations
           ffi --help                 show this help; ffi COMMAND --help shows a command's help
 
         SPEC is a JSON spec, or C declarations (a .h or .c file, or any file with --c) with --lib PATH.
@@ -76,6 +77,7 @@ public static class Cli
             Exit codes: 0 ok (even when requests failed), 2 bad input (usage, missing file, malformed spec, missing library).
             """,
         ["import"] = ImportCommand.Help,
+        ["header"] = HeaderCommand.Help,
     };
 
     /// <summary>Runs one command; writes results to <paramref name="stdout"/> and errors to <paramref name="stderr"/>.</summary>
@@ -100,6 +102,8 @@ public static class Cli
                 return Batch(args[1..], Console.In, stdout, stderr);
             case "import":
                 return ImportCommand.Run(args[1..], stdout, stderr);
+            case "header":
+                return HeaderCommand.Run(args[1..], stdout, stderr);
             case "--help" or "-h" or "help":
                 stdout.WriteLine(Usage);
                 return Ok;

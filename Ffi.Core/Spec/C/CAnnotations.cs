@@ -34,10 +34,21 @@ internal sealed record CAnnotations(bool Errno, IReadOnlyList<string> Caps, bool
                 i++;
                 if (i < text.Length && text[i] == '"')
                 {
-                    int close = text.IndexOf('"', i + 1);
-                    if (close < 0) throw source.Error(comment.At, $"ffi: annotation: {word}=\" has no closing quote");
-                    value = text[(i + 1)..close];
-                    i = close + 1;
+                    // doc="say \"hi\"\nthen more": \" \\ and \n are the only escapes.
+                    var sb = new System.Text.StringBuilder();
+                    int j = i + 1;
+                    for (; j < text.Length && text[j] != '"'; j++)
+                    {
+                        if (text[j] == '\\' && j + 1 < text.Length)
+                        {
+                            j++;
+                            sb.Append(text[j] == 'n' ? '\n' : text[j]);
+                        }
+                        else sb.Append(text[j]);
+                    }
+                    if (j >= text.Length) throw source.Error(comment.At, $"ffi: annotation: {word}=\" has no closing quote");
+                    value = sb.ToString();
+                    i = j + 1;
                 }
                 else
                 {

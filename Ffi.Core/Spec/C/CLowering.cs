@@ -98,6 +98,8 @@ internal sealed class CLowering
             var t = _d.Typedefs[key];
             if (Chase(t) is CFunction) continue; // a function type: usable only behind a pointer, where it becomes a funcptr
             var lowered = Lower(t);
+            if (Chase(t) is CTagRef { } chased && _d.Tags.TryGetValue(chased.Key, out var chasedBody) && chasedBody is null)
+                notes = notes is null ? null : notes with { Tag = null }; // the tag went to the handle itself
             if (lowered is NameRefSyntax self && self.Name == key) continue; // typedef unsigned int uint;
             if (lowered is NameRefSyntax same && BuiltinTypes.TryGet(key, out var builtin) && BuiltinTypes.TryGet(same.Name, out var target) && SameScalar(builtin, target))
                 continue; // typedef unsigned long size_t; means the builtin size_t

@@ -107,6 +107,8 @@ internal sealed partial class CParser
         if (spec.TagDefined is not null && notes.Tag is not null) _d.TypeAnnotations[spec.TagDefined] = notes;
         if (_c.Accept(";"))
         {
+            // /* ffi: tag=conn */ struct other;  — the tag of the handle a pointer to it becomes.
+            if (spec.Type is CTagRef forward && !notes.IsEmpty) _d.TypeAnnotations[forward.Key] = notes;
             // struct tm { … };  or  struct sqlite3;  — the tag is all that is declared.
             if (spec.Typedef) throw _c.Error(t.At, "a typedef needs a name");
             return;
@@ -174,6 +176,8 @@ internal sealed partial class CParser
     private void AddTypedef(CToken name, CDeclType type, CAnnotations notes)
     {
         if (!notes.IsEmpty) _d.TypeAnnotations[name.Text] = notes;
+        // /* ffi: tag=db */ typedef struct sqlite3 sqlite3;  names the handle that struct sqlite3 * becomes.
+        if (notes.Tag is not null && type is CTagRef tag && !_d.TypeAnnotations.ContainsKey(tag.Key)) _d.TypeAnnotations[tag.Key] = notes with { Doc = null };
         if (_d.Typedefs.ContainsKey(name.Text)) return; // C11 allows repeating an identical typedef
         _d.DeclareType(name.Text);
         _d.Typedefs[name.Text] = type;

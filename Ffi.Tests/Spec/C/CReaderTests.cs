@@ -275,6 +275,28 @@ public sealed class CReaderTests
     }
 
     [Test]
+    public void MemberAlignmentWithAlignasAndAttributes()
+    {
+        var spec = C("""
+            struct a { char c; _Alignas(16) int x; char d; };
+            struct b { char c; int y __attribute__((aligned(8))); };
+            struct __attribute__((packed)) c { char c; _Alignas(4) int z; };
+            union u { char c; _Alignas(double) char d; };
+            """);
+        var a = Type<StructType>(spec, "struct a");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(a.GetField("x").Offset, Is.EqualTo(16));
+            Assert.That(a.GetField("x").RequestedAlign, Is.EqualTo(16));
+            Assert.That(a.Size, Is.EqualTo(32));
+            Assert.That(a.Align, Is.EqualTo(16));
+            Assert.That(Type<StructType>(spec, "struct b").GetField("y").Offset, Is.EqualTo(8));
+            Assert.That(Type<StructType>(spec, "struct c").GetField("z").Offset, Is.EqualTo(4));
+            Assert.That(spec.Types["union u"].Align, Is.EqualTo(8));
+        }
+    }
+
+    [Test]
     public void EnumsAndConstantsWithExpressions()
     {
         var spec = C("""
