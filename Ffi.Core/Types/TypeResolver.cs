@@ -88,7 +88,17 @@ internal sealed class TypeResolver
         if (!_named.TryGetValue(name, out var syntax))
         {
             if (_existing is not null && _existing.TryGet(name, out var known)) return known;
-            return BuiltinTypes.TryGet(name, out var builtin) ? builtin : throw new FfiSpecException(referencePath, $"unknown type \"{name}\"");
+            if (BuiltinTypes.TryGet(name, out var builtin)) return builtin;
+            // "unsigned int", "const char *", "struct tm *", "void (*)(int)": a C spelling of a type.
+            var spelled = Spec.C.CTypeSpelling.TryParse(name, referencePath, KnownNames());
+            if (spelled is NameRefSyntax alias && alias.Name != name) return ResolveNamed(alias.Name, referencePath);
+            if (spelled is not null and not NameRefSyntax)
+            {
+                var fromC = ResolveNow(spelled);
+                _resolved[name] = fromC;
+                return fromC;
+            }
+            throw new FfiSpecException(referencePath, $"unknown type \"{name}\"");
         }
 
         int at = _inProgress.FindIndex(e => e.Name == name);
@@ -107,6 +117,9 @@ internal sealed class TypeResolver
         _resolved.Add(name, t);
         return t;
     }
+
+    private IEnumerable<string> KnownNames() =>
+        _named.Keys.Concat(BuiltinTypes.All.Keys).Concat(_existing?.Names ?? []);
 
     private static void EnsureStack(string path)
     {

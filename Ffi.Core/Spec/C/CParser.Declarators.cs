@@ -131,6 +131,23 @@ internal sealed partial class CParser : IConstantScope
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="source"/> as one C type name whose identifiers are <paramref name="typeNames"/> (a JSON
+    /// spec's names); null when it is not one type name.
+    /// </summary>
+    public static CDeclType? ReadTypeName(CSource source, IEnumerable<string> typeNames)
+    {
+        var tokens = CLexer.Tokenize(source);
+        if (tokens.Any(t => t.Kind is CTokenKind.Directive or CTokenKind.Annotation)) return null;
+        var parser = new CParser(source, tokens, new Dictionary<string, CMacro>(), []);
+        foreach (var name in typeNames)
+            if (!IsReserved(name) && !CTypeNames.KnownTypedefs.ContainsKey(name)) parser._d.Typedefs.TryAdd(name, new CBuiltin(default, "int", false));
+        var spec = parser.Specifiers(allowStorage: false);
+        var d = parser.Declarator(abstractAllowed: true);
+        if (d.Name is not null || parser._c.Peek().Kind != CTokenKind.End) return null;
+        return d.Apply(spec.Type);
+    }
+
     /// <summary>A type name, as in a cast or <c>sizeof(…)</c>: specifiers and an abstract declarator, measured.</summary>
     private CTypeFacts TypeName()
     {
