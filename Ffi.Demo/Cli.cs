@@ -218,6 +218,7 @@ public static class Cli
         else
         {
             LayoutTable.Write(spec, stdout);
+            DeclarationListing.Write(spec, stdout);
         }
         return Ok;
     }

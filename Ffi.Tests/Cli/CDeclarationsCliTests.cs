@@ -59,6 +59,20 @@ public sealed class CDeclarationsCliTests
     }
 
     [Test]
+    public void InspectListsFunctionsEnumsAndFunctionPointersAsC()
+    {
+        var h = Write("more.h", "enum color { RED, GREEN = 5 };\ntypedef int (*cmp_fn)(const void *, const void *);\nvoid qsort(void *base, size_t n, size_t size, cmp_fn cmp);\nint abs(int);\n");
+        var (code, stdout, err) = Run("inspect", h, "--lib", "libc.so.6");
+        Assert.That(code, Is.Zero, err);
+        var lines = stdout.Split('\n');
+        Assert.That(lines, Does.Contain("C declarations (functions, variables, enum values, function pointer types):"));
+        Assert.That(lines, Does.Contain("enum color { RED = 0, GREEN = 5 };"));
+        Assert.That(lines, Does.Contain("typedef int (*cmp_fn)(void *, void *);"));
+        Assert.That(lines, Does.Contain("void qsort(void *, size_t, size_t, cmp_fn);"));
+        Assert.That(lines, Does.Contain("int abs(int);"));
+    }
+
+    [Test]
     public void CallThroughAHeader()
     {
         var h = Write("zlib_decls.h", Decls);
