@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ffi.Demo.Calls;
+using Ffi.Demo.Import;
 using Ffi.Demo.Inspect;
 using Ffi.Spec;
 
@@ -35,8 +36,13 @@ public static class Cli
                                      read {"fn": NAME, "args": [...]} lines from stdin, write one
                                      {"ok": true, "ret": V} or {"ok": false, "error", "type"} line each
                                      (--isolate: each request in a child process; a crash fails one line)
+          ffi import HEADER... --lib LIB [-I DIR] [-D NAME=VALUE] [--only PREFIX]
+                                     preprocess C headers and print a JSON spec of their declarations
+          ffi header SPEC            print a spec as C declarations
           ffi --help                 show this help; ffi COMMAND --help shows a command's help
           ffi --version              show the version
+
+        SPEC is a JSON spec, or C declarations (a .h or .c file, or any file with --c) with --lib PATH.
 
         --grant CAPS grants capabilities (comma-separated, repeatable) to functions with "caps".
         Exit codes: 0 ok, 1 the call failed, 2 bad input (usage, missing file, malformed spec, missing library).
@@ -84,6 +90,8 @@ public static class Cli
                             killed and prints an error line; the batch goes on.
             Exit codes: 0 ok (even when requests failed), 2 bad input (usage, missing file, malformed spec, missing library).
             """,
+        ["import"] = ImportCommand.Help,
+        ["header"] = HeaderCommand.Help,
     };
 
     /// <summary>Runs one command; writes results to <paramref name="stdout"/> and errors to <paramref name="stderr"/>.</summary>
@@ -111,6 +119,10 @@ public static class Cli
                 return Call(args[1..], stdout, stderr);
             case "batch":
                 return Batch(args[1..], Console.In, stdout, stderr);
+            case "import":
+                return ImportCommand.Run(args[1..], stdout, stderr);
+            case "header":
+                return HeaderCommand.Run(args[1..], stdout, stderr);
             case "--help" or "-h" or "help":
                 stdout.WriteLine(Usage);
                 return Ok;
@@ -130,6 +142,8 @@ public static class Cli
     /// <summary>Runs <c>ffi batch</c> reading requests from <paramref name="stdin"/>.</summary>
     public static int Batch(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
+        var given = args; // what an isolated request's child process is started with (--lib and --c included)
+        (args, var input) = SpecInput.Extract(args);
         if (Grants(args, "batch", stderr) is not var (rest, grants)) return BadInput;
         if (!IsolatedBatch.TakeOptions(rest, stderr, out bool isolate, out var timeout)) return BadInput;
         if (rest.Count != 1 || rest[0].StartsWith('-'))
@@ -137,7 +151,7 @@ public static class Cli
             stderr.WriteLine("ffi batch: expected exactly one spec file: ffi batch SPEC [--grant CAPS] [--isolate [--timeout SECONDS]]");
             return BadInput;
         }
-        if (LoadSpec(rest[0], "batch", stderr) is not { } spec) return BadInput;
+        if (input.Load(rest[0], "batch", stderr) is not { } spec) return BadInput;
         CallRunner runner;
         try
         {
@@ -150,7 +164,7 @@ public static class Cli
         }
         using (runner)
         {
-            if (isolate) IsolatedBatch.Run(IsolatedBatch.ChildArguments(args), timeout, stdin, stdout);
+            if (isolate) IsolatedBatch.Run(IsolatedBatch.ChildArguments(given), timeout, stdin, stdout);
             else runner.Batch(stdin, stdout);
         }
         return Ok;
@@ -158,13 +172,14 @@ public static class Cli
 
     private static int Call(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        (args, var input) = SpecInput.Extract(args);
         if (Grants(args, "call", stderr) is not var (rest, grants)) return BadInput;
         if (rest.Count < 2)
         {
             stderr.WriteLine("ffi call: expected a spec file and a function: ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]");
             return BadInput;
         }
-        if (LoadSpec(rest[0], "call", stderr) is not { } spec) return BadInput;
+        if (input.Load(rest[0], "call", stderr) is not { } spec) return BadInput;
         var docs = new List<JsonDocument>();
         try
         {
@@ -242,26 +257,9 @@ public static class Cli
 
     private static readonly JsonSerializerOptions QuoteHint = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static FfiSpec? LoadSpec(string path, string command, TextWriter stderr)
-    {
-        try
-        {
-            return FfiSpec.Load(path);
-        }
-        catch (FfiSpecException ex)
-        {
-            stderr.WriteLine(ex.Message);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            var why = ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message;
-            stderr.WriteLine($"ffi {command}: cannot read spec \"{path}\": {why}");
-        }
-        return null;
-    }
-
     private static int Inspect(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        (args, var input) = SpecInput.Extract(args);
         bool json = args.Contains("--json");
         var rest = args.Where(a => a != "--json").ToArray();
         if (rest.Length != 1 || rest[0].StartsWith('-'))
@@ -269,7 +267,7 @@ public static class Cli
             stderr.WriteLine("ffi inspect: expected exactly one spec file: ffi inspect SPEC [--json]");
             return BadInput;
         }
-        if (LoadSpec(rest[0], "inspect", stderr) is not { } spec) return BadInput;
+        if (input.Load(rest[0], "inspect", stderr) is not { } spec) return BadInput;
         if (json)
         {
             stdout.Write(LayoutJson.ToJson(spec));
@@ -278,6 +276,7 @@ public static class Cli
         else
         {
             LayoutTable.Write(spec, stdout);
+            DeclarationListing.Write(spec, stdout);
         }
         return Ok;
     }

@@ -87,6 +87,19 @@ public sealed class NativeModule : IDisposable
         }
     }
 
+    /// <summary>
+    /// Binds C declarations in one line, for scripts:
+    /// <c>NativeModule.Open("libc.so.6", "int abs(int); size_t strlen(const char *s);")</c>. The declarations are read
+    /// by <see cref="FfiSpec.ParseC(string, string, string)"/> (docs/c-declarations.md), then opened as <see cref="Open(FfiSpec, FfiOptions?)"/> does.
+    /// </summary>
+    /// <param name="lib">The library: a soname, file name or path, as dlopen takes it.</param>
+    /// <param name="declarations">C declarations: prototypes, typedefs, structs, enums, variables.</param>
+    /// <param name="options">Capabilities granted and errno capture; defaults grant nothing.</param>
+    /// <exception cref="FfiSpecException">The declarations are malformed (<c>file:line:column</c>, the line and a caret).</exception>
+    /// <exception cref="FfiBindException">The library cannot be loaded or a symbol is missing.</exception>
+    public static NativeModule Open(string lib, string declarations, FfiOptions? options = null) =>
+        Open(FfiSpec.ParseC(declarations, lib), options);
+
     /// <summary>The options the module was opened with.</summary>
     public FfiOptions Options { get; }
 

@@ -6,4 +6,5 @@ namespace Ffi.Layout;
 /// <param name="Type">The member's type (already laid out).</param>
 /// <param name="BitWidth">The bitfield width, <c>0</c> for a zero-width bitfield, <see langword="null"/> otherwise.</param>
 /// <param name="IsNamed">Unnamed bitfields do not contribute to the aggregate's alignment (psABI §3.1.2).</param>
-public readonly record struct MemberRequest(CType Type, int? BitWidth, bool IsNamed);
+/// <param name="Align">The member's own alignment request (<c>_Alignas(N)</c>, <c>__attribute__((aligned(N)))</c>), or null.</param>
+public readonly record struct MemberRequest(CType Type, int? BitWidth, bool IsNamed, int? Align = null);

@@ -69,7 +69,9 @@ public static class SysVLayout
             }
             else
             {
-                int memberAlign = packed ? 1 : m.Type.Align;
+                // struct __attribute__((packed)) { char c; _Alignas(4) int x; } still puts x at 4: a member's own
+                // alignment request raises its alignment, packed or not (it never lowers it).
+                int memberAlign = Math.Max(packed ? 1 : m.Type.Align, m.Align ?? 1);
                 pos = AlignUp(pos, memberAlign * 8L);
                 offsets[i] = pos;
                 pos = checked(pos + m.Type.Size * 8);
@@ -103,7 +105,7 @@ public static class SysVLayout
             else
             {
                 bits = Math.Max(bits, m.Type.Size * 8);
-                align = Math.Max(align, packed ? 1 : m.Type.Align);
+                align = Math.Max(align, Math.Max(packed ? 1 : m.Type.Align, m.Align ?? 1));
             }
         }
         return Finish(bits, align, requestedAlign, new long[members.Count]);

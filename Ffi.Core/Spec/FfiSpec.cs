@@ -16,14 +16,17 @@ namespace Ffi.Spec;
 /// Console.WriteLine(spec.Functions[0].Signature); // string zlibVersion()
 /// </code>
 /// </example>
-public sealed class FfiSpec
+public sealed partial class FfiSpec
 {
     private readonly Dictionary<string, FunctionSpec> _functions;
     private readonly Dictionary<string, VariableSpec> _variables;
 
-    private FfiSpec(string lib, TypeRegistry types, IReadOnlyList<FunctionSpec> functions, IReadOnlyList<VariableSpec> variables)
+    private FfiSpec(string lib, TypeRegistry types, IReadOnlyList<FunctionSpec> functions, IReadOnlyList<VariableSpec> variables,
+        IReadOnlyList<KeyValuePair<string, long>> constants, IReadOnlyList<string> notes)
     {
         Lib = lib;
+        Constants = constants;
+        Notes = notes;
         Types = types;
         Functions = functions;
         Variables = variables;
@@ -116,7 +119,7 @@ public sealed class FfiSpec
     {
         try
         {
-            return Resolve(read());
+            return Resolve(read(), []);
         }
         catch (FfiSpecException)
         {
@@ -130,7 +133,7 @@ public sealed class FfiSpec
         }
     }
 
-    private static FfiSpec Resolve(RawSpec raw)
+    private static FfiSpec Resolve(RawSpec raw, IReadOnlyList<string> notes)
     {
         var resolver = new TypeResolver(raw.Types);
         var types = resolver.ResolveAll();
@@ -163,7 +166,8 @@ public sealed class FfiSpec
             if (t is VoidType) throw new FfiSpecException(v.Type.Path, "a variable cannot have type void");
             variables.Add(new VariableSpec(v.Name, t, v.Lib, v.Doc, v.Caps));
         }
-        return new FfiSpec(raw.Lib, types, functions, variables);
+        var constants = (raw.Constants ?? []).Select(c => KeyValuePair.Create(c.Name, c.Value)).ToArray();
+        return new FfiSpec(raw.Lib, types, functions, variables, constants, notes);
     }
 
     private static bool IsCharPointer(CType t) => t switch

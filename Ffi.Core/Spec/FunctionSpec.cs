@@ -72,6 +72,12 @@ public sealed class FunctionSpec
         }
     }
 
+    /// <summary>The parameter types as the spec named them (a rendering for inline types).</summary>
+    internal IReadOnlyList<string> ParameterNames => _parameterNames;
+
+    /// <summary>The return type as the spec named it (a rendering for an inline type).</summary>
+    internal string ReturnName => _returnName;
+
     /// <inheritdoc />
     public override string ToString() => Signature;
 }

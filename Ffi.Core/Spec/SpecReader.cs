@@ -142,7 +142,18 @@ internal static class SpecReader
                 i++;
             }
         }
-        return new RawSpec(lib, types, functions, variables);
+        var constants = new List<(string, long)>();
+        if (r.TryGet("constants", out var constsEl) && constsEl.ValueKind != JsonValueKind.Null)
+        {
+            // (ext) "constants": {"Z_OK": 0, …} — the enum constants and integer #defines ffi import keeps.
+            var cr = JsonObjectReader.Open(constsEl, "constants", "constants", duplicateNoun: "constant");
+            foreach (var k in cr.Keys)
+            {
+                cr.TryGet(k, out var v);
+                constants.Add((k, JsonObjectReader.Integer(v, cr.ChildPath(k), long.MinValue, long.MaxValue)));
+            }
+        }
+        return new RawSpec(lib, types, functions, variables, constants);
     }
 
     private static FunctionSyntax ReadFunction(JsonElement e, int index)
@@ -287,7 +298,15 @@ internal static class SpecReader
                 throw new FfiSpecException(fr.ChildPath("name"), $"duplicate field name \"{fname}\" (also fields[{seen[fname]}])");
             var type = ReadTypeRef(fr.Required("type", "the field's type"), fr.ChildPath("type"));
             var bits = fr.OptionalInteger("bits", 0, 64);
-            fields.Add(new FieldSyntax(fpath, fname, type, (int?)bits));
+            int? fieldAlign = null;
+            if (fr.OptionalInteger("align", 1, SysVLayout.MaxAlign) is long fa)
+            {
+                // (ext) a member's own alignment, as C's _Alignas(N) on a member.
+                if ((fa & (fa - 1)) != 0) throw new FfiSpecException(fr.ChildPath("align"), $"must be a power of two, not {fa}");
+                if (bits is not null) throw new FfiSpecException(fr.ChildPath("align"), "a bitfield cannot have its own alignment");
+                fieldAlign = (int)fa;
+            }
+            fields.Add(new FieldSyntax(fpath, fname, type, (int?)bits, fieldAlign));
             i++;
         }
         int? align = null;

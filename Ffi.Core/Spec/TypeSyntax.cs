@@ -22,7 +22,7 @@ internal sealed record PointerSyntax(string Path, string? Name, string? Doc, Typ
 
 internal sealed record ArraySyntax(string Path, string? Name, string? Doc, TypeSyntax Of, long? Length) : TypeObjectSyntax(Path, Name, Doc);
 
-internal sealed record FieldSyntax(string Path, string FieldName, TypeSyntax Type, int? Bits);
+internal sealed record FieldSyntax(string Path, string FieldName, TypeSyntax Type, int? Bits, int? Align = null);
 
 internal sealed record AggregateSyntax(string Path, string? Name, string? Doc, bool IsUnion, IReadOnlyList<FieldSyntax> Fields, bool Packed, int? Align)
     : TypeObjectSyntax(Path, Name, Doc);

@@ -38,5 +38,8 @@ public sealed class ArrayType : CType
     /// <inheritdoc />
     public override int Align { get; }
 
+    /// <summary>The element's name as the spec wrote it, or null for an inline element.</summary>
+    internal string? WrittenElementName => _elementName;
+
     private protected override string Describe() => $"{_elementName ?? Element.DisplayName}[{Length?.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
 }

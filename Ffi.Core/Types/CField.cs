@@ -9,8 +9,9 @@ public sealed class CField
 {
     private readonly string? _writtenTypeName;
 
-    internal CField(string name, CType type, string? writtenTypeName, long bitOffset, int? bitWidth)
+    internal CField(string name, CType type, string? writtenTypeName, long bitOffset, int? bitWidth, int? requestedAlign = null)
     {
+        RequestedAlign = requestedAlign;
         Name = name;
         Type = type;
         _writtenTypeName = writtenTypeName;
@@ -35,6 +36,9 @@ public sealed class CField
 
     /// <summary>The bitfield width in bits, or <see langword="null"/> for an ordinary member.</summary>
     public int? BitWidth { get; }
+
+    /// <summary>The member's own alignment request (<c>_Alignas(N)</c>, spec <c>"align"</c> on a field), or <see langword="null"/>.</summary>
+    public int? RequestedAlign { get; }
 
     /// <summary>Whether the member is a bitfield (including a zero-width one).</summary>
     public bool IsBitfield => BitWidth is not null;

@@ -32,6 +32,9 @@ public sealed class FuncPtrType : CType
         _names = names;
     }
 
+    /// <summary>Return then parameter type names as the spec wrote them (null entries for inline types).</summary>
+    internal IReadOnlyList<string?> WrittenNames => _names ?? [];
+
     /// <inheritdoc />
     public override CTypeKind Kind => CTypeKind.FuncPtr;
     /// <inheritdoc />

@@ -29,6 +29,9 @@ public sealed class PointerType : CType
         _pointeeName = writtenName;
     }
 
+    /// <summary>The pointee's name as the spec wrote it, or null for an inline pointee.</summary>
+    internal string? WrittenPointeeName => _pointeeName;
+
     /// <inheritdoc />
     public override CTypeKind Kind => CTypeKind.Pointer;
     /// <inheritdoc />

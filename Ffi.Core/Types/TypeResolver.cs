@@ -90,7 +90,17 @@ internal sealed class TypeResolver
         if (!_named.TryGetValue(name, out var syntax))
         {
             if (_existing is not null && _existing.TryGet(name, out var known)) return known;
-            return BuiltinTypes.TryGet(name, out var builtin) ? builtin : throw new FfiSpecException(referencePath, $"unknown type \"{name}\"");
+            if (BuiltinTypes.TryGet(name, out var builtin)) return builtin;
+            // "unsigned int", "const char *", "struct tm *", "void (*)(int)": a C spelling of a type.
+            var spelled = Spec.C.CTypeSpelling.TryParse(name, referencePath, KnownNames());
+            if (spelled is NameRefSyntax alias && alias.Name != name) return ResolveNamed(alias.Name, referencePath);
+            if (spelled is not null and not NameRefSyntax)
+            {
+                var fromC = ResolveNow(spelled);
+                _resolved[name] = fromC;
+                return fromC;
+            }
+            throw new FfiSpecException(referencePath, $"unknown type \"{name}\"");
         }
 
         if (_inProgressNames.Contains(name))
@@ -111,6 +121,9 @@ internal sealed class TypeResolver
         _resolved.Add(name, t);
         return t;
     }
+
+    private IEnumerable<string> KnownNames() =>
+        _named.Keys.Concat(BuiltinTypes.All.Keys).Concat(_existing?.Names ?? []);
 
     private static void EnsureStack(string path)
     {
@@ -236,7 +249,7 @@ internal sealed class TypeResolver
                 RequireValue(t, f.Type.Path, $"a {what} field");
             }
             types[i] = t;
-            members[i] = new MemberRequest(t, f.Bits, f.FieldName.Length > 0);
+            members[i] = new MemberRequest(t, f.Bits, f.FieldName.Length > 0, f.Align);
         }
 
         AggregateLayout layout;
@@ -253,7 +266,7 @@ internal sealed class TypeResolver
         for (int i = 0; i < fields.Length; i++)
         {
             var f = g.Fields[i];
-            fields[i] = new CField(f.FieldName, types[i], WrittenName(f.Type), layout.BitOffsets[i], f.Bits);
+            fields[i] = new CField(f.FieldName, types[i], WrittenName(f.Type), layout.BitOffsets[i], f.Bits, f.Align);
         }
         return g.IsUnion
             ? new UnionType(fields, layout, g.Packed, g.Align, name, g.Doc)

@@ -52,9 +52,14 @@ public sealed class GettingStartedTests
         Assert.That(Printed, Is.EqualTo(DocText.PromisedOutput(DocText.Blocks(Page, "csharp"))));
     }
 
-    // Sections 3 to 7 of the page, in order.
+    // Sections 2 (the C form) to 7 of the page, in order.
     private static void RunThePage()
     {
+        {
+            using var fromC = NativeModule.Open("libc.so.6", "size_t strlen(const char *s); int abs(int j);");
+            Console.WriteLine(fromC.Invoke("abs", -3));                 // 3
+        }
+
         using var libc = NativeModule.Open(FfiSpec.Load(Path.Combine(AppContext.BaseDirectory, "libc.json")));
 
         var strlen = libc.GetFunction<Func<string, ulong>>("strlen");
