@@ -90,19 +90,6 @@ public sealed partial class FfiSpec
     /// <param name="spec">The resolved spec, on success.</param>
     /// <param name="error">What is wrong and where, on failure.</param>
     /// <returns>Whether the declarations are valid.</returns>
-    public static bool TryParseC(string declarations, string lib, [NotNullWhen(true)] out FfiSpec? spec, [NotNullWhen(false)] out FfiSpecException? error)
-    {
-        try
-        {
-            spec = ParseC(declarations, lib);
-            error = null;
-            return true;
-        }
-        catch (FfiSpecException ex)
-        {
-            spec = null;
-            error = ex;
-            return false;
-        }
-    }
+    public static bool TryParseC(string declarations, string lib, [NotNullWhen(true)] out FfiSpec? spec, [NotNullWhen(false)] out FfiSpecException? error) =>
+        TryRead(() => ParseC(declarations, lib), out spec, out error);
 }

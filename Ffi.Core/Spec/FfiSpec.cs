@@ -99,11 +99,15 @@ public sealed partial class FfiSpec
     /// <param name="spec">The resolved spec, on success.</param>
     /// <param name="error">What is wrong and where, on failure.</param>
     /// <returns>Whether the spec is valid.</returns>
-    public static bool TryParse(string json, [NotNullWhen(true)] out FfiSpec? spec, [NotNullWhen(false)] out FfiSpecException? error)
+    public static bool TryParse(string json, [NotNullWhen(true)] out FfiSpec? spec, [NotNullWhen(false)] out FfiSpecException? error) =>
+        TryRead(() => Parse(json), out spec, out error);
+
+    // The Try form of a reader: its spec, or its FfiSpecException.
+    private static bool TryRead(Func<FfiSpec> read, [NotNullWhen(true)] out FfiSpec? spec, [NotNullWhen(false)] out FfiSpecException? error)
     {
         try
         {
-            spec = Parse(json);
+            spec = read();
             error = null;
             return true;
         }

@@ -1,14 +1,7 @@
 using System.Reflection;
 using System.Reflection.Emit;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using Ffi.Runtime;
 using Ffi.Abi;
 using Ffi.Downcalls;
-using Ffi.Memory;
-using Ffi.Types;
-using Ffi.Binding;
-
 using Ffi.Il;
 
 namespace Ffi.Callbacks;

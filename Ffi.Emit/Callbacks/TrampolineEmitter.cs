@@ -2,14 +2,10 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Ffi.Runtime;
 using Ffi.Abi;
 using Ffi.Downcalls;
-using Ffi.Memory;
-using Ffi.Types;
-using Ffi.Binding;
-
 using Ffi.Il;
+using Ffi.Types;
 
 namespace Ffi.Callbacks;
 

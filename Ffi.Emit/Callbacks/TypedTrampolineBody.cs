@@ -1,15 +1,11 @@
 using System.Reflection;
 using System.Reflection.Emit;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using Ffi.Runtime;
 using Ffi.Abi;
-using Ffi.Downcalls;
-using Ffi.Memory;
-using Ffi.Types;
 using Ffi.Binding;
-
+using Ffi.Downcalls;
 using Ffi.Il;
+using Ffi.Memory;
+using Ffi.Runtime;
 
 namespace Ffi.Callbacks;
 
