@@ -271,7 +271,7 @@ internal static class DynamicArgumentTests
         il.Emit(OpCodes.Brfalse, ok);
         il.Emit(OpCodes.Ldloc, given);
         il.Emit(OpCodes.Ldstr, tag);
-        il.Emit(OpCodes.Call, typeof(string).GetMethod("op_Equality", [typeof(string), typeof(string)])!);
+        il.Emit(OpCodes.Call, typeof(string).GetMethod(nameof(string.Equals), [typeof(string), typeof(string)])!);
         il.Emit(OpCodes.Brfalse, fail);
         il.MarkLabel(ok);
     }
