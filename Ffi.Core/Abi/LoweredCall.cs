@@ -76,9 +76,6 @@ public sealed class LoweredCall : IEquatable<LoweredCall>
     /// <summary>For a variadic call, the number of vector registers used (what <c>%al</c> must hold); otherwise null.</summary>
     public int? VectorRegisters { get; }
 
-    /// <summary>Whether the last slot is the stack image.</summary>
-    public StackImageSlot? StackImage => Slots.Count > 0 ? Slots[^1] as StackImageSlot : null;
-
     /// <summary>Where argument <paramref name="argument"/>'s bytes are.</summary>
     public ArgumentHome HomeOf(int argument) => _homes[argument];
 

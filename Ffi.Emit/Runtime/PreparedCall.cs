@@ -22,7 +22,6 @@ internal sealed class PreparedCall(CallShape shape, RawCall stub, nint target, I
     public readonly bool HasAggregates = hasAggregates;
     public readonly FastSlot[] Slots = slots;
     public readonly FastSlot Return = returnSlot;
-    public readonly bool ReturnsVoid = returnSlot.Kind == SlotKind.Void;
     public readonly int ReturnAlign = returnAlign;
     public readonly CallbackRegistry Registry = registry;
 }
