@@ -47,7 +47,7 @@ internal static class DynamicInvokerEmitter
             && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>)).MakeGenericMethod(typeof(FfiValue)));
         il.Emit(OpCodes.Stloc, args);
 
-        EmitRest(il, new Invoker(plan, captureErrno, pinvoke, slots, slow, g => g.Emit(OpCodes.Ldloc, args), DynamicArgumentTests.EmitValueTest,
+        EmitRest(il, new Invoker(plan, captureErrno, pinvoke, slots, slow, g => g.Emit(OpCodes.Ldloc, args), DynamicArgumentChecks.EmitValueTest,
             ret => EmitValueResult(il, result, ret), typeof(FfiValue)));
         StubListings.Done(dm.Name, il);
         return dm;
@@ -68,7 +68,7 @@ internal static class DynamicInvokerEmitter
         il.Emit(OpCodes.Ldc_I4, slots.Length);
         il.Emit(OpCodes.Bne_Un, slow);
 
-        EmitRest(il, new Invoker(plan, captureErrno, pinvoke, slots, slow, static g => g.Emit(OpCodes.Ldarg_1), DynamicArgumentTests.EmitObjectTest,
+        EmitRest(il, new Invoker(plan, captureErrno, pinvoke, slots, slow, static g => g.Emit(OpCodes.Ldarg_1), DynamicArgumentChecks.EmitObjectTest,
             ret => EmitObjectResult(il, result, ret), typeof(object)));
         StubListings.Done(dm.Name, il);
         return dm;
@@ -76,7 +76,7 @@ internal static class DynamicInvokerEmitter
 
     // What the two invokers differ in, past their argument-count test.
     private sealed record Invoker(LoweredCall Plan, bool CaptureErrno, MethodInfo? PInvoke, FastSlot[] Slots, IlLabel Slow,
-        Action<IlWriter> Args, DynamicArgumentTests.ArgumentTest Test, Action<IlLocal> Result, Type ResultType);
+        Action<IlWriter> Args, DynamicArgumentChecks.ArgumentTest Test, Action<IlLocal> Result, Type ResultType);
 
     // The tests, the call, the result and the pending-failure check; then the fallback at `Slow`: the function's
     // general path, which takes the invoker's own arguments (arg 0 the target, arg 1 the arguments).
@@ -212,10 +212,10 @@ internal static class DynamicInvokerEmitter
 
     // Returns the local holding the address of the 16-byte buffer the result was stored in.
     private static IlLocal EmitBody(IlWriter il, LoweredCall plan, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, IlLabel fail,
-        Action<IlWriter> args, DynamicArgumentTests.ArgumentTest test)
+        Action<IlWriter> args, DynamicArgumentChecks.ArgumentTest test)
     {
-        var source = new DynamicArgumentTests.LocalSource();
-        var strings = new List<DynamicArgumentTests.StringArg>();
+        var source = new DynamicArgumentChecks.LocalSource();
+        var strings = new List<DynamicArgumentChecks.StringArg>();
 
         // 1. Every test before anything is allocated: a failure leaves nothing to undo.
         for (int i = 0; i < slots.Length; i++) test(il, args, i, slots[i], fail, source, strings);

@@ -27,15 +27,7 @@ public sealed class CDeclarationsCliTests
 
     private static (int Code, string Out, string Err) Run(params string[] args) => Run(args, "");
 
-    private static (int Code, string Out, string Err) Run(string[] args, string stdin)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = args[0] == "batch"
-            ? Demo.Cli.Batch(args[1..], new StringReader(stdin), stdout, stderr)
-            : Demo.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(string[] args, string stdin) => InProcessCli.Run(args, stdin);
 
     private const string Decls = """
         struct point { int x; unsigned flags : 3; double *p; };

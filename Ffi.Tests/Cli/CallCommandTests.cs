@@ -26,13 +26,7 @@ public sealed class CallCommandTests
             """);
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Demo.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString().Trim(), stderr.ToString().Trim());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => InProcessCli.Trimmed(args);
 
     [TestCase("strtof", "\"0.1\"", "0.1", Description = "a float prints as the shortest float, not as a widened double")]
     [TestCase("strtod", "\"0.1\"", "0.1")]

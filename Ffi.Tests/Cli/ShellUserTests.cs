@@ -24,13 +24,7 @@ public sealed class ShellUserTests
             """);
     }
 
-    private (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Demo.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString().Trim(), stderr.ToString().Trim());
-    }
+    private (int Code, string Out, string Err) Run(params string[] args) => InProcessCli.Trimmed(args);
 
     [Test]
     public void ErrnoFunctionsReportErrnoOnStderrBesideABareValue()

@@ -40,7 +40,7 @@ public sealed partial class ArchitectureDocTests
     [TestCase("Ffi.Downcalls.RawCallStub")]
     [TestCase("Ffi.Downcalls.TypedStub")]
     [TestCase("Ffi.Downcalls.DynamicInvokerEmitter")]
-    [TestCase("Ffi.Downcalls.DynamicArgumentTests")]
+    [TestCase("Ffi.Downcalls.DynamicArgumentChecks")]
     [TestCase("Ffi.Runtime.DynamicTarget")]
     [TestCase("Ffi.Runtime.ModuleLifetime")]
     [TestCase("Ffi.Runtime.StubFields")]

@@ -56,16 +56,12 @@ public sealed class CliDocTests
         Assert.That(args[0], Is.EqualTo("ffi"), command);
         args = args.Skip(1).Select(a => a.StartsWith("examples/", StringComparison.Ordinal) ? Path.Combine(DocText.RepositoryRoot, a) : a).ToList();
 
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = args[0] == "batch"
-            ? Demo.Cli.Batch([.. args.Skip(1)], new StringReader(stdin), stdout, stderr)
-            : Demo.Cli.Run([.. args], stdout, stderr);
+        var (code, stdout, stderr) = Cli.InProcessCli.Run([.. args], stdin);
 
         var exit = Regex.Match(comment, @"exit code (\d)");
-        Assert.That(code, Is.EqualTo(exit.Success ? int.Parse(exit.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0), stderr.ToString());
+        Assert.That(code, Is.EqualTo(exit.Success ? int.Parse(exit.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0), stderr);
         if (shown.Count == 0) return;
-        var printed = (stdout.ToString() + stderr.ToString()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var printed = (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(printed, Has.Length.EqualTo(shown.Count), string.Join('\n', printed));
         for (int i = 0; i < shown.Count; i++)
             Assert.That(printed[i], Does.Match("^" + string.Join(".*?", shown[i].Split('…').Select(Regex.Escape)) + "$"), $"line {i + 1} of {command}");

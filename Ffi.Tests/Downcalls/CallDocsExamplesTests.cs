@@ -1,3 +1,4 @@
+using Ffi.Tests.Cli;
 using System.Runtime.InteropServices;
 using Ffi.Memory;
 using Ffi.Spec;
@@ -60,13 +61,7 @@ public sealed class CallDocsExamplesTests
         Assert.That(Marshal.ReadInt32(found), Is.EqualTo(5));
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Demo.Cli.Run(args, stdout, stderr);
-        return (code, stdout.ToString().Trim(), stderr.ToString().Trim());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => InProcessCli.Trimmed(args);
 
     [Test]
     public void CliCallExamples()

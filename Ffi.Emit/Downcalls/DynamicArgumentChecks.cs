@@ -14,7 +14,7 @@ namespace Ffi.Downcalls;
 /// argument, for <see cref="FfiValue"/>s (the kind must match exactly, integers in range) and for objects (boxed CLR
 /// primitives, strings, pointers and storage, tested with <c>isinst</c>), and the locals the call loads them from.
 /// </summary>
-internal static class DynamicArgumentTests
+internal static class DynamicArgumentChecks
 {
     // A char* argument given as a string: copied to UTF-8 after every test has passed.
     public sealed record StringArg(IlLocal IsString, IlLocal Carrier, IlLocal Buffer, Action<IlWriter> PushString);
