@@ -14,7 +14,7 @@ public sealed class FfiCallbackException : FfiException
     /// <param name="callback">The callback's function pointer type.</param>
     /// <param name="inner">What the callback threw.</param>
     public FfiCallbackException(string function, string callback, Exception inner)
-        : base($"{function}: a callback ({callback}) threw {inner.GetType().Name}: {inner.Message}", inner)
+        : base($"{function}: a callback ({callback}) threw {inner.GetType().Name}: {MessageOf(inner)}", inner)
     {
         Function = function;
         Callback = callback;
@@ -38,4 +38,17 @@ public sealed class FfiCallbackException : FfiException
 
     /// <summary>Whether C called a callback after it was released: it returned zero and ran no managed code.</summary>
     public bool IsStaleCall { get; }
+
+    // A callback's exception is user code: its Message getter may itself throw, which must not escape the engine.
+    private static string MessageOf(Exception e)
+    {
+        try
+        {
+            return e.Message;
+        }
+        catch (Exception failure)
+        {
+            return $"(its Message threw {failure.GetType().Name})";
+        }
+    }
 }

@@ -109,17 +109,27 @@ public sealed unsafe class NativeFunction
 
         byte* arena = stackalloc byte[ArenaBytes];
         var scratch = new CallScratch(arena, ArenaBytes, CallbackRuntime.Enter());
-        DynamicArguments.Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
-        var slots = prepared.Slots;
-        for (int i = 0; i < values.Length; i++)
+        object? result;
+        try
         {
-            var value = values[i];
-            if (value is not string && slots[i].TryWrite(FfiValue.FromObject(value), argBuffer)) continue;
-            DynamicArguments.SlowArgument(prepared, i, argBuffer, value, ref scratch);
+            DynamicArguments.Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
+            var slots = prepared.Slots;
+            for (int i = 0; i < values.Length; i++)
+            {
+                var value = values[i];
+                if (value is not string && slots[i].TryWrite(FfiValue.FromObject(value), argBuffer)) continue;
+                DynamicArguments.SlowArgument(prepared, i, argBuffer, value, ref scratch);
+            }
+            prepared.Stub(prepared.Target, argBuffer, retBuffer);
+            GC.KeepAlive(this); // holds the module's lifetime: its libraries stay loaded until the call returned
+            result = ReadReturn((nint)retBuffer); // before the scratch is released: a large result lives there
         }
-        prepared.Stub(prepared.Target, argBuffer, retBuffer);
-        var result = ReadReturn((nint)retBuffer); // before the scratch is released: a large result lives there
-        scratch.Finish(Spec.Name); // no handler around the call (it would slow every call); SlowArgument releases on failure
+        catch
+        {
+            scratch.Fail(); // the callback frame ends here whatever failed (a failure must not stay on the thread)
+            throw;
+        }
+        scratch.Finish(Spec.Name); // throws what a callback threw
         return result;
     }
 
@@ -154,15 +164,25 @@ public sealed unsafe class NativeFunction
 
         byte* arena = stackalloc byte[ArenaBytes];
         var scratch = new CallScratch(arena, ArenaBytes, CallbackRuntime.Enter());
-        DynamicArguments.Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
-        var slots = prepared.Slots;
-        for (int i = 0; i < args.Length; i++)
+        FfiValue result;
+        try
         {
-            if (!slots[i].TryWrite(args[i], argBuffer)) DynamicArguments.SlowArgument(prepared, i, argBuffer, args[i], ref scratch);
+            DynamicArguments.Buffers(prepared, ref scratch, out var argBuffer, out var retBuffer);
+            var slots = prepared.Slots;
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (!slots[i].TryWrite(args[i], argBuffer)) DynamicArguments.SlowArgument(prepared, i, argBuffer, args[i], ref scratch);
+            }
+            prepared.Stub(prepared.Target, argBuffer, retBuffer);
+            GC.KeepAlive(this); // holds the module's lifetime: its libraries stay loaded until the call returned
+            result = ReadResult(prepared, retBuffer); // before the scratch is released: a large result lives there
         }
-        prepared.Stub(prepared.Target, argBuffer, retBuffer);
-        var result = ReadResult(prepared, retBuffer); // before the scratch is released: a large result lives there
-        scratch.Finish(Spec.Name); // no handler around the call (it would slow every call); SlowArgument releases on failure
+        catch
+        {
+            scratch.Fail(); // the callback frame ends here whatever failed (a failure must not stay on the thread)
+            throw;
+        }
+        scratch.Finish(Spec.Name); // throws what a callback threw
         return result;
     }
 

@@ -12,8 +12,9 @@ namespace Ffi;
 
 /// <summary>
 /// A C library bound from a spec: its libraries loaded (each once), every declared function and variable
-/// resolved, its types, and its memory toolbox. Dispose releases the memory it owns and closes the
-/// libraries; every use afterwards throws <see cref="ObjectDisposedException"/>.
+/// resolved, its types, and its memory toolbox. Dispose releases the memory it owns and stops the module: every use
+/// afterwards throws <see cref="ObjectDisposedException"/>, while calls already running finish. Its libraries are
+/// closed once nothing taken from the module (delegates, functions, callables) is reachable any more.
 /// </summary>
 /// <example>
 /// <code>
@@ -30,7 +31,6 @@ public sealed class NativeModule : IDisposable
     private readonly FfiMemory _memory;
     private readonly Dictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<nint, VariadicThunk> _thunks = new();
     private readonly ConcurrentDictionary<(string Name, Type Delegate), Lazy<Delegate>> _typed = new();
     private readonly CallbackRegistry _callbacks;
     private int _disposed;
@@ -49,6 +49,7 @@ public sealed class NativeModule : IDisposable
         _memory = new FfiMemory(spec.Types, spec.Lib);
         Shapes = new CallShapes(spec.Lib);
         _callbacks = new CallbackRegistry(this);
+        Lifetime.Own(libraries.Values);
     }
 
     /// <summary>
@@ -175,7 +176,7 @@ public sealed class NativeModule : IDisposable
     /// <summary>The module's liveness, which stubs and callables hold instead of the module.</summary>
     internal Runtime.ModuleLifetime Lifetime { get; } = new();
 
-    internal nint VariadicThunkFor(nint target) => _thunks.GetOrAdd(target, VariadicThunk.Create).Address;
+    internal nint VariadicThunkFor(nint target) => Lifetime.VariadicThunkFor(target);
 
     /// <summary>The spec the module was opened from.</summary>
     public FfiSpec Spec { get; }
@@ -310,15 +311,21 @@ public sealed class NativeModule : IDisposable
         return NativePointer.FromAddress(_variables[name], v.Type);
     }
 
-    /// <summary>Frees the memory the module owns and closes its libraries. Idempotent.</summary>
+    /// <summary>
+    /// Frees the memory the module owns, releases its registered callbacks and stops it: calls that start afterwards
+    /// throw <see cref="ObjectDisposedException"/>; calls already running (on other threads, or the downcall a callback
+    /// disposes from) finish normally. The libraries stay loaded until the garbage collector finds nothing of the
+    /// module reachable — no call can be running in them then — and are closed then. Safe to call from any thread,
+    /// from inside a callback, and more than once.
+    /// </summary>
+    /// <remarks>Memory of the module that C still uses when it is disposed (a box passed to a call running on another
+    /// thread) is freed all the same: keep the module alive while C uses its memory.</remarks>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        Lifetime.Disposed = true;
+        Lifetime.Retire(); // the libraries close when no call can be running in them (ModuleLifetime)
         _callbacks.ReleaseAll();
         _memory.Dispose();
-        foreach (var t in _thunks.Values) t.Dispose();
-        foreach (var h in _libraries.Values) LibraryLoader.Free(h);
     }
 
     internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;

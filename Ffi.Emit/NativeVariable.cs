@@ -51,10 +51,16 @@ public sealed class NativeVariable
     {
         _module.CheckCallable(Spec.Name, Spec.Capabilities);
         var t = Spec.Type;
-        if (ScalarMemory.IsScalar(t)) return ScalarMemory.Read(t, RawAddress);
+        if (ScalarMemory.IsScalar(t))
+        {
+            var value = ScalarMemory.Read(t, RawAddress);
+            GC.KeepAlive(_module); // the library stays loaded until the read is done (a Dispose may be racing)
+            return value;
+        }
         if (t.Size == 0) throw new FfiMemoryException($"{Spec.Name}: get of a variable without a size ({t.DisplayName}); use Address");
         var copy = _module.Memory.New(t);
         Buffer.MemoryCopy((void*)RawAddress, (void*)copy.Address, t.Size, t.Size);
+        GC.KeepAlive(_module);
         return new StructValue(_module.Memory, copy);
     }
 
@@ -68,5 +74,6 @@ public sealed class NativeVariable
         var t = Spec.Type;
         if (t.IsAggregate && t.Size == 0) throw new FfiMemoryException($"{Spec.Name}: set of a variable without a size ({t.DisplayName}); use Address");
         FfiMemory.ReplaceValue(t, RawAddress, value, $"{Spec.Name} ({t.DisplayName})");
+        GC.KeepAlive(_module);
     }
 }

@@ -48,7 +48,13 @@ internal static class CallEmitter
     /// <param name="pushFunction">Pushes the function pointer for <c>calli</c>; unused with <paramref name="pinvoke"/>.</param>
     /// <param name="pinvoke">A P/Invoke method with <see cref="Signature"/>'s types to call instead of <c>calli</c>.</param>
     /// <param name="captureErrno">Store C's errno in <see cref="Native.LastErrno"/> right after the call.</param>
-    public static void EmitCall(IlWriter il, LoweredCall call, ArgumentSource args, Action<IlWriter>? pushFunction, MethodInfo? pinvoke, bool captureErrno)
+    /// <param name="pushOwner">
+    /// Pushes the object that keeps the function's library loaded (its module's <c>ModuleLifetime</c>, or an object
+    /// holding it): it stays reachable until the call has returned, so a module disposed meanwhile cannot be unloaded
+    /// under the call. <see cref="GC.KeepAlive"/> is a JIT intrinsic: it extends the lifetime and emits no code.
+    /// </param>
+    public static void EmitCall(IlWriter il, LoweredCall call, ArgumentSource args, Action<IlWriter>? pushFunction, MethodInfo? pinvoke, bool captureErrno,
+        Action<IlWriter>? pushOwner = null)
     {
         var (returnType, calliParams) = Signature(call);
         foreach (var slot in call.Slots)
@@ -99,8 +105,15 @@ internal static class CallEmitter
             il.Emit(OpCodes.Call, typeof(Marshal).GetMethod(nameof(Marshal.GetLastSystemError))!);
             il.Emit(OpCodes.Call, typeof(Native.LastErrno).GetMethod(nameof(Native.LastErrno.Set))!);
         }
+        if (pushOwner is not null)
+        {
+            pushOwner(il);
+            il.Emit(OpCodes.Call, KeepAlive);
+        }
         if (call.Return is MemoryReturn) il.Emit(OpCodes.Pop); // rax repeats the hidden pointer
     }
+
+    private static readonly MethodInfo KeepAlive = typeof(GC).GetMethod(nameof(GC.KeepAlive))!;
 
     /// <summary>
     /// After <see cref="EmitCall"/>: stores a register result (scalar or eightbytes carrier) at the address

@@ -248,7 +248,7 @@ internal static class DynamicInvokerEmitter
         {
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, StubFields.DynamicAddress);
-        }, pinvoke, captureErrno);
+        }, pinvoke, captureErrno, static il => il.Emit(OpCodes.Ldarg_0)); // the target holds the module's lifetime
         CallEmitter.EmitStoreResult(il, plan, il => il.Emit(OpCodes.Ldloc, bufferAddress));
         foreach (var str in strings)
         {

@@ -209,7 +209,7 @@ internal static class TypedStub
         {
             il2.Emit(OpCodes.Ldarg_0);
             il2.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(nameof(TypedTarget.Address), BindingFlags.NonPublic | BindingFlags.Instance)!);
-        }, key.PInvoke, key.CaptureErrno);
+        }, key.PInvoke, key.CaptureErrno, static il2 => il2.Emit(OpCodes.Ldarg_0)); // the target holds the module's lifetime
 
         // 5. The result as the delegate's type; then release string copies (no handler around the call).
         var carrier = Carriers.Of(plan.Return);

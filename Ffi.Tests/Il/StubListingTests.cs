@@ -99,6 +99,8 @@ public sealed class StubListingTests
               ldarg.0
               ldfld TypedTarget.Address
               calli unmanaged cdecl Int32(Int32)
+              ldarg.0
+              call GC.KeepAlive
               stloc V0 (Int32)
               ldsfld CallbackRuntime.PendingCount
               brfalse L1
@@ -117,7 +119,7 @@ public sealed class StubListingTests
         var l = Listings(m => Assert.That(m.Invoke("abs", -9), Is.EqualTo(9)));
         var listing = l["ffi_objects"];
         Assert.That(listing, Does.StartWith("  ldarg.0\n  ldfld DynamicTarget.Lifetime\n  volatile.\n  ldfld ModuleLifetime.Disposed\n  brtrue L0\n"));
-        Assert.That(listing, Does.Contain("  ldarg.0\n  ldfld DynamicTarget.Address\n  calli unmanaged cdecl Int32(Int32)\n"));
+        Assert.That(listing, Does.Contain("  ldarg.0\n  ldfld DynamicTarget.Address\n  calli unmanaged cdecl Int32(Int32)\n  ldarg.0\n  call GC.KeepAlive\n"));
         Assert.That(listing, Does.EndWith("L0:\n  ldarg.0\n  ldarg.1\n  call DynamicTarget.GeneralObjects\n  ret"));
     }
 }
