@@ -65,3 +65,34 @@ public sealed class UntypedExceptionTests
         Assert.That(FfiValue.FromAddress(7).IsNativeInteger, Is.False);
     }
 }
+
+/// <summary>
+/// A native integer where a by-value struct is expected ("Invoke with a bad nint for a struct parameter":
+/// NullReferenceException from the emitted code). nint is an integer, never storage: refused with the parameter named.
+/// </summary>
+[TestFixture]
+public sealed class StructParameterMisuseTests
+{
+    private const string Source = "struct pair { long a, b; }; long sum_pair(struct pair p) { return p.a + p.b; }";
+
+    [Test]
+    public void ANativeIntegerForAStructParameterIsRefused() => Isolated.Run(() =>
+    {
+        var lib = Native.Gcc.Compile(Source, "struct_param", "-shared -fPIC");
+        using var m = NativeModule.Open(lib, "struct pair { long a, b; }; long sum_pair(struct pair p);");
+        var f = m.Function("sum_pair");
+        foreach (var bad in new object[] { (nint)0, (nint)12345, (nuint)12345, 5, 5L, 2.5 })
+        {
+            var e = Assert.Throws<FfiArgumentException>(() => m.Invoke("sum_pair", bad), $"{bad.GetType().Name} {bad}")!;
+            Assert.That(e.Message, Does.StartWith("sum_pair: param[0] (struct pair)"), e.Message);
+            Assert.Throws<FfiArgumentException>(() => f.Invoke([FfiValue.FromObject(bad)]), $"FfiValue of {bad.GetType().Name}");
+            Assert.Throws<FfiArgumentException>(() => f.Invoke(bad), $"Invoke(object) of {bad.GetType().Name}");
+        }
+        Assert.Throws<FfiArgumentException>(() => f.Invoke([FfiValue.FromNativeInt(64)]));
+        // The right forms still work: a box of the type, and a managed value of the same shape.
+        var box = m.Memory.Box("struct pair", new { a = 40L, b = 2L });
+        Assert.That(m.Invoke("sum_pair", box), Is.EqualTo(42L));
+        Assert.That(f.Invoke([FfiValue.FromPointer(box)]).ToInt64(), Is.EqualTo(42L));
+        Assert.That(m.Invoke("sum_pair", new { a = 1L, b = 2L }), Is.EqualTo(3L));
+    });
+}
