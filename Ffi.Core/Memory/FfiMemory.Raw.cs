@@ -95,6 +95,7 @@ public sealed partial class FfiMemory
     /// is released once (a second free is refused); a pointer the engine never saw is passed to C <c>free</c>.
     /// </summary>
     /// <exception cref="FfiMemoryException">Double free, or a pointer inside a block rather than at its start.</exception>
+    /// <exception cref="ObjectDisposedException">The block was released because this toolbox (its module) was disposed.</exception>
     public void Free(NativePointer p)
     {
         if (p.IsNull) return;
@@ -107,7 +108,9 @@ public sealed partial class FfiMemory
             return;
         }
         if (block.Base != p.Address) throw new FfiMemoryException($"free: {p} is inside a block, not its start (0x{(ulong)block.Base:x})");
-        if (!block.Release()) throw new FfiMemoryException($"free: double free of {p} (the block was already released)");
+        if (block.Release()) return;
+        ThrowIfDisposed(); // released with this toolbox (its module was disposed, perhaps while this call ran)
+        throw new FfiMemoryException($"free: double free of {p} (the block was already released)");
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ internal static class DisposeFixture
     public const string Source = """
         #include <unistd.h>
         #include <stdarg.h>
+        #include <pthread.h>
         int add(int a, int b) { return a + b; }
         int slow_add(int ms, int x) { usleep(ms * 1000); return x + 1; }
         int slow_sum(int ms, int n, ...) {
@@ -29,6 +30,19 @@ internal static class DisposeFixture
         struct pair { long a, b; };
         struct pair make_pair(long a, long b) { struct pair p = { a, b }; return p; }
         struct pair pair_via_cb(int_fn f, long b) { struct pair p = { f(1), b }; return p; }
+        struct job { int_fn f; int n; long sum; };
+        static void *worker(void *p) {
+            struct job *j = p; long s = 0;
+            for (int i = 0; i < j->n; i++) { s += j->f(i); usleep(100); }
+            j->sum = s; return 0;
+        }
+        long from_threads(int_fn f, int threads, int n) {
+            pthread_t t[16]; struct job j[16]; long s = 0;
+            if (threads > 16) threads = 16;
+            for (int i = 0; i < threads; i++) { j[i].f = f; j[i].n = n; pthread_create(&t[i], 0, worker, &j[i]); }
+            for (int i = 0; i < threads; i++) { pthread_join(t[i], 0); s += j[i].sum; }
+            return s;
+        }
         """;
 
     public const string Declarations = """
@@ -43,10 +57,11 @@ internal static class DisposeFixture
         struct pair { long a, b; };
         struct pair make_pair(long a, long b);
         struct pair pair_via_cb(int_fn f, long b);
+        long from_threads(int_fn f, int threads, int n);
         """;
 
     /// <summary>Compiles a fresh copy of the library (call it in the child).</summary>
-    public static string Build() => Gcc.Compile(Source, "dispose_fixture", "-shared -fPIC");
+    public static string Build() => Gcc.Compile(Source, "dispose_fixture", "-shared -fPIC -pthread");
 
     /// <summary>Opens <paramref name="library"/> with the fixture's declarations.</summary>
     public static NativeModule Open(string library) => NativeModule.Open(FfiSpec.ParseC(Declarations, library));

@@ -128,3 +128,66 @@ public sealed class DisposeRaceTests
         }
     }, Bound);
 }
+
+/// <summary>Dispose against first use, registration and callbacks C keeps calling from its own threads.</summary>
+[TestFixture]
+public sealed class DisposeRaceFirstUseTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60 * Soak.Factor);
+
+    [Test]
+    public void DisposeRacingFirstUseAndRegistrationThrowsOnlyObjectDisposed() => Isolated.Run(() =>
+    {
+        var lib = DisposeFixture.Build();
+        for (int round = 0; round < Soak.Scale(10); round++)
+        {
+            var module = DisposeFixture.Open(lib);
+            var work = new Action[]
+            {
+                () => module.GetFunction<Func<int, int, int>>("add")(1, 2),
+                () => module.Function("add").Invoke([1, 2]),
+                () => module.Invoke("add", 1, 2),
+                () => module.GetFunction<Func<Func<int, int>, int, int>>("call_cb")(x => x, 1),
+                () => module.Callbacks.Register("int_fn", (Func<int, int>)(x => x)).Dispose(),
+                () => module.Memory.Free(module.Memory.Box("struct pair", new { a = 1L, b = 2L })),
+            };
+            var tasks = work.Select(w => Task.Run(() =>
+            {
+                for (int i = 0; i < 200; i++)
+                {
+                    try { w(); }
+                    catch (ObjectDisposedException) { return; }
+                }
+            })).ToArray();
+            Thread.Sleep(round % 4 * 3);
+            module.Dispose();
+            Task.WaitAll(tasks); // any other exception fails the case
+        }
+    }, Bound);
+
+    [Test]
+    public void CThreadsCallingARegisteredCallbackWhileTheModuleIsDisposed() => Isolated.Run(() =>
+    {
+        var lib = DisposeFixture.Build();
+        var module = DisposeFixture.Open(lib);
+        long ran = 0;
+        var callbacks = module.Callbacks;
+        var handle = callbacks.Register("int_fn", (Func<int, int>)(x => { Interlocked.Increment(ref ran); return 1; }));
+        var pointer = handle.Address;
+        var fromThreads = module.GetFunction<Func<nint, int, int, long>>("from_threads");
+        var storm = Task.Run(() =>
+        {
+            try { return fromThreads(pointer, 8, 400); }
+            catch (FfiCallbackException e) when (e.IsStaleCall) { return -1; } // a stale call reported to this thread
+        });
+        Thread.Sleep(50);
+        module.Dispose();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long sum = storm.Result;
+        long stale = callbacks.StaleCallCount;
+        Assert.That(handle.IsAlive, Is.False);
+        Assert.That(Interlocked.Read(ref ran) + stale, Is.EqualTo(8 * 400), "every call either ran before Dispose or was reported stale");
+        Assert.That(sum == -1 || sum == Interlocked.Read(ref ran), $"sum {sum}, ran {ran}");
+    }, Bound);
+}
