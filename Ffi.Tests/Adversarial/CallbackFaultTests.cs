@@ -117,3 +117,22 @@ public sealed class CallbackFaultTests
         Assert.That(callCb(fine.Address, 4), Is.EqualTo(41), "later callbacks on the thread run");
     }, Bound);
 }
+
+/// <summary>A registered callback that disposes its own handle while C is calling it.</summary>
+[TestFixture]
+public sealed class CallbackSelfReleaseTests
+{
+    [Test]
+    public void ARegisteredCallbackThatDisposesItsOwnHandleFinishesItsCall() => Isolated.Run(() =>
+    {
+        using var module = DisposeFixture.Open(DisposeFixture.Build());
+        CallbackHandle? handle = null;
+        handle = module.Callbacks.Register("int_fn", (Func<int, int>)(x => { handle!.Dispose(); return x + 100; }));
+        var callCb = module.GetFunction<Func<nint, int, int>>("call_cb");
+        Assert.That(callCb(handle.Address, 1), Is.EqualTo(102));
+        Assert.That(handle.IsAlive, Is.False);
+        Assert.That(module.Callbacks.RegisteredCount, Is.EqualTo(0));
+        var e = Assert.Throws<FfiCallbackException>(() => callCb(handle.Address, 1))!;
+        Assert.That(e.IsStaleCall);
+    }, TimeSpan.FromSeconds(60));
+}
