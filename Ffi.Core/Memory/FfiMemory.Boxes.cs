@@ -175,10 +175,18 @@ public sealed partial class FfiMemory
             default:
                 // Anonymous objects, records, classes and structs: public properties and fields by name.
                 var t = value.GetType();
-                return t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                    .Where(p => p.GetIndexParameters().Length == 0)
-                    .Select(p => KeyValuePair.Create(p.Name, p.GetValue(value)))
-                    .Concat(t.GetFields(BindingFlags.Public | BindingFlags.Instance).Select(f => KeyValuePair.Create(f.Name, f.GetValue(value))));
+                var properties = t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
+                var fields = t.GetFields(BindingFlags.Public | BindingFlags.Instance);
+                if (properties.Length == 0 && fields.Length == 0 && !IsEmptyAnonymousObject(t))
+                    throw new FfiArgumentException(where, $"{ValueConverter.Describe(value)} has no public properties or fields to read " +
+                        "(if it had some, trimming (PublishTrimmed, NativeAOT) removed them): pass a Dictionary<string, object?>, or null for zeros");
+                return properties.Select(p => KeyValuePair.Create(p.Name, p.GetValue(value)))
+                    .Concat(fields.Select(f => KeyValuePair.Create(f.Name, f.GetValue(value))));
         }
     }
+
+    // `new { }`: an anonymous type whose constructor takes nothing really has no members (all zeros, like null). A
+    // trimmed one keeps its constructor's parameters, which is how the two are told apart.
+    private static bool IsEmptyAnonymousObject(Type t) =>
+        t.Name.Contains("AnonymousType", StringComparison.Ordinal) && t.GetConstructors().All(c => c.GetParameters().Length == 0);
 }
