@@ -1,16 +1,15 @@
 using System.Runtime.CompilerServices;
+using Ffi.Marshallers;
 using Ffi.Memory;
 using Ffi.Types;
 
 namespace Ffi.Binding;
 
-/// <summary>How a CLR value stands for a C value (typed delegates use all; typed callbacks the first six).</summary>
-internal enum Mapping { Direct, Bool, PointerLike, NativePointer, String, Aggregate, Array, Span, Callback }
-
 /// <summary>
-/// The typed API's rules, one place for both directions: which CLR type stands for which C type (integers of the
-/// same width and signedness, float/double, bool, pointers, strings for <c>char*</c>, arrays and spans, unmanaged
-/// structs of the C size), and the hints of its error messages. No IL here.
+/// The typed API's rules, one place for both directions: which marshaller (in <c>Ffi.Marshallers</c>) makes a CLR
+/// type stand for a C type — integers of the same width and signedness, float/double, bool, pointers, strings for
+/// <c>const char*</c>, arrays and spans, unmanaged structs of the C size — and the hints of its error messages. A
+/// new kind is a marshaller plus one rule here. No IL here.
 /// </summary>
 internal static class MappingRules
 {
@@ -18,51 +17,61 @@ internal static class MappingRules
 
     public static long SizeOf(Type t) => t.IsPointer || t == typeof(nint) || t == typeof(nuint) ? 8 : t == typeof(bool) ? 1 : t.IsValueType ? (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf))!.MakeGenericMethod(t).Invoke(null, null)! : 8;
 
-    public static Mapping? MapParameter(Type clr, CType c) => c switch
+    /// <summary>The marshaller for a parameter of C type <paramref name="c"/> declared <paramref name="clr"/>, or null.</summary>
+    public static ArgumentMarshaller? MapParameter(Type clr, CType c) => c switch
     {
-        IntType { IsBool: true } => clr == typeof(bool) ? Mapping.Bool : IsInteger(clr, 1) ? Mapping.Direct : null,
-        IntType i => IsInteger(clr, i.Size, i.IsSigned) ? Mapping.Direct : null,
-        EnumType e => IsInteger(clr, e.Size, null) || clr.IsEnum && SizeOf(clr) == e.Size ? Mapping.Direct : null,
-        FloatType f => f.Bits == 32 ? (clr == typeof(float) ? Mapping.Direct : null) : (clr == typeof(double) ? Mapping.Direct : null),
+        IntType { IsBool: true } => clr == typeof(bool) ? BoolMarshaller.Instance : IsInteger(clr, 1) ? DirectMarshaller.Instance : null,
+        IntType i => IsInteger(clr, i.Size, i.IsSigned) ? DirectMarshaller.Instance : null,
+        EnumType e => IsInteger(clr, e.Size, null) || clr.IsEnum && SizeOf(clr) == e.Size ? DirectMarshaller.Instance : null,
+        FloatType f => f.Bits == 32 ? (clr == typeof(float) ? DirectMarshaller.Instance : null) : (clr == typeof(double) ? DirectMarshaller.Instance : null),
         PointerType or FuncPtrType or HandleType { Rep: PointerType } => PointerMapping(clr, c),
         HandleType h => MapParameter(clr, h.Rep),
-        AggregateType or ArrayType => IsUnmanagedStruct(clr) && SizeOf(clr) == c.Size ? Mapping.Aggregate : null,
+        AggregateType or ArrayType => IsUnmanagedStruct(clr) && SizeOf(clr) == c.Size ? AggregateMarshaller.Instance : null,
         _ => null,
     };
 
-    private static Mapping? PointerMapping(Type clr, CType c)
+    // The CLR types a C pointer takes, in order; the first that applies wins.
+    private static ArgumentMarshaller? PointerMapping(Type clr, CType c)
     {
-        if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return Mapping.PointerLike;
-        if (clr == typeof(NativePointer)) return Mapping.NativePointer;
-        if (clr == typeof(string)) return c is PointerType { IsCharPointer: true } ? Mapping.String : null;
+        if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return AddressMarshaller.Instance;
+        if (clr == typeof(NativePointer)) return NativePointerMarshaller.Instance;
+        if (clr == typeof(string)) return IsConstCharPointer(c) ? Utf8StringMarshaller.Instance : null;
         if (c is not PointerType) return null;
-        if (clr.IsArray && clr.GetArrayRank() == 1 && IsUnmanaged(clr.GetElementType()!)) return Mapping.Array;
+        if (clr.IsArray && clr.GetArrayRank() == 1 && IsUnmanaged(clr.GetElementType()!)) return PinnedArrayMarshaller.Instance;
         if (clr.IsGenericType && (clr.GetGenericTypeDefinition() == typeof(Span<>) || clr.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>))
-            && IsUnmanaged(clr.GetGenericArguments()[0])) return Mapping.Span;
+            && IsUnmanaged(clr.GetGenericArguments()[0])) return PinnedSpanMarshaller.Instance;
         return null;
     }
 
-    // A variadic extra is passed as its promoted C type (VariadicPromotion); the stub converts.
-    public static Mapping MapExtra(Type clr) =>
-        clr == typeof(string) ? Mapping.String
-        : clr == typeof(NativePointer) ? Mapping.NativePointer
-        : clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer ? Mapping.PointerLike
-        : Mapping.Direct;
+    /// <summary>A variadic extra's marshaller: passed as its promoted C type (<see cref="VariadicPromotion"/>); the stub converts.</summary>
+    public static ArgumentMarshaller MapExtra(Type clr) =>
+        clr == typeof(string) ? Utf8StringMarshaller.Instance
+        : clr == typeof(NativePointer) ? NativePointerMarshaller.Instance
+        : clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer ? AddressMarshaller.Instance
+        : DirectMarshaller.Instance;
 
-    public static Mapping? MapReturn(Type clr, CType c)
+    /// <summary>The marshaller for a result of C type <paramref name="c"/> returned as <paramref name="clr"/>, or null.</summary>
+    public static ArgumentMarshaller? MapReturn(Type clr, CType c)
     {
-        if (c is VoidType) return clr == typeof(void) ? Mapping.Direct : null;
+        if (c is VoidType) return clr == typeof(void) ? DirectMarshaller.Instance : null;
         if (clr == typeof(void)) return null;
         if (c is PointerType or FuncPtrType or HandleType { Rep: PointerType })
         {
-            if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return Mapping.PointerLike;
-            if (clr == typeof(NativePointer)) return Mapping.NativePointer;
-            if (clr == typeof(string)) return c is PointerType { IsCharPointer: true } ? Mapping.String : null;
+            if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return AddressMarshaller.Instance;
+            if (clr == typeof(NativePointer)) return NativePointerMarshaller.Instance;
+            // A returned char* is read, never written: any char pointer (the text is C's).
+            if (clr == typeof(string)) return c is PointerType { IsCharPointer: true } ? Utf8StringMarshaller.Instance : null;
             return null;
         }
         var m = MapParameter(clr, c);
-        return m is Mapping.Direct or Mapping.Bool or Mapping.Aggregate ? m : null;
+        return m is DirectMarshaller or BoolMarshaller or AggregateMarshaller ? m : null;
     }
+
+    /// <summary>
+    /// Whether a CLR string may stand for this C pointer: a pointer to <c>const char</c> (the builtin <c>string</c>,
+    /// C's <c>const char *</c>). A string is a temporary copy, so C must not write into it.
+    /// </summary>
+    public static bool IsConstCharPointer(CType c) => c is PointerType { IsCharPointer: true };
 
     private static bool IsInteger(Type t, long size, bool? signed = null)
     {
