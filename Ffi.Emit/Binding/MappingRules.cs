@@ -18,7 +18,7 @@ internal static class MappingRules
     public static long SizeOf(Type t) => t.IsPointer || t == typeof(nint) || t == typeof(nuint) ? 8 : t == typeof(bool) ? 1 : t.IsValueType ? (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf))!.MakeGenericMethod(t).Invoke(null, null)! : 8;
 
     /// <summary>The marshaller for a parameter of C type <paramref name="c"/> declared <paramref name="clr"/>, or null.</summary>
-    public static ArgumentMarshaller? MapParameter(Type clr, CType c) => c switch
+    public static ArgumentMarshaller? MapParameter(Type clr, CType c) => clr.IsByRef ? MapByRef(clr.GetElementType()!, c) : c switch
     {
         IntType { IsBool: true } => clr == typeof(bool) ? BoolMarshaller.Instance : IsInteger(clr, 1) ? DirectMarshaller.Instance : null,
         IntType i => IsInteger(clr, i.Size, i.IsSigned) ? DirectMarshaller.Instance : null,
@@ -35,13 +35,34 @@ internal static class MappingRules
     {
         if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return AddressMarshaller.Instance;
         if (clr == typeof(NativePointer)) return NativePointerMarshaller.Instance;
-        if (clr == typeof(string)) return IsConstCharPointer(c) ? Utf8StringMarshaller.Instance : null;
+        if (clr == typeof(string)) return IsConstCharPointer(c) ? Utf8StringMarshaller.Instance : IsConstWideCharPointer(c) ? Utf32StringMarshaller.Instance : null;
         if (c is not PointerType) return null;
         if (clr.IsArray && clr.GetArrayRank() == 1 && IsUnmanaged(clr.GetElementType()!)) return PinnedArrayMarshaller.Instance;
         if (clr.IsGenericType && (clr.GetGenericTypeDefinition() == typeof(Span<>) || clr.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>))
             && IsUnmanaged(clr.GetGenericArguments()[0])) return PinnedSpanMarshaller.Instance;
         return null;
     }
+
+    // ref/out/in T for a pointer to T: T must stand for the pointee by value, bit for bit (no copy is made).
+    private static ArgumentMarshaller? MapByRef(Type element, CType c) =>
+        c is PointerType { Pointee: var pointee } && pointee is not VoidType && MapParameter(element, pointee) is DirectMarshaller or BoolMarshaller or AggregateMarshaller
+            ? ByRefMarshaller.Instance : null;
+
+    /// <summary>
+    /// The marshaller for a callback's parameter (C → CLR): as <see cref="MapParameter"/>, except that a string
+    /// reads any <c>char *</c> or <c>wchar_t *</c> (the callback gets a copy and cannot write into C's text), and
+    /// kinds that need a managed object from the caller (arrays, spans, callbacks) are not served.
+    /// </summary>
+    public static ArgumentMarshaller? MapCallbackParameter(Type clr, CType c)
+    {
+        if (clr == typeof(string)) return ReadString(c);
+        var m = MapParameter(clr, c);
+        return m is { ServesCallbackParameter: true } ? m : null;
+    }
+
+    // A string read from C: the text is C's, so constness does not matter.
+    private static ArgumentMarshaller? ReadString(CType c) =>
+        c is PointerType { IsCharPointer: true } ? Utf8StringMarshaller.Instance : IsWideCharPointer(c) ? Utf32StringMarshaller.Instance : null;
 
     /// <summary>A variadic extra's marshaller: passed as its promoted C type (<see cref="VariadicPromotion"/>); the stub converts.</summary>
     public static ArgumentMarshaller MapExtra(Type clr) =>
@@ -59,8 +80,8 @@ internal static class MappingRules
         {
             if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return AddressMarshaller.Instance;
             if (clr == typeof(NativePointer)) return NativePointerMarshaller.Instance;
-            // A returned char* is read, never written: any char pointer (the text is C's).
-            if (clr == typeof(string)) return c is PointerType { IsCharPointer: true } ? Utf8StringMarshaller.Instance : null;
+            // A returned char* or wchar_t* is read, never written: any char pointer (the text is C's).
+            if (clr == typeof(string)) return ReadString(c);
             return null;
         }
         var m = MapParameter(clr, c);
@@ -71,7 +92,13 @@ internal static class MappingRules
     /// Whether a CLR string may stand for this C pointer: a pointer to <c>const char</c> (the builtin <c>string</c>,
     /// C's <c>const char *</c>). A string is a temporary copy, so C must not write into it.
     /// </summary>
-    public static bool IsConstCharPointer(CType c) => c is PointerType { IsCharPointer: true };
+    public static bool IsConstCharPointer(CType c) => c is PointerType { IsConstCharPointer: true };
+
+    /// <summary>Whether this is a pointer to <c>wchar_t</c> (the builtin, a 4-byte int on Linux x86-64), const or not.</summary>
+    public static bool IsWideCharPointer(CType c) => c is PointerType { Pointee: IntType { Bits: 32, Name: "wchar_t" } };
+
+    /// <summary>Whether a CLR string may stand for this C pointer as UTF-32: <c>const wchar_t *</c>.</summary>
+    public static bool IsConstWideCharPointer(CType c) => IsWideCharPointer(c) && c is PointerType { IsPointeeConst: true };
 
     private static bool IsInteger(Type t, long size, bool? signed = null)
     {
@@ -98,7 +125,9 @@ internal static class MappingRules
             (32, true) => "int", (32, false) => "uint", (64, true) => "long", _ => "ulong",
         }})",
         FloatType f => f.Bits == 32 ? " (use float)" : " (use double)",
-        PointerType { IsCharPointer: true } => " (use string, nint, a pointer, NativePointer, an array or a span)",
+        PointerType p when IsConstCharPointer(p) || IsConstWideCharPointer(p) => " (use string, nint, a pointer, NativePointer, an array or a span)",
+        PointerType p when p.IsCharPointer || IsWideCharPointer(p) => " (use nint, a pointer, NativePointer, an array or a span; a string only for a const pointee: declare it const char* / \"string\", or pass a buffer)",
+        PointerType { Pointee: not VoidType } => " (use nint, a pointer, NativePointer, an array, a span or ref/out of the pointee)",
         PointerType => " (use nint, a pointer, NativePointer, an array or a span)",
         AggregateType or ArrayType => $" (use an unmanaged struct of {c.Size} bytes)",
         _ => "",

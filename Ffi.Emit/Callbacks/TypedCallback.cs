@@ -54,14 +54,13 @@ internal sealed class TypedCallback : IEquatable<TypedCallback>
         for (int i = 0; i < ps.Length; i++)
         {
             var c = type.Parameters[i];
-            var m = ps[i].IsByRef ? null : MappingRules.MapParameter(ps[i], c);
-            if (m is { ServesCallbackParameter: false }) m = null; // C passes raw pointers
+            var m = MappingRules.MapCallbackParameter(ps[i], c);
             if (m is null) errors.Add($"param[{i}]: {MappingRules.Name(ps[i])} does not take {c.DisplayName}{CallbackHint(c)}");
             else mappings[i] = m;
         }
         var ret = invoke.ReturnType;
         var rm = MappingRules.MapReturn(ret, type.Return);
-        if (rm is Utf8StringMarshaller)
+        if (rm is Utf8StringMarshaller or Utf32StringMarshaller)
         {
             errors.Add($"return: a callback cannot return a string (nothing would own its memory); return nint or a NativePointer");
             rm = null;
@@ -76,7 +75,7 @@ internal sealed class TypedCallback : IEquatable<TypedCallback>
 
     private static string CallbackHint(CType c) => c switch
     {
-        PointerType { IsCharPointer: true } => " (use string, nint, a pointer or NativePointer)",
+        PointerType p when p.IsCharPointer || MappingRules.IsWideCharPointer(p) => " (use string, nint, a pointer or NativePointer)",
         PointerType or FuncPtrType => " (use nint, a pointer or NativePointer)",
         _ => MappingRules.Hint(c),
     };

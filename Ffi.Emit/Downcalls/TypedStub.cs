@@ -50,9 +50,9 @@ internal static class TypedStub
                 continue;
             }
             cTypes[i] = c;
-            if (clr.IsByRef)
+            if (clr == typeof(string) && c is PointerType { IsCharPointer: true, IsPointeeConst: false })
             {
-                errors.Add($"param[{i}]: {MappingRules.Name(clr)}: by-reference parameters are not supported; pass a pointer, an array or a span");
+                errors.Add($"param[{i}]{ParameterName(invoke, i)}: String for {c.DisplayName}: {PointerType.WritableStringRefusal}");
                 continue;
             }
             if (c is FuncPtrType fp && typeof(Delegate).IsAssignableFrom(clr))
@@ -175,6 +175,8 @@ internal static class TypedStub
         il.Emit(OpCodes.Stloc, storage);
         return storage;
     }
+
+    private static string ParameterName(MethodInfo invoke, int i) => invoke.GetParameters()[i].Name is { Length: > 0 } n ? $" ({n})" : "";
 
     private static string Signature(FunctionSpec f) =>
         $"{f.ReturnType.DisplayName} {f.Name}({string.Join(", ", f.ParameterTypes.Select(p => p.DisplayName))}{(f.IsVariadic ? ", ..." : "")})";
