@@ -126,7 +126,7 @@ internal static class MappingRules
         }})",
         FloatType f => f.Bits == 32 ? " (use float)" : " (use double)",
         PointerType p when IsConstCharPointer(p) || IsConstWideCharPointer(p) => " (use string, nint, a pointer, NativePointer, an array or a span)",
-        PointerType p when p.IsCharPointer || IsWideCharPointer(p) => " (use nint, a pointer, NativePointer, an array or a span; a string only for a const pointee: declare it const char* / \"string\", or pass a buffer)",
+        PointerType p when IsWideCharPointer(p) => " (use nint, a pointer, NativePointer, an array or a span; a string only for const wchar_t *: C may write into a wchar_t *)",
         PointerType { Pointee: not VoidType } => " (use nint, a pointer, NativePointer, an array, a span or ref/out of the pointee)",
         PointerType => " (use nint, a pointer, NativePointer, an array or a span)",
         AggregateType or ArrayType => $" (use an unmanaged struct of {c.Size} bytes)",
