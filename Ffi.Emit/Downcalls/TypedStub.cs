@@ -110,8 +110,8 @@ internal static class TypedStub
     // from the TypedTarget in argument 0. Every argument runs through its marshaller's stages in order.
     private static void Emit(IlWriter il, TypedStubKey key, IReadOnlyList<DowncallArgument> bound, Type ret)
     {
-        var stub = new DowncallStub(il, key.Lowered, ret);
         var args = bound.Select(a => a.ForEmission()).ToList();
+        var stub = new DowncallStub(il, key.Lowered, ret, tracked: args.Any(a => a.Marshaller.TracksCall));
         EmitLivenessCheck(stub, key.Gated);
         // Setup (checks that can throw) for every argument before anything is acquired; then marshal and pin.
         foreach (var a in args) a.Marshaller.Setup(stub, a);

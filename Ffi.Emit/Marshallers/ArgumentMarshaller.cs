@@ -24,6 +24,9 @@ internal abstract class ArgumentMarshaller
     /// <summary>Whether a typed callback can take a C argument of this kind (C passes raw values, never a managed array).</summary>
     public virtual bool ServesCallbackParameter => true;
 
+    /// <summary>Whether a downcall with an argument of this kind is tracked by a callback frame (a callback may run during it).</summary>
+    public virtual bool TracksCall => false;
+
     /// <summary>Setup: checks that can throw, before anything is acquired (a <c>NativePointer</c>'s tag).</summary>
     public virtual void Setup(DowncallStub stub, DowncallArgument a) { }
 

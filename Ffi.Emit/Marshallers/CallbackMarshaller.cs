@@ -25,6 +25,9 @@ internal sealed class CallbackMarshaller : ArgumentMarshaller
     public override bool ServesCallbackParameter => false;
 
     /// <inheritdoc />
+    public override bool TracksCall => true;
+
+    /// <inheritdoc />
     public override void Setup(DowncallStub stub, DowncallArgument a)
     {
         var il = stub.Il;
@@ -41,7 +44,7 @@ internal sealed class CallbackMarshaller : ArgumentMarshaller
     public override void Marshal(DowncallStub stub, DowncallArgument a)
     {
         var il = stub.Il;
-        var frame = stub.EnsureCallbackFrame();
+        var frame = stub.EnterCallbackFrame();
         var slot = il.DeclareLocal(typeof(CallbackSlot));
         var address = il.DeclareLocal(typeof(nint));
         stub.PushTarget();

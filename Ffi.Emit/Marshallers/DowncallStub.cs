@@ -12,8 +12,10 @@ namespace Ffi.Marshallers;
 /// target (IL argument 0, a <see cref="TypedTarget"/>), the storage of a MEMORY-class result and the callback frame
 /// that tracks the call when a parameter is a callback.
 /// </summary>
-internal sealed class DowncallStub(IlWriter il, LoweredCall lowered, Type returnType)
+internal sealed class DowncallStub(IlWriter il, LoweredCall lowered, Type returnType, bool tracked)
 {
+    private bool _entered;
+
     /// <summary>The writer.</summary>
     public IlWriter Il { get; } = il;
 
@@ -27,7 +29,7 @@ internal sealed class DowncallStub(IlWriter il, LoweredCall lowered, Type return
     public IlLocal? ReturnStorage { get; set; }
 
     /// <summary>The frame of a tracked call (one with callback arguments), or null: the call is not tracked.</summary>
-    public IlLocal? CallbackFrame { get; private set; }
+    public IlLocal? CallbackFrame { get; } = tracked ? il.DeclareLocal(typeof(CallbackFrame)) : null;
 
     /// <summary>Pushes the stub's <see cref="TypedTarget"/>.</summary>
     public void PushTarget() => Il.Emit(OpCodes.Ldarg_0);
@@ -39,15 +41,19 @@ internal sealed class DowncallStub(IlWriter il, LoweredCall lowered, Type return
     public void LoadTargetField(string name) =>
         Il.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)!);
 
-    /// <summary>The tracked call's frame: <see cref="CallbackRuntime.Enter"/> is emitted the first time it is asked for.</summary>
-    public IlLocal EnsureCallbackFrame()
+    /// <summary>
+    /// The tracked call's frame: <see cref="CallbackRuntime.Enter"/> is emitted the first time it is asked for, after
+    /// every argument's setup (a setup that throws must not leave a frame entered).
+    /// </summary>
+    public IlLocal EnterCallbackFrame()
     {
-        if (CallbackFrame is null)
+        var frame = CallbackFrame ?? throw new InvalidOperationException("the stub was not made for a tracked call");
+        if (!_entered)
         {
-            CallbackFrame = Il.DeclareLocal(typeof(CallbackFrame));
             Il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Enter))!);
-            Il.Emit(OpCodes.Stloc, CallbackFrame);
+            Il.Emit(OpCodes.Stloc, frame);
+            _entered = true;
         }
-        return CallbackFrame;
+        return frame;
     }
 }
