@@ -35,6 +35,8 @@ internal static class MappingRules
     {
         if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return AddressMarshaller.Instance;
         if (clr == typeof(NativePointer)) return NativePointerMarshaller.Instance;
+        // A delegate for a function pointer: whether its signature fits is the callback binder's (TypedCallback).
+        if (c is FuncPtrType && typeof(Delegate).IsAssignableFrom(clr)) return CallbackMarshaller.Instance;
         if (clr == typeof(string)) return IsConstCharPointer(c) ? Utf8StringMarshaller.Instance : IsConstWideCharPointer(c) ? Utf32StringMarshaller.Instance : null;
         if (c is not PointerType) return null;
         if (clr.IsArray && clr.GetArrayRank() == 1 && IsUnmanaged(clr.GetElementType()!)) return PinnedArrayMarshaller.Instance;

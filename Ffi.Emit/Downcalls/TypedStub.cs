@@ -55,14 +55,9 @@ internal static class TypedStub
                 errors.Add($"param[{i}]{ParameterName(invoke, i)}: String for {c.DisplayName}: {PointerType.WritableStringRefusal}");
                 continue;
             }
-            if (c is FuncPtrType fp && typeof(Delegate).IsAssignableFrom(clr))
-            {
-                if (CallbackParameter(clr, fp, spec, i, errors)) mapped.Add(new DowncallArgument(i, clr, c, CallbackMarshaller.Instance));
-                continue;
-            }
             var how = i < fixedCount ? MappingRules.MapParameter(clr, c) : MappingRules.MapExtra(clr);
             if (how is null) errors.Add($"param[{i}]: {MappingRules.Name(clr)} does not map to {c.DisplayName}{MappingRules.Hint(c)}");
-            else mapped.Add(new DowncallArgument(i, clr, c, how));
+            else if (how is not CallbackMarshaller || CallbackParameter(clr, (FuncPtrType)c, spec, i, errors)) mapped.Add(new DowncallArgument(i, clr, c, how));
         }
         var ret = invoke.ReturnType;
         var returnMapping = MappingRules.MapReturn(ret, spec.ReturnType);
