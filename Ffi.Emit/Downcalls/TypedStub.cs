@@ -18,7 +18,8 @@ namespace Ffi.Downcalls;
 
 /// <summary>
 /// Emits a stub with a delegate's own signature: each CLR argument is checked against the C parameter when the
-/// stub is built, converted in IL (no boxing), and passed exactly as the call plan says.
+/// stub is built (<see cref="MappingRules"/> picks its marshaller), runs through its marshaller's stages in IL (no
+/// boxing), and is passed exactly as the call plan says.
 /// </summary>
 internal static class TypedStub
 {

@@ -70,7 +70,7 @@ internal abstract class ArgumentMarshaller
     /// MEMORY-class result) into <paramref name="result"/> as the delegate's return type.
     /// </summary>
     public virtual void Unmarshal(DowncallStub stub, IlLocal? result) =>
-        throw new InvalidOperationException($"{Name} does not return");
+        throw new System.Diagnostics.UnreachableException($"MappingRules.MapReturn never picks {Name} for a result");
 
     /// <summary>Cleanup: releases what <see cref="Marshal"/> and <see cref="Pin"/> acquired, after the call.</summary>
     public virtual void Cleanup(DowncallStub stub, DowncallArgument a) { }

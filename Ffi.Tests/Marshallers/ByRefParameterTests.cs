@@ -52,6 +52,7 @@ public sealed class ByRefParameterTests
     public delegate void PtRefCallback(ref Pt p);
     public delegate void WrongWidth(ref int v);
     public delegate void WrongStruct(ref Pt p);
+    public delegate int PrintfRef(string format, ref int x);
 
     private NativeModule _m = null!;
 
@@ -145,6 +146,11 @@ public sealed class ByRefParameterTests
         ex = Assert.Throws<FfiBindException>(() => _m.GetFunction<WrongStruct>("fill_long"))!;
         Assert.That(ex.Message, Does.Contain("param[0]: Pt& does not map to long*"));
         Assert.That(ex.Message, Does.Contain("ref/out of the pointee"));
+        using (var libc = NativeModule.Open(FfiSpec.ParseC("int printf(const char *format, ...);", "libc.so.6")))
+        {
+            ex = Assert.Throws<FfiBindException>(() => libc.GetFunction<PrintfRef>("printf"))!;
+            Assert.That(ex.Message, Does.Contain("param[1]: Int32& cannot be a variadic extra"), "C passes extras by value");
+        }
         var cb = Assert.Throws<FfiArgumentException>(() => _m.Callbacks.Register("pt_ref_fn", (WrongWidth)((ref int v) => { })))!;
         Assert.That(cb.Message, Does.Contain("by reference"));
     }
