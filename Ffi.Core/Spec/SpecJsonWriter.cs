@@ -128,6 +128,7 @@ internal sealed class SpecJsonWriter
                 _w.WritePropertyName("to");
                 Ref(p.Pointee, p.WrittenPointeeName);
                 if (p.Tag is not null) _w.WriteString("tag", p.Tag);
+                if (p.IsPointeeConst) _w.WriteBoolean("const", true);
                 break;
             case ArrayType a:
                 _w.WriteString("kind", "array");

@@ -225,7 +225,7 @@ internal static class SpecReader
             case "float":
                 return new FloatSyntax(path, name, doc, Width(r, [32, 64]));
             case "pointer":
-                return new PointerSyntax(path, name, doc, ReadTypeRef(r.Required("to", "the pointee type"), r.ChildPath("to")), r.OptionalString("tag"));
+                return new PointerSyntax(path, name, doc, ReadTypeRef(r.Required("to", "the pointee type"), r.ChildPath("to")), r.OptionalString("tag"), r.OptionalBool("const"));
             case "array":
                 return new ArraySyntax(path, name, doc, ReadTypeRef(r.Required("of", "the element type"), r.ChildPath("of")),
                     r.OptionalInteger("len", 0, SysVLayout.MaxSize));

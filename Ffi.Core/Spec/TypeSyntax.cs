@@ -18,7 +18,8 @@ internal sealed record IntSyntax(string Path, string? Name, string? Doc, int Bit
 
 internal sealed record FloatSyntax(string Path, string? Name, string? Doc, int Bits) : TypeObjectSyntax(Path, Name, Doc);
 
-internal sealed record PointerSyntax(string Path, string? Name, string? Doc, TypeSyntax To, string? Tag) : TypeObjectSyntax(Path, Name, Doc);
+/// <summary>A pointer; <paramref name="Const"/>: the pointee is <c>const</c> (<c>const char *</c>).</summary>
+internal sealed record PointerSyntax(string Path, string? Name, string? Doc, TypeSyntax To, string? Tag, bool Const = false) : TypeObjectSyntax(Path, Name, Doc);
 
 internal sealed record ArraySyntax(string Path, string? Name, string? Doc, TypeSyntax Of, long? Length) : TypeObjectSyntax(Path, Name, Doc);
 

@@ -3,7 +3,7 @@ namespace Ffi.Types;
 /// <summary>
 /// The type names every spec can use without declaring them: the original's <c>__void__</c>,
 /// <c>__char__</c>, <c>__uchar__</c> and the C names (<c>int</c>, <c>size_t</c>, <c>double</c>,
-/// <c>pointer</c> = <c>void*</c>, <c>string</c> = <c>const char*</c>, …) with their x86-64 LP64 meaning.
+/// <c>pointer</c> = <c>void*</c>, <c>string</c> = <c>const char*</c>, <c>wchar_t</c>, …) with their x86-64 LP64 meaning.
 /// A spec's own declaration of one of these names wins inside that spec.
 /// </summary>
 public static class BuiltinTypes
@@ -50,13 +50,14 @@ public static class BuiltinTypes
         Int("ssize_t", 64, true);
         Int("intptr_t", 64, true);
         Int("uintptr_t", 64, false);
+        Int("wchar_t", 32, true); // glibc on x86-64: a 4-byte signed int holding one UTF-32 code point
         d.Add("float", new FloatType(32, "float", null));
         d.Add("double", new FloatType(64, "double", null));
 
         var voidPtr = new PointerType(null, "pointer", null);
         voidPtr.Bind(d["void"]);
         d.Add("pointer", voidPtr);
-        var str = new PointerType(null, "string", null);
+        var str = new PointerType(null, "string", null, pointeeConst: true);
         str.Bind(d["char"]);
         d.Add("string", str);
         return d;

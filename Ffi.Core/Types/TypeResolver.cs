@@ -146,7 +146,7 @@ internal sealed class TypeResolver
                 return new FloatType(f.Bits, name, doc);
             case PointerSyntax p:
             {
-                var pointer = new PointerType(p.Tag, name, doc);
+                var pointer = new PointerType(p.Tag, name, doc, p.Const);
                 _deferred.Enqueue(() => pointer.Bind(ResolveNow(p.To), WrittenName(p.To)));
                 return pointer;
             }

@@ -44,8 +44,10 @@ public static class JsonArguments
                     JsonValueKind.Null => null,
                     JsonValueKind.Number when e.TryGetInt64(out long a) => (nint)a,
                     JsonValueKind.Number when e.TryGetUInt64(out ulong u) => (nint)u,
-                    JsonValueKind.String when IsCharPointer(type) => e.GetString(),
+                    JsonValueKind.String when IsConstCharPointer(type) => e.GetString(),
                     JsonValueKind.String when ParseAddress(e.GetString()!) is nint p => p,
+                    // A string for a writable char *: the engine refuses it, naming the fix (const char * or a buffer).
+                    JsonValueKind.String when IsCharPointer(type) => e.GetString(),
                     JsonValueKind.Object when type is PointerType && storage is not null && CallStorage.IsStorage(e) => storage.Allocate(e, type, where),
                     _ => throw Wrong(where, "null, an integer address or a \"0x…\" string", e),
                 };
@@ -109,6 +111,13 @@ public static class JsonArguments
     private static nint? ParseAddress(string s) =>
         s.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && ulong.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var a)
             ? (nint)a : null;
+
+    private static bool IsConstCharPointer(CType t) => t switch
+    {
+        PointerType p => p.IsConstCharPointer,
+        HandleType h => IsConstCharPointer(h.Rep),
+        _ => false,
+    };
 
     private static bool IsCharPointer(CType t) => t switch
     {

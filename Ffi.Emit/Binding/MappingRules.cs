@@ -1,16 +1,15 @@
 using System.Runtime.CompilerServices;
+using Ffi.Marshallers;
 using Ffi.Memory;
 using Ffi.Types;
 
 namespace Ffi.Binding;
 
-/// <summary>How a CLR value stands for a C value (typed delegates use all; typed callbacks the first six).</summary>
-internal enum Mapping { Direct, Bool, PointerLike, NativePointer, String, Aggregate, Array, Span, Callback }
-
 /// <summary>
-/// The typed API's rules, one place for both directions: which CLR type stands for which C type (integers of the
-/// same width and signedness, float/double, bool, pointers, strings for <c>char*</c>, arrays and spans, unmanaged
-/// structs of the C size), and the hints of its error messages. No IL here.
+/// The typed API's rules, one place for both directions: which marshaller (in <c>Ffi.Marshallers</c>) makes a CLR
+/// type stand for a C type — integers of the same width and signedness, float/double, bool, pointers, strings for
+/// <c>const char*</c>, arrays and spans, unmanaged structs of the C size — and the hints of its error messages. A
+/// new kind is a marshaller plus one rule here. No IL here.
 /// </summary>
 internal static class MappingRules
 {
@@ -18,51 +17,90 @@ internal static class MappingRules
 
     public static long SizeOf(Type t) => t.IsPointer || t == typeof(nint) || t == typeof(nuint) ? 8 : t == typeof(bool) ? 1 : t.IsValueType ? (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf))!.MakeGenericMethod(t).Invoke(null, null)! : 8;
 
-    public static Mapping? MapParameter(Type clr, CType c) => c switch
+    /// <summary>The marshaller for a parameter of C type <paramref name="c"/> declared <paramref name="clr"/>, or null.</summary>
+    public static ArgumentMarshaller? MapParameter(Type clr, CType c) => clr.IsByRef ? MapByRef(clr.GetElementType()!, c) : c switch
     {
-        IntType { IsBool: true } => clr == typeof(bool) ? Mapping.Bool : IsInteger(clr, 1) ? Mapping.Direct : null,
-        IntType i => IsInteger(clr, i.Size, i.IsSigned) ? Mapping.Direct : null,
-        EnumType e => IsInteger(clr, e.Size, null) || clr.IsEnum && SizeOf(clr) == e.Size ? Mapping.Direct : null,
-        FloatType f => f.Bits == 32 ? (clr == typeof(float) ? Mapping.Direct : null) : (clr == typeof(double) ? Mapping.Direct : null),
+        IntType { IsBool: true } => clr == typeof(bool) ? BoolMarshaller.Instance : IsInteger(clr, 1) ? DirectMarshaller.Instance : null,
+        IntType i => IsInteger(clr, i.Size, i.IsSigned) ? DirectMarshaller.Instance : null,
+        EnumType e => IsInteger(clr, e.Size, null) || clr.IsEnum && SizeOf(clr) == e.Size ? DirectMarshaller.Instance : null,
+        FloatType f => f.Bits == 32 ? (clr == typeof(float) ? DirectMarshaller.Instance : null) : (clr == typeof(double) ? DirectMarshaller.Instance : null),
         PointerType or FuncPtrType or HandleType { Rep: PointerType } => PointerMapping(clr, c),
         HandleType h => MapParameter(clr, h.Rep),
-        AggregateType or ArrayType => IsUnmanagedStruct(clr) && SizeOf(clr) == c.Size ? Mapping.Aggregate : null,
+        AggregateType or ArrayType => IsUnmanagedStruct(clr) && SizeOf(clr) == c.Size ? AggregateMarshaller.Instance : null,
         _ => null,
     };
 
-    private static Mapping? PointerMapping(Type clr, CType c)
+    // The CLR types a C pointer takes, in order; the first that applies wins.
+    private static ArgumentMarshaller? PointerMapping(Type clr, CType c)
     {
-        if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return Mapping.PointerLike;
-        if (clr == typeof(NativePointer)) return Mapping.NativePointer;
-        if (clr == typeof(string)) return c is PointerType { IsCharPointer: true } ? Mapping.String : null;
+        if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return AddressMarshaller.Instance;
+        if (clr == typeof(NativePointer)) return NativePointerMarshaller.Instance;
+        // A delegate for a function pointer: whether its signature fits is the callback binder's (TypedCallback).
+        if (c is FuncPtrType && typeof(Delegate).IsAssignableFrom(clr)) return CallbackMarshaller.Instance;
+        if (clr == typeof(string)) return IsConstCharPointer(c) ? Utf8StringMarshaller.Instance : IsConstWideCharPointer(c) ? Utf32StringMarshaller.Instance : null;
         if (c is not PointerType) return null;
-        if (clr.IsArray && clr.GetArrayRank() == 1 && IsUnmanaged(clr.GetElementType()!)) return Mapping.Array;
+        if (clr.IsArray && clr.GetArrayRank() == 1 && IsUnmanaged(clr.GetElementType()!)) return PinnedArrayMarshaller.Instance;
         if (clr.IsGenericType && (clr.GetGenericTypeDefinition() == typeof(Span<>) || clr.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>))
-            && IsUnmanaged(clr.GetGenericArguments()[0])) return Mapping.Span;
+            && IsUnmanaged(clr.GetGenericArguments()[0])) return PinnedSpanMarshaller.Instance;
         return null;
     }
 
-    // A variadic extra is passed as its promoted C type (VariadicPromotion); the stub converts.
-    public static Mapping MapExtra(Type clr) =>
-        clr == typeof(string) ? Mapping.String
-        : clr == typeof(NativePointer) ? Mapping.NativePointer
-        : clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer ? Mapping.PointerLike
-        : Mapping.Direct;
+    // ref/out/in T for a pointer to T: T must stand for the pointee by value, bit for bit (no copy is made).
+    private static ArgumentMarshaller? MapByRef(Type element, CType c) =>
+        c is PointerType { Pointee: var pointee } && pointee is not VoidType && MapParameter(element, pointee) is DirectMarshaller or BoolMarshaller or AggregateMarshaller
+            ? ByRefMarshaller.Instance : null;
 
-    public static Mapping? MapReturn(Type clr, CType c)
+    /// <summary>
+    /// The marshaller for a callback's parameter (C → CLR): as <see cref="MapParameter"/>, except that a string
+    /// reads any <c>char *</c> or <c>wchar_t *</c> (the callback gets a copy and cannot write into C's text), and
+    /// kinds that need a managed object from the caller (arrays, spans, callbacks) are not served.
+    /// </summary>
+    public static ArgumentMarshaller? MapCallbackParameter(Type clr, CType c)
     {
-        if (c is VoidType) return clr == typeof(void) ? Mapping.Direct : null;
+        if (clr == typeof(string)) return ReadString(c);
+        var m = MapParameter(clr, c);
+        return m is { ServesCallbackParameter: true } ? m : null;
+    }
+
+    // A string read from C: the text is C's, so constness does not matter.
+    private static ArgumentMarshaller? ReadString(CType c) =>
+        c is PointerType { IsCharPointer: true } ? Utf8StringMarshaller.Instance : IsWideCharPointer(c) ? Utf32StringMarshaller.Instance : null;
+
+    /// <summary>A variadic extra's marshaller: passed as its promoted C type (<see cref="VariadicPromotion"/>); the stub converts.</summary>
+    public static ArgumentMarshaller MapExtra(Type clr) =>
+        clr == typeof(string) ? Utf8StringMarshaller.Instance
+        : clr == typeof(NativePointer) ? NativePointerMarshaller.Instance
+        : clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer ? AddressMarshaller.Instance
+        : DirectMarshaller.Instance;
+
+    /// <summary>The marshaller for a result of C type <paramref name="c"/> returned as <paramref name="clr"/>, or null.</summary>
+    public static ArgumentMarshaller? MapReturn(Type clr, CType c)
+    {
+        if (c is VoidType) return clr == typeof(void) ? DirectMarshaller.Instance : null;
         if (clr == typeof(void)) return null;
         if (c is PointerType or FuncPtrType or HandleType { Rep: PointerType })
         {
-            if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return Mapping.PointerLike;
-            if (clr == typeof(NativePointer)) return Mapping.NativePointer;
-            if (clr == typeof(string)) return c is PointerType { IsCharPointer: true } ? Mapping.String : null;
+            if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return AddressMarshaller.Instance;
+            if (clr == typeof(NativePointer)) return NativePointerMarshaller.Instance;
+            // A returned char* or wchar_t* is read, never written: any char pointer (the text is C's).
+            if (clr == typeof(string)) return ReadString(c);
             return null;
         }
         var m = MapParameter(clr, c);
-        return m is Mapping.Direct or Mapping.Bool or Mapping.Aggregate ? m : null;
+        return m is DirectMarshaller or BoolMarshaller or AggregateMarshaller ? m : null;
     }
+
+    /// <summary>
+    /// Whether a CLR string may stand for this C pointer: a pointer to <c>const char</c> (the builtin <c>string</c>,
+    /// C's <c>const char *</c>). A string is a temporary copy, so C must not write into it.
+    /// </summary>
+    public static bool IsConstCharPointer(CType c) => c is PointerType { IsConstCharPointer: true };
+
+    /// <summary>Whether this is a pointer to <c>wchar_t</c> (the builtin, a 4-byte int on Linux x86-64), const or not.</summary>
+    public static bool IsWideCharPointer(CType c) => c is PointerType { Pointee: IntType { Bits: 32, Name: "wchar_t" } };
+
+    /// <summary>Whether a CLR string may stand for this C pointer as UTF-32: <c>const wchar_t *</c>.</summary>
+    public static bool IsConstWideCharPointer(CType c) => IsWideCharPointer(c) && c is PointerType { IsPointeeConst: true };
 
     private static bool IsInteger(Type t, long size, bool? signed = null)
     {
@@ -89,7 +127,9 @@ internal static class MappingRules
             (32, true) => "int", (32, false) => "uint", (64, true) => "long", _ => "ulong",
         }})",
         FloatType f => f.Bits == 32 ? " (use float)" : " (use double)",
-        PointerType { IsCharPointer: true } => " (use string, nint, a pointer, NativePointer, an array or a span)",
+        PointerType p when IsConstCharPointer(p) || IsConstWideCharPointer(p) => " (use string, nint, a pointer, NativePointer, an array or a span)",
+        PointerType p when IsWideCharPointer(p) => " (use nint, a pointer, NativePointer, an array or a span; a string only for const wchar_t *: C may write into a wchar_t *)",
+        PointerType { Pointee: not VoidType } => " (use nint, a pointer, NativePointer, an array, a span or ref/out of the pointee)",
         PointerType => " (use nint, a pointer, NativePointer, an array or a span)",
         AggregateType or ArrayType => $" (use an unmanaged struct of {c.Size} bytes)",
         _ => "",

@@ -30,7 +30,11 @@ internal static class DelegateConversion
         }
     }
 
-    /// <summary>Whether a delegate can be called with this funcptr's arguments: the same number of parameters, none by reference.</summary>
+    /// <summary>
+    /// Why a delegate cannot be called with this funcptr's arguments, or null: the same number of parameters, none by
+    /// reference, each of a type the value C passes converts to (checked when the delegate is registered or first
+    /// passed, not when C calls it), and a result C can take.
+    /// </summary>
     public static string? Incompatibility(Type delegateType, FuncPtrType type)
     {
         var invoke = delegateType.GetMethod("Invoke")!;
@@ -43,8 +47,37 @@ internal static class DelegateConversion
             return $"{delegateType.Name} returns String: a callback cannot return a string (nothing would own its memory); return nint or a NativePointer";
         if (invoke.ReturnType != typeof(void) && type.Return is VoidType)
             return $"{delegateType.Name} returns {invoke.ReturnType.Name}; {type.DisplayName} returns void";
-        return null;
+        var why = new List<string>();
+        for (int i = 0; i < ps.Length; i++)
+        {
+            if (!Converts(type.Parameters[i], ps[i].ParameterType))
+                why.Add($"param[{i}] ({ps[i].Name}): {ps[i].ParameterType.Name} cannot take {type.Parameters[i].DisplayName} (use {Takes(type.Parameters[i])})");
+        }
+        if (invoke.ReturnType == typeof(void) && type.Return is not VoidType)
+            why.Add($"return: {type.DisplayName} returns {type.Return.DisplayName}; a void delegate would leave the result undefined");
+        return why.Count == 0 ? null : $"{delegateType.Name} does not fit {type.DisplayName}: " + string.Join("; ", why);
     }
+
+    // Whether Convert below can turn the value a dynamic callback receives for C type `c` (CallbackRuntime: a boxed
+    // integer, float or bool for a scalar; a NativePointer for a pointer or handle; a StructValue for an aggregate)
+    // into `to`.
+    private static bool Converts(CType c, Type to)
+    {
+        if (to == typeof(object)) return true;
+        return c switch
+        {
+            IntType or EnumType or FloatType => to.IsEnum || to == typeof(decimal) || to.IsPrimitive && to != typeof(nint) && to != typeof(nuint),
+            PointerType or FuncPtrType or HandleType => to == typeof(NativePointer) || to == typeof(string) || to == typeof(nint) || to == typeof(nuint),
+            _ => to == typeof(StructValue) || Binding.MappingRules.IsUnmanagedStruct(to) && Marshal.SizeOf(to) == c.Size,
+        };
+    }
+
+    private static string Takes(CType c) => c switch
+    {
+        IntType or EnumType or FloatType => "a number type, or object",
+        PointerType or FuncPtrType or HandleType => "nint, NativePointer, string or object",
+        _ => $"an unmanaged struct of {c.Size} bytes, StructValue or object",
+    };
 
     private static object? Convert(object? value, Type to, string where)
     {

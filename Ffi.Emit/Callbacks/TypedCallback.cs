@@ -2,6 +2,7 @@ using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Types;
 using Ffi.Binding;
+using Ffi.Marshallers;
 
 namespace Ffi.Callbacks;
 
@@ -13,7 +14,7 @@ namespace Ffi.Callbacks;
 /// </summary>
 internal sealed class TypedCallback : IEquatable<TypedCallback>
 {
-    private TypedCallback(Type delegateType, Type[] parameters, Mapping[] mappings, Type returnType, Mapping returnMapping)
+    private TypedCallback(Type delegateType, Type[] parameters, ArgumentMarshaller[] mappings, Type returnType, ArgumentMarshaller returnMapping)
     {
         DelegateType = delegateType;
         Parameters = parameters;
@@ -24,9 +25,9 @@ internal sealed class TypedCallback : IEquatable<TypedCallback>
 
     public Type DelegateType { get; }
     public Type[] Parameters { get; }
-    public Mapping[] Mappings { get; }
+    public ArgumentMarshaller[] Mappings { get; }
     public Type ReturnType { get; }
-    public Mapping ReturnMapping { get; }
+    public ArgumentMarshaller ReturnMapping { get; }
 
     /// <summary>Equal when the trampolines' code is the same: the delegate type and every conversion.</summary>
     public bool Equals(TypedCallback? other) =>
@@ -49,18 +50,17 @@ internal sealed class TypedCallback : IEquatable<TypedCallback>
             errors.Add($"{delegateType.Name} has {ps.Length} parameter(s); {type.DisplayName} passes {type.Parameters.Count}");
             return null;
         }
-        var mappings = new Mapping[ps.Length];
+        var mappings = new ArgumentMarshaller[ps.Length];
         for (int i = 0; i < ps.Length; i++)
         {
             var c = type.Parameters[i];
-            Mapping? m = ps[i].IsByRef ? null : MappingRules.MapParameter(ps[i], c);
-            if (m is Mapping.Array or Mapping.Span or Mapping.Callback) m = null; // C passes raw pointers
+            var m = MappingRules.MapCallbackParameter(ps[i], c);
             if (m is null) errors.Add($"param[{i}]: {MappingRules.Name(ps[i])} does not take {c.DisplayName}{CallbackHint(c)}");
-            else mappings[i] = m.Value;
+            else mappings[i] = m;
         }
         var ret = invoke.ReturnType;
-        Mapping? rm = MappingRules.MapReturn(ret, type.Return);
-        if (rm is Mapping.String)
+        var rm = MappingRules.MapReturn(ret, type.Return);
+        if (rm is Utf8StringMarshaller or Utf32StringMarshaller)
         {
             errors.Add($"return: a callback cannot return a string (nothing would own its memory); return nint or a NativePointer");
             rm = null;
@@ -70,12 +70,12 @@ internal sealed class TypedCallback : IEquatable<TypedCallback>
             errors.Add($"return: {MappingRules.Name(ret)} does not map to {type.Return.DisplayName}{MappingRules.Hint(type.Return)}");
         }
         if (errors.Count > 0) return null;
-        return new TypedCallback(delegateType, ps, mappings, ret, rm!.Value);
+        return new TypedCallback(delegateType, ps, mappings, ret, rm!);
     }
 
     private static string CallbackHint(CType c) => c switch
     {
-        PointerType { IsCharPointer: true } => " (use string, nint, a pointer or NativePointer)",
+        PointerType p when p.IsCharPointer || MappingRules.IsWideCharPointer(p) => " (use string, nint, a pointer or NativePointer)",
         PointerType or FuncPtrType => " (use nint, a pointer or NativePointer)",
         _ => MappingRules.Hint(c),
     };

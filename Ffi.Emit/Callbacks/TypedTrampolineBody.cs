@@ -1,11 +1,9 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using Ffi.Abi;
-using Ffi.Binding;
 using Ffi.Downcalls;
 using Ffi.Il;
-using Ffi.Memory;
-using Ffi.Runtime;
+using Ffi.Marshallers;
 
 namespace Ffi.Callbacks;
 
@@ -46,10 +44,12 @@ internal static class TypedTrampolineBody
 
         il.MarkLabel(run);
         il.BeginExceptionBlock();
+        // The marshallers run backwards: each C argument to the delegate's type, then the result to C.
+        var frame = new UpcallFrame(il, args, slot, result);
         il.Emit(OpCodes.Ldloc, target);
-        for (int i = 0; i < typed.Parameters.Length; i++) PushTypedArgument(il, args, slot, i, typed.Parameters[i], typed.Mappings[i]);
+        for (int i = 0; i < typed.Parameters.Length; i++) typed.Mappings[i].PushCallbackArgument(frame, i, typed.Parameters[i]);
         il.Emit(OpCodes.Callvirt, typed.DelegateType.GetMethod("Invoke")!);
-        StoreTypedResult(il, plan, slot, typed, result);
+        if (typed.ReturnType != typeof(void)) typed.ReturnMapping.StoreCallbackResult(frame, typed.ReturnType);
         il.BeginCatchBlock(typeof(Exception));
         var caught = il.DeclareLocal(typeof(Exception));
         il.Emit(OpCodes.Stloc, caught);
@@ -77,95 +77,6 @@ internal static class TypedTrampolineBody
         il.MarkLabel(zero);
         ZeroResult(il, plan, result);
         il.Emit(OpCodes.Br, done);
-    }
-
-    // The value C passed for parameter i, as the delegate's parameter type.
-    private static void PushTypedArgument(IlWriter il, LoweredCall args, IlLocal slot, int i, Type clr, Mapping how)
-    {
-        var home = args.HomeOf(i);
-        if (how == Mapping.Aggregate)
-        {
-            var value = il.DeclareLocal(clr);
-            il.Emit(OpCodes.Ldloca, value);
-            il.Emit(OpCodes.Initobj, clr);
-            if (home.Kind != ArgumentHomeKind.Omitted)
-            {
-                il.Emit(OpCodes.Ldloca, value);
-                TrampolineEmitter.PushAddress(il, args, i);
-                il.Emit(OpCodes.Ldc_I4, checked((int)home.Bytes));
-                il.Emit(OpCodes.Cpblk);
-            }
-            il.Emit(OpCodes.Ldloc, value);
-            return;
-        }
-        var rep = Carriers.Scalar(home.Rep ?? throw new System.Diagnostics.UnreachableException($"argument {i} is not a scalar"));
-        TrampolineEmitter.PushAddress(il, args, i);
-        il.Emit(OpCodes.Ldobj, rep);
-        switch (how)
-        {
-            case Mapping.Bool:
-                il.Emit(OpCodes.Ldc_I4_0);
-                il.Emit(OpCodes.Cgt_Un);
-                break;
-            case Mapping.String:
-                il.Emit(OpCodes.Call, typeof(Utf8Marshal).GetMethod(nameof(Utf8Marshal.String))!);
-                break;
-            case Mapping.NativePointer:
-                CallWithSlot(il, slot, typeof(nint), i, nameof(CallbackRuntime.PointerArgument));
-                break;
-        }
-    }
-
-    // The delegate's result (on the stack) into the return carrier, or into the hidden return pointer's storage.
-    private static void StoreTypedResult(IlWriter il, LoweredCall plan, IlLocal slot, TypedCallback typed, IlLocal? result)
-    {
-        var ret = typed.ReturnType;
-        if (ret == typeof(void)) return;
-        switch (typed.ReturnMapping)
-        {
-            case Mapping.Aggregate:
-            {
-                var value = il.DeclareLocal(ret);
-                il.Emit(OpCodes.Stloc, value);
-                int bytes;
-                if (plan.Return is MemoryReturn m)
-                {
-                    il.Emit(OpCodes.Ldarg_0);
-                    bytes = checked((int)m.Size);
-                }
-                else if (plan.Return is EightbytesReturn e)
-                {
-                    il.Emit(OpCodes.Ldloca, result!);
-                    bytes = e.Bytes;
-                }
-                else
-                {
-                    return; // an empty aggregate: nothing to return
-                }
-                il.Emit(OpCodes.Ldloca, value);
-                il.Emit(OpCodes.Ldc_I4, bytes);
-                il.Emit(OpCodes.Cpblk);
-                return;
-            }
-            case Mapping.NativePointer:
-                CallWithSlot(il, slot, typeof(NativePointer), null, nameof(CallbackRuntime.PointerResult));
-                il.Emit(OpCodes.Stloc, result!);
-                return;
-            default: // Direct, Bool, PointerLike: the same bits in the carrier
-                il.Emit(OpCodes.Stloc, result!);
-                return;
-        }
-    }
-
-    // With a value of `valueType` on the stack: calls CallbackRuntime.`helper`(slot, [index,] value).
-    private static void CallWithSlot(IlWriter il, IlLocal slot, Type valueType, int? index, string helper)
-    {
-        var value = il.DeclareLocal(valueType);
-        il.Emit(OpCodes.Stloc, value);
-        il.Emit(OpCodes.Ldloc, slot);
-        if (index is { } i) il.Emit(OpCodes.Ldc_I4, i);
-        il.Emit(OpCodes.Ldloc, value);
-        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(helper)!);
     }
 
     // A zero result: the carrier local, or the hidden return pointer's storage.

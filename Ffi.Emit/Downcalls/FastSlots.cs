@@ -19,7 +19,7 @@ internal enum SlotKind : byte
     Float64,
     /// <summary>A pointer, function pointer or pointer-represented handle; <see cref="FastSlot.Tag"/> is checked.</summary>
     Pointer,
-    /// <summary>A <c>char*</c>: strings are copied, pointers pass.</summary>
+    /// <summary>A <c>const char*</c>: strings are copied, pointers pass (a writable <c>char*</c> is a <see cref="Pointer"/>).</summary>
     CharPointer,
     /// <summary>A void result.</summary>
     Void,
@@ -63,7 +63,7 @@ internal readonly struct FastSlot
                 Kind = f.Bits == 32 ? SlotKind.Float32 : SlotKind.Float64;
                 break;
             case PointerType p:
-                Kind = p.IsCharPointer ? SlotKind.CharPointer : SlotKind.Pointer;
+                Kind = p.IsConstCharPointer ? SlotKind.CharPointer : SlotKind.Pointer;
                 Tag = p.Tag;
                 break;
             case FuncPtrType:

@@ -17,7 +17,7 @@ internal static unsafe class DynamicArguments
     public static void SlowArgument(PreparedCall prepared, int index, byte* argBuffer, in FfiValue v, ref CallScratch scratch)
     {
         var at = (nint)(argBuffer + prepared.Slots[index].Offset);
-        if (v.Kind == FfiValueKind.String && IsCharPointer(prepared.Types[index]))
+        if (v.Kind == FfiValueKind.String && IsConstCharPointer(prepared.Types[index]))
         {
             *(nint*)at = scratch.Utf8((string)v.Reference!);
             return;
@@ -52,9 +52,11 @@ internal static unsafe class DynamicArguments
         var type = prepared.Types[index];
         switch (value)
         {
-            case string s when IsCharPointer(type):
+            case string s when IsConstCharPointer(type):
                 *(nint*)at = scratch.Utf8(s);
                 return;
+            case string when IsCharPointer(type):
+                throw new FfiArgumentException(prepared.Where[index], $"String for {type.DisplayName}: {PointerType.WritableStringRefusal}");
             case Array array when type is PointerType && array.GetType().GetElementType() is { IsPrimitive: true }:
                 *(nint*)at = scratch.Pin(array);
                 return;
@@ -69,6 +71,14 @@ internal static unsafe class DynamicArguments
         if (ScalarMemory.IsScalar(type)) ScalarMemory.Write(type, at, value, prepared.Where[index]);
         else FfiMemory.WriteValue(type, at, value, prepared.Where[index]);
     }
+
+    /// <summary>A pointer to <c>const char</c>, or a handle over one: a string argument is copied for it.</summary>
+    public static bool IsConstCharPointer(CType type) => type switch
+    {
+        PointerType p => p.IsConstCharPointer,
+        HandleType h => IsConstCharPointer(h.Rep),
+        _ => false,
+    };
 
     public static bool IsCharPointer(CType type) => type switch
     {

@@ -59,7 +59,7 @@ public sealed class CDeclarationsCliTests
         var lines = stdout.Split('\n');
         Assert.That(lines, Does.Contain("C declarations (functions, variables, enum values, function pointer types):"));
         Assert.That(lines, Does.Contain("enum color { RED = 0, GREEN = 5 };"));
-        Assert.That(lines, Does.Contain("typedef int (*cmp_fn)(void *, void *);"));
+        Assert.That(lines, Does.Contain("typedef int (*cmp_fn)(const void *, const void *);"), "the pointees' const is kept");
         Assert.That(lines, Does.Contain("void qsort(void *, size_t, size_t, cmp_fn);"));
         Assert.That(lines, Does.Contain("int abs(int);"));
     }

@@ -206,7 +206,7 @@ internal sealed class CDeclarationWriter
         switch (t)
         {
             case PointerType p:
-                return Decl(p.Pointee, p.WrittenPointeeName, "*" + declarator);
+                return (p.IsPointeeConst ? "const " : "") + Decl(p.Pointee, p.WrittenPointeeName, "*" + declarator);
             case ArrayType a:
                 var inner = declarator.StartsWith('*') ? $"({declarator})" : declarator;
                 return Decl(a.Element, a.WrittenElementName, $"{inner}[{a.Length?.ToString(CultureInfo.InvariantCulture)}]");

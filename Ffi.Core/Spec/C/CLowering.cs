@@ -175,7 +175,7 @@ internal sealed class CLowering
                 }
                 if (target is CTagRef tag && _d.Tags.TryGetValue(tag.Key, out var body) && body is null && !tag.Key.StartsWith("enum ", StringComparison.Ordinal))
                     return Lower(p.To); // the incomplete tag is declared as a handle: the pointer is the handle
-                return new PointerSyntax(path, null, null, Lower(p.To), null);
+                return new PointerSyntax(path, null, null, Lower(p.To), null, p.To is CBuiltin { Const: true });
             }
             case CArray a:
                 return new ArraySyntax(path, null, null, Value(a.Of, "an array element"), a.Length);

@@ -19,7 +19,7 @@ internal static class CTypeNames
         ["int_fast32_t"] = "long", ["uint_fast32_t"] = "ulong", ["int_fast64_t"] = "long", ["uint_fast64_t"] = "ulong",
         ["intmax_t"] = "long", ["uintmax_t"] = "ulong",
         ["intptr_t"] = "intptr_t", ["uintptr_t"] = "uintptr_t", ["size_t"] = "size_t", ["ssize_t"] = "ssize_t",
-        ["ptrdiff_t"] = "long", ["off_t"] = "long", ["off64_t"] = "long", ["wchar_t"] = "int", ["wint_t"] = "uint",
+        ["ptrdiff_t"] = "long", ["off_t"] = "long", ["off64_t"] = "long", ["wchar_t"] = "wchar_t", ["wint_t"] = "uint",
         ["char16_t"] = "uint16", ["char32_t"] = "uint32",
         ["pid_t"] = "int", ["uid_t"] = "uint", ["gid_t"] = "uint", ["mode_t"] = "uint", ["time_t"] = "long",
         ["clock_t"] = "long", ["suseconds_t"] = "long", ["socklen_t"] = "uint", ["bool"] = "bool",

@@ -35,7 +35,7 @@ internal static class CTypeSpelling
         CPointer { To: CBuiltin { Name: "char", Const: true } } => new NameRefSyntax(path, "string"),
         CPointer { To: CFunction f } => Lower(f.Ret, path) is { } ret && f.Params.Select(p => Lower(p.Type, path)).ToList() is var ps && ps.All(p => p is not null)
             ? new FuncPtrSyntax(path, null, null, ret, ps!, f.Variadic) : null,
-        CPointer p => Lower(p.To, path) is { } to ? new PointerSyntax(path, null, null, to, null) : null,
+        CPointer p => Lower(p.To, path) is { } to ? new PointerSyntax(path, null, null, to, null, p.To is CBuiltin { Const: true }) : null,
         CArray a => Lower(a.Of, path) is { } of ? new ArraySyntax(path, null, null, of, a.Length) : null,
         _ => null,
     };

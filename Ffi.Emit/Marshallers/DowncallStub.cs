@@ -1,0 +1,59 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using Ffi.Abi;
+using Ffi.Callbacks;
+using Ffi.Downcalls;
+using Ffi.Il;
+
+namespace Ffi.Marshallers;
+
+/// <summary>
+/// What the marshallers of one typed downcall stub share while it is emitted: the writer, the recipe, the stub's
+/// target (IL argument 0, a <see cref="TypedTarget"/>), the storage of a MEMORY-class result and the callback frame
+/// that tracks the call when a parameter is a callback.
+/// </summary>
+internal sealed class DowncallStub(IlWriter il, LoweredCall lowered, Type returnType, bool tracked)
+{
+    private bool _entered;
+
+    /// <summary>The writer.</summary>
+    public IlWriter Il { get; } = il;
+
+    /// <summary>The recipe the call executes.</summary>
+    public LoweredCall Lowered { get; } = lowered;
+
+    /// <summary>The delegate's return type.</summary>
+    public Type ReturnType { get; } = returnType;
+
+    /// <summary>Storage for a MEMORY-class result (the hidden pointer), or null.</summary>
+    public IlLocal? ReturnStorage { get; set; }
+
+    /// <summary>The frame of a tracked call (one with callback arguments), or null: the call is not tracked.</summary>
+    public IlLocal? CallbackFrame { get; } = tracked ? il.DeclareLocal(typeof(CallbackFrame)) : null;
+
+    /// <summary>Pushes the stub's <see cref="TypedTarget"/>.</summary>
+    public void PushTarget() => Il.Emit(OpCodes.Ldarg_0);
+
+    /// <summary>Calls <see cref="TypedTarget"/>'s method <paramref name="name"/> (found by <c>nameof</c> at the caller).</summary>
+    public void CallTarget(string name) => Il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(name)!);
+
+    /// <summary>Reads <see cref="TypedTarget"/>'s field <paramref name="name"/> of the target on the stack.</summary>
+    public void LoadTargetField(string name) =>
+        Il.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)!);
+
+    /// <summary>
+    /// The tracked call's frame: <see cref="CallbackRuntime.Enter"/> is emitted the first time it is asked for, after
+    /// every argument's setup (a setup that throws must not leave a frame entered).
+    /// </summary>
+    public IlLocal EnterCallbackFrame()
+    {
+        var frame = CallbackFrame ?? throw new InvalidOperationException("the stub was not made for a tracked call");
+        if (!_entered)
+        {
+            Il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Enter))!);
+            Il.Emit(OpCodes.Stloc, frame);
+            _entered = true;
+        }
+        return frame;
+    }
+}

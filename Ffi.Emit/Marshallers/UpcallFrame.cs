@@ -1,0 +1,27 @@
+using Ffi.Abi;
+using Ffi.Callbacks;
+using Ffi.Il;
+
+namespace Ffi.Marshallers;
+
+/// <summary>
+/// What the marshallers of one typed trampoline share while it is emitted: the writer, the recipe C called it by
+/// (run backwards: each argument is read where C put it), the trampoline's slot local and its result carrier.
+/// </summary>
+internal sealed class UpcallFrame(IlWriter il, LoweredCall args, IlLocal slot, IlLocal? result)
+{
+    /// <summary>The writer.</summary>
+    public IlWriter Il { get; } = il;
+
+    /// <summary>The callback's recipe.</summary>
+    public LoweredCall Args { get; } = args;
+
+    /// <summary>The trampoline's <see cref="CallbackSlot"/>.</summary>
+    public IlLocal Slot { get; } = slot;
+
+    /// <summary>The return carrier's local, or null (void, or a MEMORY-class result written through the hidden pointer).</summary>
+    public IlLocal? Result { get; } = result;
+
+    /// <summary>Pushes the address of argument <paramref name="index"/>'s C bytes.</summary>
+    public void PushArgumentAddress(int index) => TrampolineEmitter.PushAddress(Il, Args, index);
+}
