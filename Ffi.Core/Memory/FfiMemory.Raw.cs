@@ -94,8 +94,7 @@ public sealed partial class FfiMemory
     /// Frees memory: a block with a finalizer runs it exactly once instead of <c>free</c>; an engine block
     /// is released once (a second free is refused); a pointer the engine never saw is passed to C <c>free</c>.
     /// </summary>
-    /// <exception cref="FfiMemoryException">Double free, or a pointer inside a block rather than at its start.</exception>
-    /// <exception cref="ObjectDisposedException">The block was released because this toolbox (its module) was disposed.</exception>
+    /// <exception cref="FfiMemoryException">Double free, a block released when this toolbox (its module) was disposed, or a pointer inside a block rather than at its start.</exception>
     public void Free(NativePointer p)
     {
         if (p.IsNull) return;
@@ -109,7 +108,8 @@ public sealed partial class FfiMemory
         }
         if (block.Base != p.Address) throw new FfiMemoryException($"free: {p} is inside a block, not its start (0x{(ulong)block.Base:x})");
         if (block.Release()) return;
-        ThrowIfDisposed(); // released with this toolbox (its module was disposed, perhaps while this call ran)
+        if (IsDisposed) // released with this toolbox (its module was disposed, perhaps while this call ran)
+            throw new FfiMemoryException($"free: use after free: the block at {p} was released when its memory toolbox (module) was disposed");
         throw new FfiMemoryException($"free: double free of {p} (the block was already released)");
     }
 

@@ -68,6 +68,8 @@ public sealed class MarshallerListingTests
               ldarg.0
               ldfld TypedTarget.Address
               calli unmanaged cdecl Double(Double, IntPtr)
+              ldarg.0
+              call GC.KeepAlive
               stloc V2 (Double)
 
             """ + PendingCheck + """
@@ -93,6 +95,8 @@ public sealed class MarshallerListingTests
               ldarg.0
               ldfld TypedTarget.Address
               calli unmanaged cdecl UInt64(IntPtr)
+              ldarg.0
+              call GC.KeepAlive
               stloc V2 (UInt64)
               ldloc V1 (IntPtr)
               ldloc V0 (Byte*)
