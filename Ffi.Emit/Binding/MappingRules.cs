@@ -37,7 +37,7 @@ internal static class MappingRules
         if (clr == typeof(NativePointer)) return NativePointerMarshaller.Instance;
         // A delegate for a function pointer: whether its signature fits is the callback binder's (TypedCallback).
         if (c is FuncPtrType && typeof(Delegate).IsAssignableFrom(clr)) return CallbackMarshaller.Instance;
-        if (clr == typeof(string)) return IsConstCharPointer(c) ? Utf8StringMarshaller.Instance : IsConstWideCharPointer(c) ? Utf32StringMarshaller.Instance : null;
+        if (clr == typeof(string)) return IsConstCharPointer(c) ? StringMarshaller.Utf8 : IsConstWideCharPointer(c) ? StringMarshaller.Utf32 : null;
         if (c is not PointerType) return null;
         if (clr.IsArray && clr.GetArrayRank() == 1 && IsUnmanaged(clr.GetElementType()!)) return PinnedArrayMarshaller.Instance;
         if (clr.IsGenericType && (clr.GetGenericTypeDefinition() == typeof(Span<>) || clr.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>))
@@ -64,11 +64,11 @@ internal static class MappingRules
 
     // A string read from C: the text is C's, so constness does not matter.
     private static ArgumentMarshaller? ReadString(CType c) =>
-        c is PointerType { IsCharPointer: true } ? Utf8StringMarshaller.Instance : IsWideCharPointer(c) ? Utf32StringMarshaller.Instance : null;
+        c is PointerType { IsCharPointer: true } ? StringMarshaller.Utf8 : IsWideCharPointer(c) ? StringMarshaller.Utf32 : null;
 
     /// <summary>A variadic extra's marshaller: passed as its promoted C type (<see cref="VariadicPromotion"/>); the stub converts.</summary>
     public static ArgumentMarshaller MapExtra(Type clr) =>
-        clr == typeof(string) ? Utf8StringMarshaller.Instance
+        clr == typeof(string) ? StringMarshaller.Utf8
         : clr == typeof(NativePointer) ? NativePointerMarshaller.Instance
         : clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer ? AddressMarshaller.Instance
         : DirectMarshaller.Instance;

@@ -60,7 +60,7 @@ internal sealed class TypedCallback : IEquatable<TypedCallback>
         }
         var ret = invoke.ReturnType;
         var rm = MappingRules.MapReturn(ret, type.Return);
-        if (rm is Utf8StringMarshaller or Utf32StringMarshaller)
+        if (rm is StringMarshaller)
         {
             errors.Add($"return: a callback cannot return a string (nothing would own its memory); return nint or a NativePointer");
             rm = null;
