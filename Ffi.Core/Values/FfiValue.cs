@@ -27,6 +27,13 @@ public enum FfiValueKind : byte
     String,
     /// <summary>Any other managed value (a <see cref="StructValue"/>, a dictionary, an anonymous object, an array…).</summary>
     Object,
+    /// <summary>
+    /// A struct, union or array of at most 16 bytes held inside the value itself: what <c>Invoke(ReadOnlySpan&lt;FfiValue&gt;)</c>
+    /// returns for such an aggregate result (no allocation). Read its members with <c>module.Memory.Get(value, "field")</c>
+    /// or <see cref="FfiValue.ToStruct{T}"/>, pass it back by value, or make it a <see cref="StructValue"/> with
+    /// <see cref="FfiValue.ToObject"/>; its type is <see cref="FfiValue.AggregateType"/>.
+    /// </summary>
+    Aggregate,
 }
 
 /// <summary>
@@ -42,14 +49,20 @@ public enum FfiValueKind : byte
 /// int n = (int)sum.ToInt64();
 /// </code>
 /// </example>
+/// <remarks>
+/// An aggregate result of at most <see cref="MaxInlineAggregate"/> bytes (every aggregate C returns in registers) is held
+/// inline as an <see cref="FfiValueKind.Aggregate"/>: nothing is allocated, natively or on the managed heap, and there is
+/// nothing to free. A larger one comes back as a managed <see cref="StructValue"/> copy (an <see cref="FfiValueKind.Object"/>).
+/// </remarks>
 [StructLayout(LayoutKind.Auto)]
 public readonly struct FfiValue : IEquatable<FfiValue>
 {
     // _bits, _ref and _kind are internal for one reader: the dynamic invokers Ffi.Emit emits read them directly
     // (by nameof, see Ffi.Runtime.StubFields).
-    internal readonly ulong _bits;
-    internal readonly object? _ref;   // String: the string; Object: the value; Pointer: the tag (string) or null
-    private readonly CType? _type;   // Pointer: what it points to; a typed variadic extra: its C type
+    internal readonly ulong _bits;   // Aggregate: bytes 0–7
+    private readonly ulong _high;    // Aggregate: bytes 8–15
+    internal readonly object? _ref;   // String: the string; Object: the value; Pointer: the tag (string) or null; Aggregate: the FfiMemory it came from
+    private readonly CType? _type;   // Pointer: what it points to; a typed variadic extra: its C type; Aggregate: its type
     private readonly bool _typed;
     internal readonly FfiValueKind _kind;
 
@@ -58,10 +71,11 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     private static readonly object NativeIntMark = new(), NativeUIntMark = new();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, CType? type = null, bool typed = false)
+    private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, CType? type = null, bool typed = false, ulong high = 0)
     {
         _kind = kind;
         _bits = bits;
+        _high = high;
         _ref = reference;
         _type = type;
         _typed = typed;
@@ -72,6 +86,12 @@ public readonly struct FfiValue : IEquatable<FfiValue>
 
     /// <summary>The null pointer.</summary>
     public static FfiValue Null => new(FfiValueKind.Pointer, 0);
+
+    /// <summary>The largest aggregate held inline (<see cref="FfiValueKind.Aggregate"/>): 16 bytes, two eightbytes.</summary>
+    public const int MaxInlineAggregate = 16;
+
+    /// <summary>For an <see cref="FfiValueKind.Aggregate"/>: its C type; otherwise <see langword="null"/>.</summary>
+    public CType? AggregateType => _kind == FfiValueKind.Aggregate ? _type : null;
 
     /// <summary>For a variadic extra made with <see cref="Typed"/>: the C type it is passed as (before default promotions).</summary>
     public CType? ExtraType => _typed ? _type : null;
@@ -197,13 +217,17 @@ public readonly struct FfiValue : IEquatable<FfiValue>
         _ => throw Cast("a bool"),
     };
 
-    /// <summary>The value as a pointer (addresses, null, and pointers to engine memory).</summary>
+    /// <summary>
+    /// The value as a pointer (addresses, null, and pointers to engine memory). An <see cref="FfiValueKind.Aggregate"/> is
+    /// copied into new storage owned by its module's memory (the original's semantics, on request).
+    /// </summary>
     /// <exception cref="InvalidCastException">Not a pointer.</exception>
     public NativePointer ToPointer() => Kind switch
     {
         FfiValueKind.Pointer or FfiValueKind.Void => new NativePointer((nint)_bits, _typed ? null : _type, _ref as string, null),
         FfiValueKind.Object when _ref is NativePointer p => p,
         FfiValueKind.Object when _ref is StructValue s => s.Pointer,
+        FfiValueKind.Aggregate => ToStructValue().Pointer,
         _ => throw Cast("a pointer"),
     };
 
@@ -231,19 +255,37 @@ public readonly struct FfiValue : IEquatable<FfiValue>
         FfiValueKind.Pointer when _ref == NativeIntMark => (nint)_bits,
         FfiValueKind.Pointer when _ref == NativeUIntMark => (nuint)_bits,
         FfiValueKind.Pointer => ToPointer(),
+        FfiValueKind.Aggregate => ToStructValue(),
         _ => _ref,
     };
+
+    /// <summary>
+    /// The aggregate as the unmanaged CLR struct <typeparamref name="T"/> of the same size (its fields laid out as C lays
+    /// them out, as for typed delegates): an <see cref="FfiValueKind.Aggregate"/>, or an object holding a <see cref="StructValue"/>.
+    /// </summary>
+    /// <exception cref="InvalidCastException">Not an aggregate, or <typeparamref name="T"/> is not the aggregate's size.</exception>
+    public unsafe T ToStruct<T>() where T : unmanaged
+    {
+        var type = _kind == FfiValueKind.Aggregate ? _type : (_ref as StructValue)?.Type;
+        if (type is null || (_kind != FfiValueKind.Aggregate && _kind != FfiValueKind.Object)) throw Cast($"a {typeof(T).Name}");
+        if (type.Size != sizeof(T)) throw new InvalidCastException($"the FfiValue holds {type.DisplayName} ({type.Size} bytes), not a {typeof(T).Name} ({sizeof(T)} bytes)");
+        T result;
+        if (_kind == FfiValueKind.Aggregate) CopyInline((byte*)&result, sizeof(T));
+        else ((StructValue)_ref!).CopyTo(new Span<byte>(&result, sizeof(T)));
+        return result;
+    }
 
     /// <inheritdoc />
     public override string ToString() => Kind switch
     {
         FfiValueKind.Void => "void",
         FfiValueKind.String => (string)_ref!,
+        FfiValueKind.Aggregate => $"{_type!.DisplayName} (inline)",
         _ => Convert.ToString(ToObject(), CultureInfo.InvariantCulture) ?? "",
     };
 
     /// <inheritdoc />
-    public bool Equals(FfiValue other) => Kind == other.Kind && _bits == other._bits && Equals(_ref, other._ref) && _type == other._type && _typed == other._typed;
+    public bool Equals(FfiValue other) => Kind == other.Kind && _bits == other._bits && _high == other._high && Equals(_ref, other._ref) && _type == other._type && _typed == other._typed;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is FfiValue v && Equals(v);
@@ -282,6 +324,47 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     internal ulong Bits => _bits;
 
     internal object? Reference => _ref;
+
+    /// <summary>
+    /// An <see cref="FfiValueKind.Aggregate"/> holding the <paramref name="type"/> value (at most 16 bytes) at
+    /// <paramref name="at"/>; <paramref name="owner"/> is the module's memory, where <see cref="ToPointer"/> would copy it.
+    /// </summary>
+    internal static unsafe FfiValue InlineAggregate(CType type, FfiMemory owner, byte* at)
+    {
+        long size = type.Size;
+        ulong low = 0, high = 0;
+        if (size == 16)
+        {
+            low = *(ulong*)at;
+            high = *(ulong*)(at + 8);
+        }
+        else if (size > 8)
+        {
+            low = *(ulong*)at;
+            Buffer.MemoryCopy(at + 8, &high, 8, size - 8);
+        }
+        else
+        {
+            Buffer.MemoryCopy(at, &low, 8, size);
+        }
+        return new(FfiValueKind.Aggregate, low, owner, type, high: high);
+    }
+
+    /// <summary>Copies the first <paramref name="size"/> bytes (at most 16) of an inline aggregate to <paramref name="into"/>.</summary>
+    internal unsafe void CopyInline(byte* into, long size)
+    {
+        ulong low = _bits, high = _high;
+        Buffer.MemoryCopy(&low, into, size, Math.Min(size, 8));
+        if (size > 8) Buffer.MemoryCopy(&high, into + 8, size - 8, size - 8);
+    }
+
+    /// <summary>An inline aggregate as a managed <see cref="StructValue"/> copy.</summary>
+    private unsafe StructValue ToStructValue()
+    {
+        ulong* bytes = stackalloc ulong[2];
+        CopyInline((byte*)bytes, _type!.Size);
+        return new StructValue((FfiMemory)_ref!, _type, new ReadOnlySpan<byte>(bytes, checked((int)_type.Size)));
+    }
 
     /// <summary>The scalar of type <paramref name="type"/> at <paramref name="at"/>, as the dynamic API reads it.</summary>
     internal static unsafe FfiValue ReadScalar(CType type, nint at) => type switch

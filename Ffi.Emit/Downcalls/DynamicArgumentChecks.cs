@@ -30,16 +30,30 @@ internal static class DynamicArgumentChecks
         return local;
     }
 
-    // Aggregates: the bytes stay where they are and are copied by the call (into a carrier or the stack image).
-    private static void TakeAggregate(IlWriter il, int index, FastSlot slot, IlLabel fail, LocalSource source)
+    // Aggregates: copied into a buffer of this invoker's frame (an inline value has no address; a managed StructValue may
+    // move), from which the call loads its carriers or its stack image. `push` pushes what CopyAggregate takes.
+    private static void TakeAggregate(IlWriter il, Action<IlWriter> push, Type from, int index, FastSlot slot, IlLabel fail, LocalSource source)
     {
-        var from = il.DeclareLocal(typeof(nint));
-        il.Emit(OpCodes.Ldc_I8, slot.Type.Size);
-        il.Emit(OpCodes.Call, typeof(FastSlot).GetMethod(nameof(FastSlot.AggregateSource))!);
-        il.Emit(OpCodes.Stloc, from);
-        il.Emit(OpCodes.Ldloc, from);
+        var buffer = il.DeclareLocal(typeof(byte*));
+        long size = slot.Type.Size;
+        if (size <= 16)
+        {
+            il.Emit(OpCodes.Ldloca, il.DeclareLocal(typeof(Int128)));
+            il.Emit(OpCodes.Conv_U);
+        }
+        else
+        {
+            il.Emit(OpCodes.Ldc_I8, size);
+            il.Emit(OpCodes.Conv_U);
+            il.Emit(OpCodes.Localloc);
+        }
+        il.Emit(OpCodes.Stloc, buffer);
+        push(il);
+        il.Emit(OpCodes.Ldc_I8, size);
+        il.Emit(OpCodes.Ldloc, buffer);
+        il.Emit(OpCodes.Call, typeof(FastSlot).GetMethod(nameof(FastSlot.CopyAggregate), [from, typeof(long), typeof(byte*)])!);
         il.Emit(OpCodes.Brfalse, fail);
-        source.Aggregates[index] = (from, slot.Type.Size);
+        source.Aggregates[index] = (buffer, size);
     }
 
     // ---- FfiValue arguments: the kind must match exactly, integers in range ----
@@ -48,9 +62,12 @@ internal static class DynamicArgumentChecks
     {
         if (slot.Kind == SlotKind.Aggregate)
         {
-            RequireKind(il, args, i, FfiValueKind.Object, fail);
-            Load(il, args, i, StubFields.ValueReference);
-            TakeAggregate(il, i, slot, fail, source);
+            int index = i;
+            TakeAggregate(il, g =>
+            {
+                args(g);
+                CallEmitter.Offset(g, (long)index * Unsafe.SizeOf<FfiValue>());
+            }, typeof(FfiValue).MakeByRefType(), i, slot, fail, source);
             return;
         }
         var local = CarrierLocal(il, i, slot, source);
@@ -137,8 +154,7 @@ internal static class DynamicArgumentChecks
         il.Emit(OpCodes.Stloc, o);
         if (slot.Kind == SlotKind.Aggregate)
         {
-            il.Emit(OpCodes.Ldloc, o);
-            TakeAggregate(il, i, slot, fail, source);
+            TakeAggregate(il, g => g.Emit(OpCodes.Ldloc, o), typeof(object), i, slot, fail, source);
             return;
         }
         var local = CarrierLocal(il, i, slot, source);

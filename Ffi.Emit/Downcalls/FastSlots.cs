@@ -23,7 +23,7 @@ internal enum SlotKind : byte
     CharPointer,
     /// <summary>A void result.</summary>
     Void,
-    /// <summary>A struct, union or array by value (taken from storage: a <see cref="Memory.StructValue"/> or a pointer).</summary>
+    /// <summary>A struct, union or array by value (an inline aggregate, a <see cref="Memory.StructValue"/> or a pointer to storage).</summary>
     Aggregate,
 }
 
@@ -171,18 +171,34 @@ internal readonly struct FastSlot
     }
 
     /// <summary>
-    /// The address of storage an aggregate argument can be copied from: a live <see cref="Memory.StructValue"/> or
-    /// boxed pointer of a compatible type with <paramref name="size"/> bytes in bounds; 0 sends the argument to the
-    /// general path (which words the error).
+    /// Copies an aggregate argument of <paramref name="size"/> bytes into <paramref name="into"/> when it converts without
+    /// question: an inline aggregate (<see cref="FfiValueKind.Aggregate"/>) of that size, or an object the object form
+    /// takes (<see cref="CopyAggregate(object?, long, byte*)"/>). False (nothing copied) sends the argument to the general
+    /// path, which words the error.
     /// </summary>
-    public static nint AggregateSource(object? value, long size)
+    public static unsafe bool CopyAggregate(in FfiValue value, long size, byte* into)
     {
-        Memory.NativePointer p;
-        if (value is Memory.StructValue s) p = s.Pointer;
-        else if (value is Memory.NativePointer np) p = np;
-        else return 0;
-        if (p.Type is not null && p.Type.Size != size) return 0;
-        return Memory.FfiMemory.CanAccess(p, size) ? p.Address : 0;
+        if (value.Kind == FfiValueKind.Aggregate)
+        {
+            if (value.AggregateType!.Size != size) return false;
+            value.CopyInline(into, size);
+            return true;
+        }
+        return value.Kind == FfiValueKind.Object && CopyAggregate(value.Reference, size, into);
+    }
+
+    /// <summary>
+    /// The same for an object: a <see cref="Memory.StructValue"/> (a managed copy, or live storage) or a boxed pointer to
+    /// live storage, of a type of <paramref name="size"/> bytes (or untyped) with <paramref name="size"/> bytes in bounds.
+    /// </summary>
+    public static unsafe bool CopyAggregate(object? value, long size, byte* into)
+    {
+        if (value is Memory.StructValue s) return s.TryWriteTo(size, into);
+        if (value is not Memory.NativePointer p) return false;
+        if (p.Type is not null && p.Type.Size != size) return false;
+        if (!Memory.FfiMemory.CanAccess(p, size)) return false;
+        Buffer.MemoryCopy((void*)p.Address, into, size, size);
+        return true;
     }
 
     /// <summary>The result at <paramref name="ret"/> as an <see cref="FfiValue"/> (scalars only).</summary>
