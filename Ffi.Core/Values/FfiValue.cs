@@ -55,7 +55,7 @@ public enum FfiValueKind : byte
 /// nothing to free. A larger one comes back as a managed <see cref="StructValue"/> copy (an <see cref="FfiValueKind.Object"/>).
 /// </remarks>
 [StructLayout(LayoutKind.Auto)]
-public readonly struct FfiValue : IEquatable<FfiValue>
+public readonly partial struct FfiValue : IEquatable<FfiValue>
 {
     // _bits, _ref and _kind are internal for one reader: the dynamic invokers Ffi.Emit emits read them directly
     // (by nameof, see Ffi.Runtime.StubFields).
@@ -86,12 +86,6 @@ public readonly struct FfiValue : IEquatable<FfiValue>
 
     /// <summary>The null pointer.</summary>
     public static FfiValue Null => new(FfiValueKind.Pointer, 0);
-
-    /// <summary>The largest aggregate held inline (<see cref="FfiValueKind.Aggregate"/>): 16 bytes, two eightbytes.</summary>
-    public const int MaxInlineAggregate = 16;
-
-    /// <summary>For an <see cref="FfiValueKind.Aggregate"/>: its C type; otherwise <see langword="null"/>.</summary>
-    public CType? AggregateType => _kind == FfiValueKind.Aggregate ? _type : null;
 
     /// <summary>For a variadic extra made with <see cref="Typed"/>: the C type it is passed as (before default promotions).</summary>
     public CType? ExtraType => _typed ? _type : null;
@@ -259,21 +253,6 @@ public readonly struct FfiValue : IEquatable<FfiValue>
         _ => _ref,
     };
 
-    /// <summary>
-    /// The aggregate as the unmanaged CLR struct <typeparamref name="T"/> of the same size (its fields laid out as C lays
-    /// them out, as for typed delegates): an <see cref="FfiValueKind.Aggregate"/>, or an object holding a <see cref="StructValue"/>.
-    /// </summary>
-    /// <exception cref="InvalidCastException">Not an aggregate, or <typeparamref name="T"/> is not the aggregate's size.</exception>
-    public unsafe T ToStruct<T>() where T : unmanaged
-    {
-        var type = _kind == FfiValueKind.Aggregate ? _type : (_ref as StructValue)?.Type;
-        if (type is null || (_kind != FfiValueKind.Aggregate && _kind != FfiValueKind.Object)) throw Cast($"a {typeof(T).Name}");
-        if (type.Size != sizeof(T)) throw new InvalidCastException($"the FfiValue holds {type.DisplayName} ({type.Size} bytes), not a {typeof(T).Name} ({sizeof(T)} bytes)");
-        T result;
-        if (_kind == FfiValueKind.Aggregate) CopyInline((byte*)&result, sizeof(T));
-        else ((StructValue)_ref!).CopyTo(new Span<byte>(&result, sizeof(T)));
-        return result;
-    }
 
     /// <inheritdoc />
     public override string ToString() => Kind switch
@@ -324,47 +303,6 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     internal ulong Bits => _bits;
 
     internal object? Reference => _ref;
-
-    /// <summary>
-    /// An <see cref="FfiValueKind.Aggregate"/> holding the <paramref name="type"/> value (at most 16 bytes) at
-    /// <paramref name="at"/>; <paramref name="owner"/> is the module's memory, where <see cref="ToPointer"/> would copy it.
-    /// </summary>
-    internal static unsafe FfiValue InlineAggregate(CType type, FfiMemory owner, byte* at)
-    {
-        long size = type.Size;
-        ulong low = 0, high = 0;
-        if (size == 16)
-        {
-            low = *(ulong*)at;
-            high = *(ulong*)(at + 8);
-        }
-        else if (size > 8)
-        {
-            low = *(ulong*)at;
-            Buffer.MemoryCopy(at + 8, &high, 8, size - 8);
-        }
-        else
-        {
-            Buffer.MemoryCopy(at, &low, 8, size);
-        }
-        return new(FfiValueKind.Aggregate, low, owner, type, high: high);
-    }
-
-    /// <summary>Copies the first <paramref name="size"/> bytes (at most 16) of an inline aggregate to <paramref name="into"/>.</summary>
-    internal unsafe void CopyInline(byte* into, long size)
-    {
-        ulong low = _bits, high = _high;
-        Buffer.MemoryCopy(&low, into, size, Math.Min(size, 8));
-        if (size > 8) Buffer.MemoryCopy(&high, into + 8, size - 8, size - 8);
-    }
-
-    /// <summary>An inline aggregate as a managed <see cref="StructValue"/> copy.</summary>
-    private unsafe StructValue ToStructValue()
-    {
-        ulong* bytes = stackalloc ulong[2];
-        CopyInline((byte*)bytes, _type!.Size);
-        return new StructValue((FfiMemory)_ref!, _type, new ReadOnlySpan<byte>(bytes, checked((int)_type.Size)));
-    }
 
     /// <summary>The scalar of type <paramref name="type"/> at <paramref name="at"/>, as the dynamic API reads it.</summary>
     internal static unsafe FfiValue ReadScalar(CType type, nint at) => type switch
