@@ -22,7 +22,7 @@ namespace Ffi.Memory;
 /// interior pointer) copies the value into new storage owned by the module's memory, and from then on the value
 /// <em>is</em> that storage: reads and writes go to it, C may keep the pointer, <c>module.Memory.Free(value.Pointer)</c>
 /// releases it, and disposing the module releases it otherwise. <see cref="InStorage"/> says which form it is in.
-/// Values read from variables or made by the memory toolbox are in storage from the start.
+/// A variable's aggregate value is a managed copy too.
 /// </para>
 /// <para>Like a C struct, a value is not safe for concurrent writes from several threads.</para>
 /// </remarks>
@@ -62,9 +62,13 @@ public sealed class StructValue
         return new StructValue(memory, storage);
     }
 
-    /// <summary>A managed copy of the <paramref name="type"/> value at <paramref name="from"/> (no native allocation).</summary>
-    internal static unsafe StructValue Managed(FfiMemory memory, CType type, byte* from) =>
-        new(memory, type, new ReadOnlySpan<byte>(from, checked((int)type.Size)));
+    /// <summary>
+    /// A managed copy of the <paramref name="type"/> value at <paramref name="from"/> (no native allocation); a value
+    /// larger than a managed array can hold goes to storage, as before.
+    /// </summary>
+    internal static unsafe StructValue Managed(FfiMemory memory, CType type, byte* from) => type.Size <= Array.MaxLength
+        ? new(memory, type, new ReadOnlySpan<byte>(from, (int)type.Size))
+        : CopyOf(memory, type, (nint)from);
 
     internal StructValue(FfiMemory memory, CType type, ReadOnlySpan<byte> bytes)
     {

@@ -30,11 +30,13 @@ internal static class DynamicArgumentChecks
         return local;
     }
 
-    // Aggregates: copied into a buffer of this invoker's frame (an inline value has no address; a managed StructValue may
-    // move), from which the call loads its carriers or its stack image. `push` pushes what CopyAggregate takes.
+    // Aggregates: the bytes of storage stay where they are and are copied by the call (into a carrier or the stack
+    // image); an inline value (which has no address) or a managed StructValue (which the GC may move) is first copied to
+    // a buffer of this invoker's frame. `push` pushes what AggregateSource takes.
     private static void TakeAggregate(IlWriter il, Action<IlWriter> push, Type from, int index, FastSlot slot, IlLabel fail, LocalSource source)
     {
-        var buffer = il.DeclareLocal(typeof(byte*));
+        var address = il.DeclareLocal(typeof(nint));
+        var scratch = il.DeclareLocal(typeof(byte*));
         long size = slot.Type.Size;
         if (size <= 16)
         {
@@ -43,17 +45,19 @@ internal static class DynamicArgumentChecks
         }
         else
         {
-            il.Emit(OpCodes.Ldc_I8, size);
+            il.Emit(OpCodes.Ldc_I8, size); // localloc wants an otherwise empty stack
             il.Emit(OpCodes.Conv_U);
             il.Emit(OpCodes.Localloc);
         }
-        il.Emit(OpCodes.Stloc, buffer);
+        il.Emit(OpCodes.Stloc, scratch);
         push(il);
         il.Emit(OpCodes.Ldc_I8, size);
-        il.Emit(OpCodes.Ldloc, buffer);
-        il.Emit(OpCodes.Call, typeof(FastSlot).GetMethod(nameof(FastSlot.CopyAggregate), [from, typeof(long), typeof(byte*)])!);
+        il.Emit(OpCodes.Ldloc, scratch);
+        il.Emit(OpCodes.Call, typeof(FastSlot).GetMethod(nameof(FastSlot.AggregateSource), [from, typeof(long), typeof(byte*)])!);
+        il.Emit(OpCodes.Stloc, address);
+        il.Emit(OpCodes.Ldloc, address);
         il.Emit(OpCodes.Brfalse, fail);
-        source.Aggregates[index] = (buffer, size);
+        source.Aggregates[index] = (address, size);
     }
 
     // ---- FfiValue arguments: the kind must match exactly, integers in range ----

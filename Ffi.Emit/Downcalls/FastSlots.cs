@@ -171,34 +171,37 @@ internal readonly struct FastSlot
     }
 
     /// <summary>
-    /// Copies an aggregate argument of <paramref name="size"/> bytes into <paramref name="into"/> when it converts without
-    /// question: an inline aggregate (<see cref="FfiValueKind.Aggregate"/>) of that size, or an object the object form
-    /// takes (<see cref="CopyAggregate(object?, long, byte*)"/>). False (nothing copied) sends the argument to the general
-    /// path, which words the error.
+    /// Where an aggregate argument of <paramref name="size"/> bytes can be copied from by the call, when it converts
+    /// without question: live storage (a <see cref="Memory.StructValue"/> in storage, a boxed pointer) is used where it is;
+    /// an inline aggregate (<see cref="FfiValueKind.Aggregate"/>) or a managed <see cref="Memory.StructValue"/> copy (which
+    /// the GC may move) is first copied to <paramref name="scratch"/>, <paramref name="size"/> bytes of the invoker's frame.
+    /// 0 sends the argument to the general path, which words the error.
     /// </summary>
-    public static unsafe bool CopyAggregate(in FfiValue value, long size, byte* into)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe nint AggregateSource(in FfiValue value, long size, byte* scratch)
     {
         if (value.Kind == FfiValueKind.Aggregate)
         {
-            if (value.AggregateType!.Size != size) return false;
-            value.CopyInline(into, size);
-            return true;
+            if (value.AggregateType!.Size != size) return 0;
+            value.CopyInline(scratch, size);
+            return (nint)scratch;
         }
-        return value.Kind == FfiValueKind.Object && CopyAggregate(value.Reference, size, into);
+        return value.Kind == FfiValueKind.Object ? AggregateSource(value.Reference, size, scratch) : 0;
     }
 
-    /// <summary>
-    /// The same for an object: a <see cref="Memory.StructValue"/> (a managed copy, or live storage) or a boxed pointer to
-    /// live storage, of a type of <paramref name="size"/> bytes (or untyped) with <paramref name="size"/> bytes in bounds.
-    /// </summary>
-    public static unsafe bool CopyAggregate(object? value, long size, byte* into)
+    /// <summary>The same for an object: a <see cref="Memory.StructValue"/>, or a boxed pointer to live storage of <paramref name="size"/> bytes.</summary>
+    public static unsafe nint AggregateSource(object? value, long size, byte* scratch)
     {
-        if (value is Memory.StructValue s) return s.TryWriteTo(size, into);
-        if (value is not Memory.NativePointer p) return false;
-        if (p.Type is not null && p.Type.Size != size) return false;
-        if (!Memory.FfiMemory.CanAccess(p, size)) return false;
-        Buffer.MemoryCopy((void*)p.Address, into, size, size);
-        return true;
+        Memory.NativePointer p;
+        if (value is Memory.StructValue s)
+        {
+            if (!s.InStorage) return s.TryWriteTo(size, scratch) ? (nint)scratch : 0;
+            p = s.Pointer;
+        }
+        else if (value is Memory.NativePointer np) p = np;
+        else return 0;
+        if (p.Type is not null && p.Type.Size != size) return 0;
+        return Memory.FfiMemory.CanAccess(p, size) ? p.Address : 0;
     }
 
     /// <summary>The result at <paramref name="ret"/> as an <see cref="FfiValue"/> (scalars only).</summary>
