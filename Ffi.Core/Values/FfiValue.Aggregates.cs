@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ffi.Memory;
 using Ffi.Types;
 
@@ -33,6 +34,7 @@ public readonly partial struct FfiValue
     /// An <see cref="FfiValueKind.Aggregate"/> holding the <paramref name="type"/> value (at most 16 bytes) at
     /// <paramref name="at"/>; <paramref name="owner"/> is the module's memory, where <see cref="ToPointer"/> would copy it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe FfiValue InlineAggregate(CType type, FfiMemory owner, byte* at)
     {
         long size = type.Size;
@@ -55,8 +57,15 @@ public readonly partial struct FfiValue
     }
 
     /// <summary>Copies the first <paramref name="size"/> bytes (at most 16) of an inline aggregate to <paramref name="into"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal unsafe void CopyInline(byte* into, long size)
     {
+        if (size == 16)
+        {
+            *(ulong*)into = _bits;
+            *(ulong*)(into + 8) = _high;
+            return;
+        }
         ulong low = _bits, high = _high;
         Buffer.MemoryCopy(&low, into, size, Math.Min(size, 8));
         if (size > 8) Buffer.MemoryCopy(&high, into + 8, size - 8, size - 8);
