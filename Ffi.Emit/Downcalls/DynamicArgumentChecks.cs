@@ -30,36 +30,6 @@ internal static class DynamicArgumentChecks
         return local;
     }
 
-    // Aggregates: the bytes of storage stay where they are and are copied by the call (into a carrier or the stack
-    // image); an inline value (which has no address) or a managed StructValue (which the GC may move) is first copied to
-    // a buffer of this invoker's frame. `push` pushes what AggregateSource takes.
-    private static void TakeAggregate(IlWriter il, Action<IlWriter> push, Type from, int index, FastSlot slot, IlLabel fail, LocalSource source)
-    {
-        var address = il.DeclareLocal(typeof(nint));
-        var scratch = il.DeclareLocal(typeof(byte*));
-        long size = slot.Type.Size;
-        if (size <= 16)
-        {
-            il.Emit(OpCodes.Ldloca, il.DeclareLocal(typeof(Int128)));
-            il.Emit(OpCodes.Conv_U);
-        }
-        else
-        {
-            il.Emit(OpCodes.Ldc_I8, size); // localloc wants an otherwise empty stack
-            il.Emit(OpCodes.Conv_U);
-            il.Emit(OpCodes.Localloc);
-        }
-        il.Emit(OpCodes.Stloc, scratch);
-        push(il);
-        il.Emit(OpCodes.Ldc_I8, size);
-        il.Emit(OpCodes.Ldloc, scratch);
-        il.Emit(OpCodes.Call, typeof(FastSlot).GetMethod(nameof(FastSlot.AggregateSource), [from, typeof(long), typeof(byte*)])!);
-        il.Emit(OpCodes.Stloc, address);
-        il.Emit(OpCodes.Ldloc, address);
-        il.Emit(OpCodes.Brfalse, fail);
-        source.Aggregates[index] = (address, size);
-    }
-
     // ---- FfiValue arguments: the kind must match exactly, integers in range ----
 
     public static void EmitValueTest(IlWriter il, Action<IlWriter> args, int i, FastSlot slot, IlLabel fail, LocalSource source, List<StringArg> strings)
@@ -67,7 +37,7 @@ internal static class DynamicArgumentChecks
         if (slot.Kind == SlotKind.Aggregate)
         {
             int index = i;
-            TakeAggregate(il, g =>
+            DynamicAggregateArgument.Emit(il, g =>
             {
                 args(g);
                 CallEmitter.Offset(g, (long)index * Unsafe.SizeOf<FfiValue>());
@@ -158,7 +128,7 @@ internal static class DynamicArgumentChecks
         il.Emit(OpCodes.Stloc, o);
         if (slot.Kind == SlotKind.Aggregate)
         {
-            TakeAggregate(il, g => g.Emit(OpCodes.Ldloc, o), typeof(object), i, slot, fail, source);
+            DynamicAggregateArgument.Emit(il, g => g.Emit(OpCodes.Ldloc, o), typeof(object), i, slot, fail, source);
             return;
         }
         var local = CarrierLocal(il, i, slot, source);
