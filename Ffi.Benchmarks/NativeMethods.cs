@@ -38,6 +38,9 @@ internal static class NativeMethods
     [DllImport(BenchLib, CallingConvention = CallingConvention.Cdecl)]
     public static extern long bench_sum_pair(Pair p);
 
+    [DllImport(BenchLib, CallingConvention = CallingConvention.Cdecl)]
+    public static extern Pair bench_pair_swap(Pair p);
+
     [DllImport(LibC, CallingConvention = CallingConvention.Cdecl, CharSet = CharSet.Ansi, ExactSpelling = true)]
     public static extern nuint strlen([MarshalAs(UnmanagedType.LPUTF8Str)] string s);
 

@@ -28,7 +28,7 @@ namespace Ffi;
 /// libc.Invoke("printf", "%d %s %.2f\n", new object?[] { 42, "x", 3.14159 });   // variadic: extras as one array
 /// </code>
 /// </example>
-public sealed unsafe class NativeFunction
+public sealed unsafe partial class NativeFunction
 {
     private readonly NativeModule _module;
     private readonly Lazy<PreparedCall> _fixed;
@@ -75,8 +75,9 @@ public sealed unsafe class NativeFunction
     /// </summary>
     /// <returns>
     /// <see langword="null"/> for void; the natural CLR value for scalars (see <see cref="ScalarMemory"/>); a string
-    /// (or null) for <c>ret_as_str</c>; for a struct, union or array returned by value, new storage owned by the
-    /// module's memory, as a <see cref="StructValue"/>.
+    /// (or null) for <c>ret_as_str</c>; for a struct, union or array returned by value, a managed,
+    /// garbage-collected <see cref="StructValue"/> copy (no native allocation, nothing to free; its
+    /// <see cref="StructValue.Pointer"/> moves it into module storage when native storage is wanted).
     /// </returns>
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
@@ -139,15 +140,23 @@ public sealed unsafe class NativeFunction
     /// function takes its extras as the values after the fixed ones (promoted by kind, or as
     /// <see cref="FfiValue.Typed"/> says).
     /// </summary>
-    /// <returns>The result: <see cref="FfiValueKind.Void"/> for void; an aggregate returned by value as a <see cref="StructValue"/> (allocated).</returns>
+    /// <returns>
+    /// The result: <see cref="FfiValueKind.Void"/> for void; an aggregate of at most 16 bytes held inline
+    /// (<see cref="FfiValueKind.Aggregate"/>, no allocation; read it with <c>module.Memory.Get(value, "field")</c>); a larger
+    /// one as a garbage-collected <see cref="StructValue"/> copy (or into storage of yours with
+    /// <see cref="InvokeInto(ReadOnlySpan{FfiValue}, NativePointer)"/>).
+    /// </returns>
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public FfiValue Invoke(ReadOnlySpan<FfiValue> args) => (_values ?? MakeValueInvoker())(args);
 
     // Every case: variadic functions, values of other kinds, conversions, errors.
+    internal FfiValue InvokeGeneral(ReadOnlySpan<FfiValue> args) => Call(args, 0);
+
+    // The general path; the result is returned, or copied to `into` (storage checked by InvokeInto) when not 0.
     [SkipLocalsInit]
-    internal FfiValue InvokeGeneral(ReadOnlySpan<FfiValue> args)
+    private FfiValue Call(ReadOnlySpan<FfiValue> args, nint into)
     {
         CheckCallable();
         PreparedCall prepared;
@@ -175,7 +184,10 @@ public sealed unsafe class NativeFunction
             }
             prepared.Stub(prepared.Target, argBuffer, retBuffer);
             GC.KeepAlive(this); // holds the module's lifetime: its libraries stay loaded until the call returned
-            result = ReadResult(prepared, retBuffer); // before the scratch is released: a large result lives there
+            // Before the scratch is released: a large result lives there.
+            result = default;
+            if (into != 0) Buffer.MemoryCopy(retBuffer, (void*)into, Spec.ReturnType.Size, Spec.ReturnType.Size);
+            else result = ReadResult(prepared, retBuffer);
         }
         catch
         {
@@ -216,7 +228,8 @@ public sealed unsafe class NativeFunction
         if (!DynamicInvokerEmitter.Eligible(p.Shape.Lowered, p.Slots, p.Return)) return null;
         var key = new InvokerKey(objects, p.Shape.Lowered, p.Slots, p.Return, _captureErrno, _module.PInvokeFor(this, p.Shape));
         var code = _module.Stubs.Invoker(key, p.Slots, p.Return);
-        _target ??= new DynamicTarget(p.Target, _module.Lifetime, Spec.Name, InvokeGeneral, InvokeGeneral, FastValueResult, FastObjectResult);
+        _target ??= new DynamicTarget(p.Target, _module.Lifetime, Spec.Name, InvokeGeneral, InvokeGeneral, FastValueResult, FastObjectResult,
+            Spec.ReturnType, _module.Memory);
         return code.CreateDelegate(objects ? typeof(ObjectInvoker) : typeof(ValueInvoker), _target);
     }
 
@@ -268,7 +281,12 @@ public sealed unsafe class NativeFunction
         if (_returnsString) return FfiValue.FromString(ReadString((nint)ret));
         ref readonly var slot = ref prepared.Return;
         if (slot.Kind == SlotKind.Void) return default;
-        if (slot.Kind is SlotKind.Aggregate || (slot.Kind == SlotKind.General && !ScalarMemory.IsScalar(slot.Type))) return ReadAggregate((nint)ret);
+        if (slot.Kind is SlotKind.Aggregate || (slot.Kind == SlotKind.General && !ScalarMemory.IsScalar(slot.Type)))
+        {
+            return slot.Type.Size is > 0 and <= FfiValue.MaxInlineAggregate
+                ? FfiValue.InlineAggregate(slot.Type, _module.Memory, ret)
+                : ReadAggregate((nint)ret);
+        }
         return slot.Read(ret);
     }
 
@@ -278,43 +296,6 @@ public sealed unsafe class NativeFunction
         return p == 0 ? null : Marshal.PtrToStringUTF8(p);
     }
 
-    // A copy of the returned aggregate in storage the module owns.
-    private StructValue ReadAggregate(nint ret) => StructValue.CopyOf(_module.Memory, Spec.ReturnType, ret);
-
-    // An explicitly typed extra, promoted (VariadicPromotion.OfType).
-    private CType DefaultPromotion(CType type, int index) => VariadicPromotion.OfType(type)
-        ?? throw new FfiArgumentException($"{Spec.Name}: vararg[{index}]", $"a variadic extra must be a scalar, not {type.DisplayName}");
-
-    // The promoted C type of a variadic extra given as an FfiValue (VariadicPromotion).
-    private CType Promote(in FfiValue v, int index)
-    {
-        if (v.ExtraType is { } typed) return DefaultPromotion(typed, index);
-        return VariadicPromotion.ForValue(v) ?? throw new FfiArgumentException($"{Spec.Name}: vararg[{index}]",
-            $"cannot pass {ValueConverter.Describe(v.ToObject())} as a variadic argument (integers, floats, strings, pointers and null can be)");
-    }
-
-    // The promoted C types of the extras of a variadic call given as objects (VariadicPromotion), and their values.
-    private (CType[] Types, object?[] Values) Promote(object? extras)
-    {
-        if (extras is not IList list || extras is string)
-            throw new FfiArgumentException(Spec.Name, $"a variadic function takes its extra arguments as one final array, not {ValueConverter.Describe(extras)}");
-        var types = new CType[list.Count];
-        var values = new object?[list.Count];
-        for (int i = 0; i < list.Count; i++)
-        {
-            var v = list[i];
-            values[i] = v;
-            if (v is VarArg typed)
-            {
-                values[i] = typed.Value;
-                types[i] = DefaultPromotion(typed.Type, i);
-                continue;
-            }
-            types[i] = VariadicPromotion.ForObject(v) ?? throw new FfiArgumentException($"{Spec.Name}: vararg[{i}]",
-                $"cannot pass {ValueConverter.Describe(v)} as a variadic argument (integers, floats, strings, pointers and null can be)");
-            if (v is bool b) values[i] = b ? 1 : 0;
-            if (v is char c) values[i] = (int)c;
-        }
-        return (types, values);
-    }
+    // A managed copy of the returned aggregate: the garbage collector owns it, so a loop of calls stays flat.
+    private StructValue ReadAggregate(nint ret) => StructValue.Managed(_module.Memory, Spec.ReturnType, (byte*)ret);
 }

@@ -6,8 +6,9 @@ namespace Ffi;
 
 /// <summary>
 /// A global variable of a bound library: read and write it with the original's conversion rules, or take its
-/// address. Reading an aggregate copies it into new storage owned by the module's memory; writing one copies from
-/// a <see cref="NativePointer"/> to storage of its type, or from a managed value (dictionary, anonymous object, list).
+/// address. Reading an aggregate gives a garbage-collected copy (moved into the module's storage on request); writing
+/// one copies from a <see cref="NativePointer"/> to storage of its type, a <see cref="StructValue"/>, or a managed value
+/// (dictionary, anonymous object, list).
 /// </summary>
 /// <example>
 /// <code>
@@ -44,7 +45,10 @@ public sealed class NativeVariable
         }
     }
 
-    /// <summary>Reads the variable: scalars by value, aggregates as a copy in new module-owned storage (a <see cref="StructValue"/>).</summary>
+    /// <summary>
+    /// Reads the variable: scalars by value, aggregates as a garbage-collected <see cref="StructValue"/> copy (no native
+    /// allocation; its <see cref="StructValue.Pointer"/> moves it into module storage when storage is wanted).
+    /// </summary>
     /// <exception cref="FfiCapabilityDeniedException">The variable needs a capability the module was not granted.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public unsafe object? Get()
@@ -58,10 +62,9 @@ public sealed class NativeVariable
             return value;
         }
         if (t.Size == 0) throw new FfiMemoryException($"{Spec.Name}: get of a variable without a size ({t.DisplayName}); use Address");
-        var copy = _module.Memory.New(t);
-        Buffer.MemoryCopy((void*)RawAddress, (void*)copy.Address, t.Size, t.Size);
+        var copy = StructValue.Managed(_module.Memory, t, (byte*)RawAddress);
         GC.KeepAlive(_module);
-        return new StructValue(_module.Memory, copy);
+        return copy;
     }
 
     /// <summary>Writes the variable.</summary>

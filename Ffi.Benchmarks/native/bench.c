@@ -17,6 +17,9 @@ int64_t bench_sum6(int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_
 
 int64_t bench_sum_pair(struct pair p) { return p.a + p.b; }
 
+/* A struct in and a struct out, both in two integer registers (rdi:rsi in, rax:rdx out). */
+struct pair bench_pair_swap(struct pair p) { struct pair r = { p.b, p.a }; return r; }
+
 /* The C comparator of the callback benchmark (qsort of ints). */
 int bench_cmp_int(const void *a, const void *b)
 {

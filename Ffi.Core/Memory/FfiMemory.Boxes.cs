@@ -56,9 +56,14 @@ public sealed partial class FfiMemory
             ScalarMemory.Write(type, address, value, where);
             return;
         }
-        if (value is NativePointer or StructValue)
+        if (value is StructValue sv)
         {
-            CopyAggregate(type, address, value is StructValue sv ? sv.Pointer : (NativePointer)value, where);
+            sv.WriteTo(type, address, where); // a managed copy stays one: no storage for it
+            return;
+        }
+        if (value is NativePointer p)
+        {
+            CopyAggregate(type, address, p, where);
             return;
         }
         if (value is null)
@@ -151,7 +156,7 @@ public sealed partial class FfiMemory
         };
     }
 
-    private static unsafe void CopyAggregate(CType type, nint address, NativePointer src, string where)
+    internal static unsafe void CopyAggregate(CType type, nint address, NativePointer src, string where)
     {
         if (src.Type is not null && src.Type != type && src.Type.Size != type.Size)
             throw new FfiArgumentException(where, $"aggregate requires a pointer to compatible storage ({type.DisplayName}, {type.Size} bytes), not to {src.Type.DisplayName} ({src.Type.Size} bytes)");

@@ -27,6 +27,13 @@ public enum FfiValueKind : byte
     String,
     /// <summary>Any other managed value (a <see cref="StructValue"/>, a dictionary, an anonymous object, an array…).</summary>
     Object,
+    /// <summary>
+    /// A struct, union or array of at most 16 bytes held inside the value itself: what <c>Invoke(ReadOnlySpan&lt;FfiValue&gt;)</c>
+    /// returns for such an aggregate result (no allocation). Read its members with <c>module.Memory.Get(value, "field")</c>
+    /// or <see cref="FfiValue.ToStruct{T}"/>, pass it back by value, or make it a <see cref="StructValue"/> with
+    /// <see cref="FfiValue.ToObject"/>; its type is <see cref="FfiValue.AggregateType"/>.
+    /// </summary>
+    Aggregate,
 }
 
 /// <summary>
@@ -42,14 +49,20 @@ public enum FfiValueKind : byte
 /// int n = (int)sum.ToInt64();
 /// </code>
 /// </example>
+/// <remarks>
+/// An aggregate result of at most <see cref="MaxInlineAggregate"/> bytes (every aggregate C returns in registers) is held
+/// inline as an <see cref="FfiValueKind.Aggregate"/>: nothing is allocated, natively or on the managed heap, and there is
+/// nothing to free. A larger one comes back as a managed <see cref="StructValue"/> copy (an <see cref="FfiValueKind.Object"/>).
+/// </remarks>
 [StructLayout(LayoutKind.Auto)]
-public readonly struct FfiValue : IEquatable<FfiValue>
+public readonly partial struct FfiValue : IEquatable<FfiValue>
 {
     // _bits, _ref and _kind are internal for one reader: the dynamic invokers Ffi.Emit emits read them directly
     // (by nameof, see Ffi.Runtime.StubFields).
-    internal readonly ulong _bits;
-    internal readonly object? _ref;   // String: the string; Object: the value; Pointer: the tag (string) or null
-    private readonly CType? _type;   // Pointer: what it points to; a typed variadic extra: its C type
+    internal readonly ulong _bits;   // Aggregate: bytes 0–7
+    private readonly ulong _high;    // Aggregate: bytes 8–15
+    internal readonly object? _ref;   // String: the string; Object: the value; Pointer: the tag (string) or null; Aggregate: the FfiMemory it came from
+    private readonly CType? _type;   // Pointer: what it points to; a typed variadic extra: its C type; Aggregate: its type
     private readonly bool _typed;
     internal readonly FfiValueKind _kind;
 
@@ -58,10 +71,11 @@ public readonly struct FfiValue : IEquatable<FfiValue>
     private static readonly object NativeIntMark = new(), NativeUIntMark = new();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, CType? type = null, bool typed = false)
+    private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, CType? type = null, bool typed = false, ulong high = 0)
     {
         _kind = kind;
         _bits = bits;
+        _high = high;
         _ref = reference;
         _type = type;
         _typed = typed;
@@ -197,13 +211,17 @@ public readonly struct FfiValue : IEquatable<FfiValue>
         _ => throw Cast("a bool"),
     };
 
-    /// <summary>The value as a pointer (addresses, null, and pointers to engine memory).</summary>
+    /// <summary>
+    /// The value as a pointer (addresses, null, and pointers to engine memory). An <see cref="FfiValueKind.Aggregate"/> is
+    /// copied into new storage owned by its module's memory (the original's semantics, on request).
+    /// </summary>
     /// <exception cref="InvalidCastException">Not a pointer.</exception>
     public NativePointer ToPointer() => Kind switch
     {
         FfiValueKind.Pointer or FfiValueKind.Void => new NativePointer((nint)_bits, _typed ? null : _type, _ref as string, null),
         FfiValueKind.Object when _ref is NativePointer p => p,
         FfiValueKind.Object when _ref is StructValue s => s.Pointer,
+        FfiValueKind.Aggregate => ToStructValue().Pointer,
         _ => throw Cast("a pointer"),
     };
 
@@ -231,19 +249,22 @@ public readonly struct FfiValue : IEquatable<FfiValue>
         FfiValueKind.Pointer when _ref == NativeIntMark => (nint)_bits,
         FfiValueKind.Pointer when _ref == NativeUIntMark => (nuint)_bits,
         FfiValueKind.Pointer => ToPointer(),
+        FfiValueKind.Aggregate => ToStructValue(),
         _ => _ref,
     };
+
 
     /// <inheritdoc />
     public override string ToString() => Kind switch
     {
         FfiValueKind.Void => "void",
         FfiValueKind.String => (string)_ref!,
+        FfiValueKind.Aggregate => $"{_type!.DisplayName} (inline)",
         _ => Convert.ToString(ToObject(), CultureInfo.InvariantCulture) ?? "",
     };
 
     /// <inheritdoc />
-    public bool Equals(FfiValue other) => Kind == other.Kind && _bits == other._bits && Equals(_ref, other._ref) && _type == other._type && _typed == other._typed;
+    public bool Equals(FfiValue other) => Kind == other.Kind && _bits == other._bits && _high == other._high && Equals(_ref, other._ref) && _type == other._type && _typed == other._typed;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is FfiValue v && Equals(v);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Ffi.Memory;
 using Ffi.Types;
@@ -24,7 +25,7 @@ public static class JsonResults
                 w.WriteStringValue(s);
                 return;
             case StructValue sv:
-                WriteAggregate(w, sv.Pointer, type, memory);
+                WriteCopy(w, sv, type, memory);
                 return;
             case NativePointer p when type.IsAggregate:
                 WriteAggregate(w, p, type, memory);
@@ -59,6 +60,23 @@ public static class JsonResults
     {
         if (finite) w.WriteRawValue(text);
         else w.WriteNullValue();
+    }
+
+    // A struct result is a managed copy: read from a pinned copy of its bytes, so printing it does not move it into module
+    // storage (a batch of a million struct results stays flat).
+    private static void WriteCopy(Utf8JsonWriter w, StructValue value, CType type, FfiMemory memory)
+    {
+        var bytes = new byte[Math.Max(value.Type.Size, 1)];
+        value.CopyTo(bytes);
+        var pin = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+        try
+        {
+            WriteAggregate(w, NativePointer.FromAddress(pin.AddrOfPinnedObject(), value.Type), type, memory);
+        }
+        finally
+        {
+            pin.Free();
+        }
     }
 
     private static void WriteAggregate(Utf8JsonWriter w, NativePointer p, CType type, FfiMemory memory)

@@ -245,8 +245,9 @@ internal static unsafe class CallbackRuntime
     private static object? ReadArgument(CallbackSlot slot, CType type, nint at)
     {
         if (ScalarMemory.IsScalar(type)) return ScalarMemory.Read(type, at);
-        // A by-value aggregate: a copy the callback may keep, in the module's memory.
-        return StructValue.CopyOf(slot.LastOwner!.Memory, type, at);
+        // A by-value aggregate: a managed copy the callback may keep (GC-owned: nothing to free, no module block per
+        // invocation); its Pointer moves it into the module's memory if the callback wants storage.
+        return StructValue.Managed(slot.LastOwner!.Memory, type, (byte*)at);
     }
 
     private static void WriteResult(CallbackSlot slot, CType type, nint ret, object? value)

@@ -92,7 +92,7 @@ internal static class DelegateConversion
             case NativePointer p when to == typeof(nuint):
                 return (nuint)p.Address;
             case StructValue s when Binding.MappingRules.IsUnmanagedStruct(to) && Marshal.SizeOf(to) == s.Type.Size:
-                return Marshal.PtrToStructure(s.Pointer.Address, to);
+                return FromBytes(s, to);
             case IConvertible when to.IsEnum:
                 return Enum.ToObject(to, System.Convert.ToInt64(value, CultureInfo.InvariantCulture));
             case IConvertible when to.IsPrimitive || to == typeof(decimal):
@@ -101,4 +101,11 @@ internal static class DelegateConversion
         throw new FfiArgumentException(where, $"cannot give {(value is null ? "null" : value.GetType().Name)} to a parameter of type {to.Name}");
     }
 
+    // A StructValue's bytes as the unmanaged struct `to` (a managed copy stays one: nothing is moved to storage).
+    private static unsafe object? FromBytes(StructValue s, Type to)
+    {
+        var bytes = new byte[s.Type.Size];
+        s.CopyTo(bytes);
+        fixed (byte* p = bytes) return Marshal.PtrToStructure((nint)p, to);
+    }
 }

@@ -30,27 +30,18 @@ internal static class DynamicArgumentChecks
         return local;
     }
 
-    // Aggregates: the bytes stay where they are and are copied by the call (into a carrier or the stack image).
-    private static void TakeAggregate(IlWriter il, int index, FastSlot slot, IlLabel fail, LocalSource source)
-    {
-        var from = il.DeclareLocal(typeof(nint));
-        il.Emit(OpCodes.Ldc_I8, slot.Type.Size);
-        il.Emit(OpCodes.Call, typeof(FastSlot).GetMethod(nameof(FastSlot.AggregateSource))!);
-        il.Emit(OpCodes.Stloc, from);
-        il.Emit(OpCodes.Ldloc, from);
-        il.Emit(OpCodes.Brfalse, fail);
-        source.Aggregates[index] = (from, slot.Type.Size);
-    }
-
     // ---- FfiValue arguments: the kind must match exactly, integers in range ----
 
     public static void EmitValueTest(IlWriter il, Action<IlWriter> args, int i, FastSlot slot, IlLabel fail, LocalSource source, List<StringArg> strings)
     {
         if (slot.Kind == SlotKind.Aggregate)
         {
-            RequireKind(il, args, i, FfiValueKind.Object, fail);
-            Load(il, args, i, StubFields.ValueReference);
-            TakeAggregate(il, i, slot, fail, source);
+            int index = i;
+            DynamicAggregateArgument.Emit(il, g =>
+            {
+                args(g);
+                CallEmitter.Offset(g, (long)index * Unsafe.SizeOf<FfiValue>());
+            }, typeof(FfiValue).MakeByRefType(), i, slot, fail, source);
             return;
         }
         var local = CarrierLocal(il, i, slot, source);
@@ -137,8 +128,7 @@ internal static class DynamicArgumentChecks
         il.Emit(OpCodes.Stloc, o);
         if (slot.Kind == SlotKind.Aggregate)
         {
-            il.Emit(OpCodes.Ldloc, o);
-            TakeAggregate(il, i, slot, fail, source);
+            DynamicAggregateArgument.Emit(il, g => g.Emit(OpCodes.Ldloc, o), typeof(object), i, slot, fail, source);
             return;
         }
         var local = CarrierLocal(il, i, slot, source);

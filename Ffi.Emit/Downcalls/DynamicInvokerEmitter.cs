@@ -16,7 +16,8 @@ namespace Ffi.Downcalls;
 /// liveness, the argument count, one kind (or <c>isinst</c>) test and one range test per argument, the call and the
 /// result, with every other case (a value of another kind, out of range, a disposed module) handed to the general
 /// path, which converts or words the error. For fixed-arity functions whose parameters are scalars (integers,
-/// bool, float, double, pointers, <c>char*</c>) or by-value aggregates and whose result is a scalar or void.
+/// bool, float, double, pointers, <c>char*</c>) or by-value aggregates and whose result is a scalar, void, or an
+/// aggregate returned in registers (built inline: an <see cref="FfiValueKind.Aggregate"/> or a managed <see cref="Memory.StructValue"/>).
 /// </summary>
 /// <remarks>
 /// The code depends only on its <see cref="InvokerKey"/>: functions of the same shape share one method, bound per
@@ -27,7 +28,8 @@ internal static class DynamicInvokerEmitter
 {
     /// <summary>Whether the emitted invokers take a function of this shape (else it uses the general path).</summary>
     public static bool Eligible(LoweredCall plan, FastSlot[] slots, FastSlot result) =>
-        plan.VectorRegisters is null && result.Kind is not (SlotKind.General or SlotKind.Aggregate) && !slots.Any(s => s.Kind is SlotKind.General or SlotKind.Void);
+        plan.VectorRegisters is null && !slots.Any(s => s.Kind is SlotKind.General or SlotKind.Void)
+        && (result.Kind is not (SlotKind.General or SlotKind.Aggregate) || result.Kind == SlotKind.Aggregate && plan.Return is EightbytesReturn);
 
     /// <summary>The <see cref="ValueInvoker"/> code of a shape: <c>FfiValue (DynamicTarget, ReadOnlySpan&lt;FfiValue&gt;)</c>.</summary>
     public static DynamicMethod EmitValues(LoweredCall plan, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)
@@ -131,6 +133,15 @@ internal static class DynamicInvokerEmitter
                     _ => nameof(FfiValue.FromDouble),
                 })!);
                 return;
+            case SlotKind.Aggregate:
+                // At most 16 bytes (returned in registers): held inside the FfiValue.
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldfld, StubFields.DynamicResultType);
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldfld, StubFields.DynamicMemory);
+                il.Emit(OpCodes.Ldloc, ret);
+                il.Emit(OpCodes.Call, typeof(FfiValue).GetMethod(nameof(FfiValue.InlineAggregate), BindingFlags.Static | BindingFlags.NonPublic)!);
+                return;
             default:
                 il.Emit(OpCodes.Ldarg_0);
                 il.Emit(OpCodes.Ldloc, ret);
@@ -150,6 +161,15 @@ internal static class DynamicInvokerEmitter
             case SlotKind.Integer or SlotKind.Bool or SlotKind.Float32 or SlotKind.Float64:
                 LoadResult(il, result, ret);
                 il.Emit(OpCodes.Box, ResultClrType(result));
+                return;
+            case SlotKind.Aggregate:
+                // A managed copy (GC-owned: nothing to free).
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldfld, StubFields.DynamicMemory);
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldfld, StubFields.DynamicResultType);
+                il.Emit(OpCodes.Ldloc, ret);
+                il.Emit(OpCodes.Call, typeof(Memory.StructValue).GetMethod(nameof(Memory.StructValue.Managed), BindingFlags.Static | BindingFlags.NonPublic)!);
                 return;
             default:
                 il.Emit(OpCodes.Ldarg_0);

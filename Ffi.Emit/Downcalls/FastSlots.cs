@@ -23,7 +23,7 @@ internal enum SlotKind : byte
     CharPointer,
     /// <summary>A void result.</summary>
     Void,
-    /// <summary>A struct, union or array by value (taken from storage: a <see cref="Memory.StructValue"/> or a pointer).</summary>
+    /// <summary>A struct, union or array by value (an inline aggregate, a <see cref="Memory.StructValue"/> or a pointer to storage).</summary>
     Aggregate,
 }
 
@@ -171,14 +171,33 @@ internal readonly struct FastSlot
     }
 
     /// <summary>
-    /// The address of storage an aggregate argument can be copied from: a live <see cref="Memory.StructValue"/> or
-    /// boxed pointer of a compatible type with <paramref name="size"/> bytes in bounds; 0 sends the argument to the
-    /// general path (which words the error).
+    /// Where an aggregate argument of <paramref name="size"/> bytes can be copied from by the call, when it converts
+    /// without question: live storage (a <see cref="Memory.StructValue"/> in storage, a boxed pointer) is used where it is;
+    /// an inline aggregate (<see cref="FfiValueKind.Aggregate"/>) or a managed <see cref="Memory.StructValue"/> copy (which
+    /// the GC may move) is first copied to <paramref name="scratch"/>, <paramref name="size"/> bytes of the invoker's frame.
+    /// 0 sends the argument to the general path, which words the error.
     /// </summary>
-    public static nint AggregateSource(object? value, long size)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe nint AggregateSource(in FfiValue value, long size, byte* scratch)
+    {
+        if (value.Kind == FfiValueKind.Aggregate)
+        {
+            if (value.AggregateType!.Size != size) return 0;
+            value.CopyInline(scratch, size);
+            return (nint)scratch;
+        }
+        return value.Kind == FfiValueKind.Object ? AggregateSource(value.Reference, size, scratch) : 0;
+    }
+
+    /// <summary>The same for an object: a <see cref="Memory.StructValue"/>, or a boxed pointer to live storage of <paramref name="size"/> bytes.</summary>
+    public static unsafe nint AggregateSource(object? value, long size, byte* scratch)
     {
         Memory.NativePointer p;
-        if (value is Memory.StructValue s) p = s.Pointer;
+        if (value is Memory.StructValue s)
+        {
+            if (!s.InStorage) return s.TryWriteTo(size, scratch) ? (nint)scratch : 0;
+            p = s.Pointer;
+        }
         else if (value is Memory.NativePointer np) p = np;
         else return 0;
         if (p.Type is not null && p.Type.Size != size) return 0;

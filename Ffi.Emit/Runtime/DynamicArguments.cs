@@ -22,6 +22,12 @@ internal static unsafe class DynamicArguments
             *(nint*)at = scratch.Utf8((string)v.Reference!);
             return;
         }
+        // An inline aggregate of the parameter's size: its bytes, with no StructValue made for the general conversion.
+        if (v.AggregateType is { } held && prepared.Types[index] is var type && !ScalarMemory.IsScalar(type) && held.Size == type.Size)
+        {
+            v.CopyInline((byte*)at, type.Size);
+            return;
+        }
         SlowArgument(prepared, index, argBuffer, v.ToObject(), ref scratch);
     }
 

@@ -1,3 +1,5 @@
+using Ffi.Memory;
+using Ffi.Types;
 using Ffi.Values;
 
 namespace Ffi.Runtime;
@@ -20,7 +22,7 @@ internal unsafe delegate object? ObjectResultReader(byte* ret);
 /// name for messages, and the general path that takes every case the invoker does not.
 /// </summary>
 internal sealed class DynamicTarget(nint address, ModuleLifetime lifetime, string name, ValueInvoker generalValues, ObjectInvoker generalObjects,
-    ValueResultReader valueResult, ObjectResultReader objectResult)
+    ValueResultReader valueResult, ObjectResultReader objectResult, CType resultType, FfiMemory memory)
 {
     /// <summary>The function (or its variadic thunk).</summary>
     public readonly nint Address = address;
@@ -30,6 +32,12 @@ internal sealed class DynamicTarget(nint address, ModuleLifetime lifetime, strin
 
     /// <summary>The function's name (callback failures are reported under it).</summary>
     public readonly string Name = name;
+
+    /// <summary>The C result type (an aggregate result is built from it inline).</summary>
+    public readonly CType ResultType = resultType;
+
+    /// <summary>The module's memory, which owns the storage an aggregate result is moved to on request.</summary>
+    public readonly FfiMemory Memory = memory;
 
     /// <summary>Every case the emitted invoker hands over, including every error.</summary>
     public FfiValue GeneralValues(ReadOnlySpan<FfiValue> args) => generalValues(args);

@@ -32,6 +32,12 @@ internal static class StubFields
     /// <summary><see cref="DynamicTarget.Name"/>.</summary>
     public static readonly FieldInfo DynamicName = Field(typeof(DynamicTarget), nameof(DynamicTarget.Name));
 
+    /// <summary><see cref="DynamicTarget.ResultType"/>.</summary>
+    public static readonly FieldInfo DynamicResultType = Field(typeof(DynamicTarget), nameof(DynamicTarget.ResultType));
+
+    /// <summary><see cref="DynamicTarget.Memory"/>.</summary>
+    public static readonly FieldInfo DynamicMemory = Field(typeof(DynamicTarget), nameof(DynamicTarget.Memory));
+
     private static FieldInfo Field(Type type, string name) =>
         type.GetField(name, Instance) ?? throw new MissingFieldException(type.FullName, name);
 }

@@ -28,6 +28,33 @@ public sealed class CallDocsExamplesTests
         Assert.That(libc.Memory.String(buf), Is.EqualTo("pi 3.14"));
     }
 
+    [StructLayout(LayoutKind.Sequential)]
+    private record struct DivT(int Quot, int Rem);
+
+    [Test]
+    public void CallsPageStructResultsSection()
+    {
+        using var libc = NativeModule.Open(FfiSpec.Load(LibcSpec));
+        int blocks = libc.Memory.LiveBlockCount;
+
+        var divFn = libc.Function("div");
+        FfiValue dv = divFn.Invoke([17, 5]);
+        Assert.That(dv.Kind, Is.EqualTo(FfiValueKind.Aggregate));
+        Assert.That(libc.Memory.Get(dv, "quot"), Is.EqualTo(3));
+        Assert.That(dv.ToStruct<DivT>(), Is.EqualTo(new DivT(3, 2)));
+
+        var sv = (StructValue)libc.Invoke("div", 17, 5)!;
+        Assert.That(sv.InStorage, Is.False);
+        Assert.That(libc.Memory.LiveBlockCount, Is.EqualTo(blocks), "nothing in module storage so far");
+        NativePointer storage = sv.Pointer;
+        Assert.That(libc.Memory.Get(storage, "rem"), Is.EqualTo(2));
+        Assert.That(libc.Memory.LiveBlockCount, Is.EqualTo(blocks + 1), "Pointer moved it into module storage");
+
+        var reused = libc.Memory.New("div_t");
+        divFn.InvokeInto([17, 5], reused);
+        Assert.That(libc.Memory.Get(reused, "quot"), Is.EqualTo(3));
+    }
+
     [Test]
     public void ReadmeCallbacksSection()
     {

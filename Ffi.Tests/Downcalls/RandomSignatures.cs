@@ -5,6 +5,7 @@ using Ffi.Spec;
 using Ffi.Tests.Layout;
 using Ffi.Tests.Native;
 using Ffi.Types;
+using Ffi.Values;
 
 namespace Ffi.Tests.Downcalls;
 
@@ -141,11 +142,18 @@ internal static class RandomSignatures
     }
 
     /// <summary>
-    /// Compares every leaf of a result read through the public API (a scalar or a <see cref="StructValue"/>) with what
-    /// C made of the hash <paramref name="h"/>; null when they agree, else the first difference.
+    /// Compares every leaf of a result read through the public API (a scalar, a <see cref="StructValue"/> read by its
+    /// indexer, or an <see cref="FfiValue"/>, an inline aggregate read by <c>Memory.Get(value, path)</c>) with what C made
+    /// of the hash <paramref name="h"/>; null when they agree, else the first difference.
     /// </summary>
     public static string? ResultMismatch(NativeModule m, Signature sig, ulong h, object? result) =>
-        ResultMismatch(sig, h, leaf => result is StructValue s ? m.Memory.Get(sig.Ret, s.Pointer, leaf.Path) : result);
+        ResultMismatch(sig, h, leaf => result switch
+        {
+            StructValue s => s[leaf.Path],
+            FfiValue { Kind: FfiValueKind.Aggregate or FfiValueKind.Object } v => m.Memory.Get(v, leaf.Path),
+            FfiValue v => v.ToObject(),
+            _ => result,
+        });
 
     /// <summary>
     /// Compares every leaf of a result, as <paramref name="read"/> gives it, with what C made of the hash

@@ -45,6 +45,24 @@ public sealed class VariableTests
     }
 
     [Test]
+    public void AnAggregateGetIsAManagedCopyThatTakesNoModuleStorage()
+    {
+        using var m = NativeModule.Open(Spec());
+        var origin = m.Variable("origin");
+        int blocks = m.Memory.LiveBlockCount;
+        for (int i = 0; i < 1000; i++) origin.Get();
+        var value = (StructValue)origin.Get()!;
+        Assert.That(value.InStorage, Is.False);
+        Assert.That(m.Memory.LiveBlockCount, Is.EqualTo(blocks), "a loop of reads stays flat");
+        var saved = (StructValue)origin.Get()!;
+        int y = (int)value["y"]!;
+        value["x"] = 10;
+        origin.Set(value);
+        Assert.That(m.Invoke("read_origin_sum"), Is.EqualTo(10 + y), "a managed copy writes back");
+        origin.Set(saved); // the library is shared by the fixture's tests
+    }
+
+    [Test]
     public void AggregatesAreCopiedOutAndInFromStorageOrManagedValues()
     {
         using var m = NativeModule.Open(Spec());
