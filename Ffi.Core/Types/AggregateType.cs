@@ -7,7 +7,7 @@ public abstract class AggregateType : CType
 {
     private readonly Dictionary<string, CField> _byName;
 
-    private protected AggregateType(IReadOnlyList<CField> fields, AggregateLayout layout, bool packed, int? requestedAlign, string? name, string? doc)
+    private protected AggregateType(IReadOnlyList<CField> fields, AggregateLayout layout, bool packed, int? requestedAlign, string? name, string? doc, int? pack)
         : base(name, doc)
     {
         Fields = fields;
@@ -15,9 +15,22 @@ public abstract class AggregateType : CType
         Align = layout.Align;
         IsPacked = packed;
         RequestedAlign = requestedAlign;
+        Pack = pack;
         _byName = new Dictionary<string, CField>(StringComparer.Ordinal);
         foreach (var f in fields)
-            if (!f.IsUnnamed) _byName.TryAdd(f.Name, f);
+        {
+            if (!f.IsUnnamed)
+            {
+                _byName.TryAdd(f.Name, f);
+            }
+            else if (f is { IsBitfield: false, Type: AggregateType inner })
+            {
+                // C11 anonymous member: struct { int a; union { int b; float c; }; } names b and c as if they were
+                // its own, at their offset inside the member (the inner table already holds deeper anonymous members).
+                foreach (var (innerName, innerField) in inner._byName)
+                    _byName.TryAdd(innerName, innerField.Shifted(f.BitOffset));
+            }
+        }
     }
 
     /// <summary>The members in declaration order, unnamed ones included.</summary>
@@ -29,13 +42,22 @@ public abstract class AggregateType : CType
     /// <summary>The spec's <c>"align"</c> (GCC <c>aligned(N)</c>), or <see langword="null"/>.</summary>
     public int? RequestedAlign { get; }
 
+    /// <summary>The spec's <c>"pack"</c>: the <c>#pragma pack(N)</c> in effect where it was declared, or <see langword="null"/>.</summary>
+    public int? Pack { get; }
+
+    /// <summary>
+    /// The names <see cref="TryGetField"/> finds: the named members, and the members of anonymous struct and union
+    /// members (C11), which C code names as if they were the aggregate's own.
+    /// </summary>
+    public IEnumerable<string> FieldNames => _byName.Keys;
+
     /// <inheritdoc />
     public override long Size { get; }
 
     /// <inheritdoc />
     public override int Align { get; }
 
-    /// <summary>Finds a named member.</summary>
+    /// <summary>Finds a named member, also inside an anonymous struct or union member (with its offset in this aggregate).</summary>
     /// <param name="name">The member name.</param>
     /// <param name="field">The member, when found.</param>
     /// <returns>Whether a member of that name exists.</returns>

@@ -112,7 +112,7 @@ public sealed class InspectCommandTests
             """), "--json");
         Assert.That(code, Is.EqualTo(2));
         Assert.That(stdout, Is.Empty);
-        Assert.That(stderr.Trim(), Is.EqualTo("types.point.fields[1].type: unknown type \"flaot\""));
+        Assert.That(stderr.Trim(), Is.EqualTo("types.point.fields[1].type: unknown type \"flaot\" (did you mean \"float\"?)"));
     }
 
     [Test]

@@ -62,10 +62,13 @@ public sealed partial class ErrorsDocTests
               { "version": "1", "lib": "libc.so.6", "types": {
                   "point": { "kind": "struct", "fields": [ { "name": "x", "type": "int" }, { "name": "y", "type": "flaot" } ] } } }
               """));
-        Assert.That((e.JsonPath, e.Reason), Is.EqualTo(("types.point.fields[1].type", "unknown type \"flaot\"")));
+        Assert.That((e.JsonPath, e.Reason), Is.EqualTo(("types.point.fields[1].type", "unknown type \"flaot\" (did you mean \"float\"?)")));
 
         Expect<FfiSpecException>(() => FfiSpec.Parse("""
             { "version": "1", "lib": "libz.so.1", "functions": [ { "name": "crc32", "ret": "ulong", "params": ["ulong", "uLongf", "uint"] } ] }
+            """));
+        Expect<FfiSpecException>(() => FfiSpec.Parse("""
+            { "version": "1", "lib": "libc.so.6", "functions": [ { "name": "getenv", "ret": "char*", "params": ["string"], "ret_as_string": true } ] }
             """));
         Assert.That(FfiSpec.TryParse("""{ "version": 1, "lib": "x" }""", out _, out var error), Is.False);
         Expect<FfiSpecException>(() => FfiSpec.Parse("""{ "version": "1", "lib": x }"""));
