@@ -104,6 +104,24 @@ public sealed class InspectCommandTests
     }
 
     [Test]
+    public void TableListsTheMembersOfAnonymousMembersUnderThem()
+    {
+        var h = Path.Combine(_dir, "an.h");
+        File.WriteAllText(h, "#pragma pack(push, 2)\ntypedef struct { char a; union { int x; struct { char y; double z; }; }; } an;\n#pragma pack(pop)\n");
+        var (code, stdout, stderr) = Run("inspect", h, "--lib", "libc.so.6");
+        Assert.That(code, Is.Zero, stderr);
+        var lines = stdout.Split('\n').Select(l => l.TrimEnd()).ToArray();
+        Assert.That(lines, Does.Contain("struct an                                struct, size 12, align 2, pack(2)"));
+        var compact = lines.Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
+        Assert.That(compact, Does.Contain("2 10 union {…} (unnamed)"));
+        Assert.That(compact, Does.Contain("2 4 int x"));
+        Assert.That(compact, Does.Contain("2 10 struct {…} (unnamed)"));
+        Assert.That(compact, Does.Contain("2 1 char y"));
+        Assert.That(compact, Does.Contain("4 8 double z"));
+        Assert.That(lines.Single(l => l.EndsWith(" z", StringComparison.Ordinal)), Does.EndWith("      z"), "indented twice");
+    }
+
+    [Test]
     public void MalformedSpecPrintsThePathOnStderrAndExits2()
     {
         var (code, stdout, stderr) = Run("inspect", Write("""
