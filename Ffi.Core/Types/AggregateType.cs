@@ -66,8 +66,11 @@ public abstract class AggregateType : CType
 
     /// <summary>Gets a named member.</summary>
     /// <param name="name">The member name.</param>
-    /// <exception cref="KeyNotFoundException">There is no member of that name; the message lists the members.</exception>
-    public CField GetField(string name) =>
-        TryGetField(name, out var f) ? f
-            : throw new KeyNotFoundException($"{DisplayName} has no field \"{name}\" (fields: {string.Join(", ", _byName.Keys)})");
+    /// <exception cref="FfiNameException">There is no member of that name; the message suggests or lists the members.</exception>
+    public CField GetField(string name)
+    {
+        if (TryGetField(name, out var f)) return f;
+        var hint = Spec.Suggest.DidYouMean(name, _byName.Keys);
+        throw new FfiNameException("field", name, $"{DisplayName} has no field \"{name}\"{(hint.Length > 0 ? hint : $" (fields: {string.Join(", ", _byName.Keys)})")}");
+    }
 }

@@ -34,9 +34,9 @@ public sealed class TypeRegistry
 
     /// <summary>Gets a declared or builtin type by name.</summary>
     /// <param name="name">A type name.</param>
-    /// <exception cref="KeyNotFoundException">No type has that name.</exception>
+    /// <exception cref="FfiNameException">No type has that name (the message suggests the nearest names).</exception>
     public CType this[string name] =>
-        TryGet(name, out var t) ? t : throw new KeyNotFoundException($"unknown type \"{name}\"");
+        TryGet(name, out var t) ? t : throw FfiNameException.UnknownType(name, _declared.Keys.Concat(BuiltinTypes.All.Keys));
 
     /// <summary>
     /// Resolves a type written as JSON — a quoted name or an inline type object such as

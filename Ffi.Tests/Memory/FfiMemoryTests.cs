@@ -71,10 +71,10 @@ public sealed class FfiMemoryTests : MemoryFixture
     [Test]
     public void TypeOf_UnknownNameAndMalformedInlineJson()
     {
-        var unknown = Assert.Throws<FfiArgumentException>(() => Mem.TypeOf("no_such_type"));
-        Assert.That(unknown!.Message, Does.Contain("unknown type name: no_such_type"));
-        Assert.Throws<FfiArgumentException>(() => Mem.SizeOf("flaot"));
-        Assert.Throws<FfiArgumentException>(() => Mem.AlignOf("flaot"));
+        var unknown = Assert.Throws<FfiNameException>(() => Mem.TypeOf("no_such_type"));
+        Assert.That(unknown!.Message, Is.EqualTo("unknown type \"no_such_type\""));
+        Assert.Throws<FfiNameException>(() => Mem.SizeOf("flaot"));
+        Assert.Throws<FfiNameException>(() => Mem.AlignOf("flaot"));
         Assert.Throws<FfiSpecException>(() => Mem.TypeOf("""{"kind":"array","len":3}"""));
         Assert.Throws<FfiSpecException>(() => Mem.TypeOf("""{"kind":"array","of":"nope","len":3}"""));
         Assert.Throws<FfiSpecException>(() => Mem.TypeOf("{not json"));

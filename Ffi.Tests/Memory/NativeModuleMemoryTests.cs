@@ -64,8 +64,8 @@ public sealed class NativeModuleMemoryTests
                 Assert.That(m.Memory.DefaultLibrary, Is.EqualTo("libc.so.6"));
                 Assert.That(m.Memory.Types, Is.SameAs(m.Types));
             });
-            Assert.Throws<KeyNotFoundException>(() => m.GetFunctionAddress("printf"));
-            Assert.Throws<KeyNotFoundException>(() => m.GetVariableAddress("stdin"));
+            Assert.Throws<FfiNameException>(() => m.GetFunctionAddress("printf"));
+            Assert.Throws<FfiNameException>(() => m.GetVariableAddress("stdin"));
         }
         finally
         {
