@@ -25,9 +25,9 @@ public sealed class FfiNameException : FfiException
 
     /// <summary><c>the spec declares no function "strlenn" (did you mean "strlen"?)</c>.</summary>
     internal static FfiNameException NotDeclared(string kind, string name, IEnumerable<string> declared) =>
-        new(kind, name, $"the spec declares no {kind} \"{name}\"{Spec.Suggest.DidYouMean(name, declared)}");
+        new(kind, name, $"the spec declares no {kind} \"{name}\"{Suggest.DidYouMean(name, declared)}");
 
     /// <summary><c>unknown type "pont" (did you mean "point"?)</c>, for a type name looked up in a registry.</summary>
     internal static FfiNameException UnknownType(string name, IEnumerable<string> known) =>
-        new("type", name, $"unknown type \"{name}\"{Spec.Suggest.DidYouMean(name, known)}");
+        new("type", name, $"unknown type \"{name}\"{Suggest.DidYouMean(name, known)}");
 }

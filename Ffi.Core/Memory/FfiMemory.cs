@@ -1,4 +1,5 @@
 using Ffi.Types;
+using Ffi.Spec;
 
 namespace Ffi.Memory;
 

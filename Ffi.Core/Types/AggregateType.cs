@@ -1,5 +1,3 @@
-using Ffi.Layout;
-
 namespace Ffi.Types;
 
 /// <summary>A struct or union: members with their computed placement, packing and requested alignment.</summary>
@@ -7,12 +5,13 @@ public abstract class AggregateType : CType
 {
     private readonly Dictionary<string, CField> _byName;
 
-    private protected AggregateType(IReadOnlyList<CField> fields, AggregateLayout layout, bool packed, int? requestedAlign, string? name, string? doc, int? pack)
+    // The size, alignment and field offsets come from Layout/SysVLayout (the resolver calls it): Types needs no Layout.
+    private protected AggregateType(IReadOnlyList<CField> fields, long size, int align, bool packed, int? requestedAlign, string? name, string? doc, int? pack)
         : base(name, doc)
     {
         Fields = fields;
-        Size = layout.Size;
-        Align = layout.Align;
+        Size = size;
+        Align = align;
         IsPacked = packed;
         RequestedAlign = requestedAlign;
         Pack = pack;
@@ -70,7 +69,7 @@ public abstract class AggregateType : CType
     public CField GetField(string name)
     {
         if (TryGetField(name, out var f)) return f;
-        var hint = Spec.Suggest.DidYouMean(name, _byName.Keys);
+        var hint = Suggest.DidYouMean(name, _byName.Keys);
         throw new FfiNameException("field", name, $"{DisplayName} has no field \"{name}\"{(hint.Length > 0 ? hint : $" (fields: {string.Join(", ", _byName.Keys)})")}");
     }
 }

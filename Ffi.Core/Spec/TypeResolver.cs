@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using Ffi.Layout;
-using Ffi.Spec;
+using Ffi.Types;
 
-namespace Ffi.Types;
+namespace Ffi.Spec;
 
 /// <summary>
 /// Turns spec syntax into laid-out <see cref="CType"/>s: resolves names (declared, then builtin),
@@ -92,7 +92,7 @@ internal sealed class TypeResolver
             if (_existing is not null && _existing.TryGet(name, out var known)) return known;
             if (BuiltinTypes.TryGet(name, out var builtin)) return builtin;
             // "unsigned int", "const char *", "struct tm *", "void (*)(int)": a C spelling of a type.
-            var spelled = Spec.C.CTypeSpelling.TryParse(name, referencePath, KnownNames());
+            var spelled = C.CTypeSpelling.TryParse(name, referencePath, KnownNames());
             if (spelled is NameRefSyntax alias && alias.Name != name) return ResolveNamed(alias.Name, referencePath);
             if (spelled is not null and not NameRefSyntax)
             {
@@ -285,8 +285,8 @@ internal sealed class TypeResolver
         }
         RequireUniqueThroughAnonymous(g, types);
         return g.IsUnion
-            ? new UnionType(fields, layout, g.Packed, g.Align, name, g.Doc, g.Pack)
-            : new StructType(fields, layout, g.Packed, g.Align, name, g.Doc, g.Pack);
+            ? new UnionType(fields, layout.Size, layout.Align, g.Packed, g.Align, name, g.Doc, g.Pack)
+            : new StructType(fields, layout.Size, layout.Align, g.Packed, g.Align, name, g.Doc, g.Pack);
     }
 
     // struct { int x; struct { int x; }; } is "duplicate member 'x'" in gcc: an anonymous member's names are the outer's.
