@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ffi.Demo;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Cli;
 
@@ -174,12 +175,12 @@ public sealed class InspectCommandTests
     {
         // The built `ffi` program, as a script would run it.
         var ffi = Path.Combine(TestContext.CurrentContext.TestDirectory, "ffi.dll");
-        var (code, stdout, _) = Native.Gcc.Exec("dotnet", $"\"{ffi}\" inspect \"{Write(PointSpec)}\" --json");
+        var (code, stdout, _) = Gcc.Exec("dotnet", $"\"{ffi}\" inspect \"{Write(PointSpec)}\" --json");
         Assert.That(code, Is.Zero);
         using var doc = JsonDocument.Parse(stdout);
         Assert.That(doc.RootElement.GetProperty("types").GetProperty("point").GetProperty("size").GetInt64(), Is.EqualTo(16));
 
-        var (bad, _, err) = Native.Gcc.Exec("dotnet", $"\"{ffi}\" inspect \"{Write("""{"version": "2", "lib": "x"}""")}\"");
+        var (bad, _, err) = Gcc.Exec("dotnet", $"\"{ffi}\" inspect \"{Write("""{"version": "2", "lib": "x"}""")}\"");
         Assert.That(bad, Is.EqualTo(2));
         Assert.That(err.Trim(), Is.EqualTo("version: unsupported version (expected \"1\")"));
     }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Ffi.Memory;
 using Ffi.Spec;
 using Ffi.Tests.Native;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Memory;
 

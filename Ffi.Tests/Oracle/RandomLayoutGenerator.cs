@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Ffi.Tests.Layout;
+namespace Ffi.Tests.Oracle;
 
 /// <summary>
 /// Generates random struct and union types — nesting (named and inline), arrays (also of aggregates and

@@ -6,7 +6,7 @@ using Ffi.Tests.Layout;
 using Ffi.Tests.Native;
 using Ffi.Types;
 
-namespace Ffi.Tests.Downcalls;
+namespace Ffi.Tests.Oracle;
 
 /// <summary>A random C function: its name, return type and parameters (C type and C spelling).</summary>
 internal sealed record Signature(string Name, CType Ret, string RetC, IReadOnlyList<(CType Type, string C)> Params);
