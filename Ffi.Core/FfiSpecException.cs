@@ -6,7 +6,7 @@ namespace Ffi;
 /// </summary>
 /// <remarks>
 /// The message always starts with the JSON path of the culprit, then a colon and the reason, e.g.
-/// <c>types.point.fields[1].type: unknown type "flaot"</c> or
+/// <c>types.point.fields[1].type: unknown type "flaot" (did you mean "float"?)</c> or
 /// <c>functions[3] (crc32): param[1]: unknown type "uLongf"</c>.
 /// </remarks>
 public sealed class FfiSpecException : FfiException

@@ -208,7 +208,7 @@ public static class Cli
             stderr.WriteLine($"ffi call: {ex.Message}");
             return BadInput;
         }
-        catch (Exception ex) when (ex is FfiException or KeyNotFoundException)
+        catch (FfiException ex)
         {
             stderr.WriteLine($"ffi call: {CallRunner.CliMessage(ex)}");
             return CallFailed;

@@ -1,5 +1,6 @@
 using System.Collections;
 using Ffi.Binding;
+using Ffi.Memory;
 using Ffi.Types;
 using Ffi.Values;
 

@@ -81,6 +81,7 @@ public sealed unsafe partial class NativeFunction
     /// </returns>
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
+    /// <exception cref="FfiCallbackException">A callback that C called during the call threw, or C called a released one.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public object? Invoke(params object?[] args) => (_objects ?? MakeObjectInvoker())(args);
 
@@ -148,6 +149,7 @@ public sealed unsafe partial class NativeFunction
     /// </returns>
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
+    /// <exception cref="FfiCallbackException">A callback that C called during the call threw, or C called a released one.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public FfiValue Invoke(ReadOnlySpan<FfiValue> args) => (_values ?? MakeValueInvoker())(args);
 

@@ -23,7 +23,7 @@ namespace Ffi;
 /// Console.WriteLine(z.Memory.SizeOf("z_stream"));   // 112
 /// </code>
 /// </example>
-public sealed class NativeModule : IDisposable
+public sealed partial class NativeModule : IDisposable
 {
     private readonly Dictionary<string, nint> _libraries;
     private readonly Dictionary<string, nint> _functions;
@@ -105,21 +105,21 @@ public sealed class NativeModule : IDisposable
     public FfiOptions Options { get; }
 
     /// <summary>A declared function, callable dynamically.</summary>
-    /// <exception cref="KeyNotFoundException">The spec declares no such function.</exception>
+    /// <exception cref="FfiNameException">The spec declares no such function (the message suggests the nearest names).</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public NativeFunction Function(string name)
     {
         ThrowIfDisposed();
-        return _functionObjects.TryGetValue(name, out var f) ? f : throw new KeyNotFoundException($"the spec declares no function \"{name}\"");
+        return _functionObjects.TryGetValue(name, out var f) ? f : throw NoFunction(name);
     }
 
     /// <summary>A declared global variable.</summary>
-    /// <exception cref="KeyNotFoundException">The spec declares no such variable.</exception>
+    /// <exception cref="FfiNameException">The spec declares no such variable (the message suggests the nearest names).</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public NativeVariable Variable(string name)
     {
         ThrowIfDisposed();
-        return _variableObjects.TryGetValue(name, out var v) ? v : throw new KeyNotFoundException($"the spec declares no variable \"{name}\"");
+        return _variableObjects.TryGetValue(name, out var v) ? v : throw NoVariable(name);
     }
 
     /// <summary>
@@ -134,9 +134,10 @@ public sealed class NativeModule : IDisposable
     /// string). Calls with blittable signatures allocate nothing.
     /// </summary>
     /// <typeparam name="TDelegate">A delegate type, e.g. <c>Func&lt;int, int, int&gt;</c> or your own.</typeparam>
-    /// <exception cref="KeyNotFoundException">The spec declares no such function.</exception>
+    /// <exception cref="FfiNameException">The spec declares no such function (the message suggests the nearest names).</exception>
     /// <exception cref="FfiBindException">The delegate's types do not match the spec.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    /// <remarks>Calling the delegate throws what <see cref="NativeFunction.Invoke(object[])"/> throws, <see cref="FfiCallbackException"/> included.</remarks>
     public TDelegate GetFunction<TDelegate>(string name) where TDelegate : Delegate
     {
         ThrowIfDisposed();
@@ -144,7 +145,9 @@ public sealed class NativeModule : IDisposable
     }
 
     /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke(object[])"/>.</summary>
-    /// <exception cref="KeyNotFoundException">The spec declares no such function.</exception>
+    /// <exception cref="FfiNameException">The spec declares no such function (the message suggests the nearest names).</exception>
+    /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
+    /// <exception cref="FfiCallbackException">A callback that C called during the call threw, or C called a released one.</exception>
     public object? Invoke(string function, params object?[] args) => Function(function).Invoke(args);
 
     /// <summary>The errno captured by this thread's last call to a function declared <c>"errno": true</c>.</summary>
@@ -292,22 +295,22 @@ public sealed class NativeModule : IDisposable
     }
 
     /// <summary>The address of a declared function.</summary>
-    /// <exception cref="KeyNotFoundException">The spec declares no such function.</exception>
+    /// <exception cref="FfiNameException">The spec declares no such function (the message suggests the nearest names).</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public nint GetFunctionAddress(string name)
     {
         ThrowIfDisposed();
         return _functions.TryGetValue(name, out var p) ? p
-            : throw new KeyNotFoundException($"the spec declares no function \"{name}\"");
+            : throw NoFunction(name);
     }
 
     /// <summary>A pointer to a declared variable, typed as the variable (not bounds-checked: the library owns it).</summary>
-    /// <exception cref="KeyNotFoundException">The spec declares no such variable.</exception>
+    /// <exception cref="FfiNameException">The spec declares no such variable (the message suggests the nearest names).</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public NativePointer GetVariableAddress(string name)
     {
         ThrowIfDisposed();
-        if (!Spec.TryGetVariable(name, out var v)) throw new KeyNotFoundException($"the spec declares no variable \"{name}\"");
+        if (!Spec.TryGetVariable(name, out var v)) throw NoVariable(name);
         return NativePointer.FromAddress(_variables[name], v.Type);
     }
 

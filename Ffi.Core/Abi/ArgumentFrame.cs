@@ -5,7 +5,7 @@ namespace Ffi.Abi;
 /// API, the CLI): each argument at an eightbyte-aligned offset in an argument buffer (16-aligned for
 /// types aligned to 16 or more), and the return value at the start of a return buffer.
 /// </summary>
-public sealed class ArgumentFrame : IEquatable<ArgumentFrame>
+internal sealed class ArgumentFrame : IEquatable<ArgumentFrame>
 {
     private ArgumentFrame(IReadOnlyList<long> offsets, long argumentBytes, long returnBytes)
     {

@@ -23,6 +23,11 @@ namespace Ffi.Layout;
 /// <item><c>aligned(N)</c> raises the aggregate's alignment to at least N; the size is rounded up to the
 /// alignment.</item>
 /// <item>A union's size is its largest member (bitfields count their width rounded up to bytes).</item>
+/// <item>A member packed on its own (<c>int x __attribute__((packed));</c>) is laid out as in a packed aggregate.</item>
+/// <item><c>#pragma pack(N)</c> caps every ordinary member's alignment at N, its own <c>_Alignas</c> included; bitfields
+/// then follow each other bit by bit as when packed, but a named one raises the aggregate's alignment to the
+/// smaller of its type's and N (even in a packed struct); a zero-width bitfield still aligns to its full type:
+/// under <c>pack(2)</c>, <c>struct { char a; int b:31; char c; }</c> is 6 bytes aligned 2.</item>
 /// </list>
 /// </remarks>
 public static class SysVLayout
@@ -37,10 +42,12 @@ public static class SysVLayout
     /// <param name="members">The members in declaration order; bitfield widths must not exceed their type.</param>
     /// <param name="packed"><c>__attribute__((packed))</c>.</param>
     /// <param name="requestedAlign"><c>__attribute__((aligned(N)))</c>, or <see langword="null"/>.</param>
+    /// <param name="pack"><c>#pragma pack(N)</c> in effect (1, 2, 4, 8 or 16), or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">A member is invalid (a bitfield on a non-integer type or too wide).</exception>
     /// <exception cref="OverflowException">The struct would be larger than <see cref="MaxSize"/>.</exception>
-    public static AggregateLayout Struct(IReadOnlyList<MemberRequest> members, bool packed, int? requestedAlign)
+    public static AggregateLayout Struct(IReadOnlyList<MemberRequest> members, bool packed, int? requestedAlign, int? pack = null)
     {
+        CheckPack(pack);
         var offsets = new long[members.Count];
         long pos = 0;
         int align = 1;
@@ -58,12 +65,12 @@ public static class SysVLayout
                     offsets[i] = pos;
                     continue;
                 }
-                if (!packed)
+                if (!packed && !m.Packed && pack is null)
                 {
                     long unitBits = m.Type.Size * 8;
                     if (pos % unitBits + width > unitBits) pos = AlignUp(pos, typeAlignBits);
-                    if (m.IsNamed) align = Math.Max(align, m.Type.Align);
                 }
+                if (m.IsNamed) align = Math.Max(align, BitfieldAlign(m, packed, pack));
                 offsets[i] = pos;
                 pos = checked(pos + width);
             }
@@ -71,7 +78,7 @@ public static class SysVLayout
             {
                 // struct __attribute__((packed)) { char c; _Alignas(4) int x; } still puts x at 4: a member's own
                 // alignment request raises its alignment, packed or not (it never lowers it).
-                int memberAlign = Math.Max(packed ? 1 : m.Type.Align, m.Align ?? 1);
+                int memberAlign = MemberAlign(m, packed, pack);
                 pos = AlignUp(pos, memberAlign * 8L);
                 offsets[i] = pos;
                 pos = checked(pos + m.Type.Size * 8);
@@ -86,10 +93,12 @@ public static class SysVLayout
     /// <param name="members">The members in declaration order.</param>
     /// <param name="packed"><c>__attribute__((packed))</c>.</param>
     /// <param name="requestedAlign"><c>__attribute__((aligned(N)))</c>, or <see langword="null"/>.</param>
+    /// <param name="pack"><c>#pragma pack(N)</c> in effect (1, 2, 4, 8 or 16), or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">A member is invalid (a bitfield on a non-integer type or too wide).</exception>
     /// <exception cref="OverflowException">The union would be larger than <see cref="MaxSize"/>.</exception>
-    public static AggregateLayout Union(IReadOnlyList<MemberRequest> members, bool packed, int? requestedAlign)
+    public static AggregateLayout Union(IReadOnlyList<MemberRequest> members, bool packed, int? requestedAlign, int? pack = null)
     {
+        CheckPack(pack);
         long bits = 0;
         int align = 1;
         for (int i = 0; i < members.Count; i++)
@@ -100,12 +109,12 @@ public static class SysVLayout
                 ValidateBitfield(m, i);
                 // union { char c; long long x:33; } is 8 bytes aligned 8; union { char c; int :20; } is 3 bytes aligned 1.
                 bits = Math.Max(bits, width);
-                if (width > 0 && m.IsNamed && !packed) align = Math.Max(align, m.Type.Align);
+                if (width > 0 && m.IsNamed) align = Math.Max(align, BitfieldAlign(m, packed, pack));
             }
             else
             {
                 bits = Math.Max(bits, m.Type.Size * 8);
-                align = Math.Max(align, Math.Max(packed ? 1 : m.Type.Align, m.Align ?? 1));
+                align = Math.Max(align, MemberAlign(m, packed, pack));
             }
         }
         return Finish(bits, align, requestedAlign, new long[members.Count]);
@@ -113,6 +122,27 @@ public static class SysVLayout
 
     /// <summary>Rounds <paramref name="value"/> up to a multiple of <paramref name="alignment"/> (a power of two).</summary>
     public static long AlignUp(long value, long alignment) => checked(value + alignment - 1) & ~(alignment - 1);
+
+    // An ordinary member: its type's alignment (1 when packed), raised by its own request, capped by #pragma pack.
+    private static int MemberAlign(MemberRequest m, bool packed, int? pack)
+    {
+        int a = Math.Max(packed || m.Packed ? 1 : m.Type.Align, m.Align ?? 1);
+        return pack is int n ? Math.Min(a, n) : a;
+    }
+
+    // What a named, non-zero bitfield adds to the aggregate's alignment: gcc's update_alignment_for_field
+    // (stor-layout.cc) caps the type's alignment at the pragma's N first, and only without a pragma at 1 when packed.
+    private static int BitfieldAlign(MemberRequest m, bool packed, int? pack) =>
+        pack is int n ? Math.Min(m.Type.Align, n) : packed || m.Packed ? 1 : m.Type.Align;
+
+    private static void CheckPack(int? pack)
+    {
+        if (pack is int n && (n <= 0 || n > MaxPack || (n & (n - 1)) != 0))
+            throw new ArgumentOutOfRangeException(nameof(pack), n, $"#pragma pack must be a power of two from 1 to {MaxPack}");
+    }
+
+    /// <summary>The largest <c>#pragma pack(N)</c> gcc takes on x86-64.</summary>
+    public const int MaxPack = 16;
 
     private static AggregateLayout Finish(long bits, int align, int? requestedAlign, long[] offsets)
     {

@@ -20,7 +20,7 @@ public sealed partial class FfiMemory
         long bits = BitPosition(byteOffset, bitOffset, "readBits");
         CheckAccess(p, bits / 8, BitAccess.BytesTouched(bits, width), "readBits");
         ulong raw = BitAccess.Read(p.Address, bits, width);
-        return signed ? Values.ScalarMemory.SignExtend(raw, width) : (long)raw;
+        return signed ? ScalarMemory.SignExtend(raw, width) : (long)raw;
     }
 
     /// <summary>Writes the low <paramref name="width"/> bits of <paramref name="value"/> at a bit position (see <see cref="ReadBits"/>).</summary>

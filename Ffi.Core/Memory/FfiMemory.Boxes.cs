@@ -2,7 +2,6 @@ using System.Collections;
 using System.Reflection;
 using System.Text;
 using Ffi.Types;
-using Ffi.Values;
 
 namespace Ffi.Memory;
 

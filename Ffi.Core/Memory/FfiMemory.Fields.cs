@@ -1,5 +1,4 @@
 using Ffi.Types;
-using Ffi.Values;
 
 namespace Ffi.Memory;
 

@@ -162,7 +162,7 @@ public sealed partial class FfiMemory
                 CopyBytes(destination, bytes, length);
                 break;
             default:
-                throw new FfiArgumentException("copy", $"source must be a NativePointer, string or byte[], not {Values.ValueConverter.Describe(source)}");
+                throw new FfiArgumentException("copy", $"source must be a NativePointer, string or byte[], not {ValueConverter.Describe(source)}");
         }
     }
 

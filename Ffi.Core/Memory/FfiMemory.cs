@@ -1,4 +1,5 @@
 using Ffi.Types;
+using Ffi.Spec;
 
 namespace Ffi.Memory;
 
@@ -62,13 +63,13 @@ public sealed partial class FfiMemory : BlockOwner
 
     /// <summary>The type a name or inline JSON type object stands for.</summary>
     /// <param name="nameOrJson">A type name (<c>"z_stream"</c>, <c>"int"</c>) or an inline type object (<c>{"kind":"array","of":"int","len":4}</c>).</param>
-    /// <exception cref="FfiArgumentException">Unknown name.</exception>
+    /// <exception cref="FfiNameException">Unknown name (the message suggests the nearest).</exception>
     /// <exception cref="FfiSpecException">Malformed inline type object (path <c>$…</c>).</exception>
     public CType TypeOf(string nameOrJson)
     {
         ArgumentNullException.ThrowIfNull(nameOrJson);
         if (nameOrJson.TrimStart().StartsWith('{')) return Types.ParseType(nameOrJson);
-        return Types.TryGet(nameOrJson, out var t) ? t : throw new FfiArgumentException("TypeOf", $"unknown type name: {nameOrJson}");
+        return Types[nameOrJson];
     }
 
     /// <summary>The size in bytes of a type (<c>sizeof</c>).</summary>

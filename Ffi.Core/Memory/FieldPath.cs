@@ -57,7 +57,7 @@ internal static class FieldPath
                 if (!agg.TryGetField(name, out var field))
                 {
                     var kind = agg is UnionType ? "union" : "struct";
-                    var names = string.Join(", ", agg.Fields.Where(f => !f.IsUnnamed).Select(f => f.Name));
+                    var names = string.Join(", ", agg.FieldNames);
                     throw new FfiArgumentException(where, $"unknown {kind} field: {name} ({agg.DisplayName} has: {names})");
                 }
                 type = field.Type;

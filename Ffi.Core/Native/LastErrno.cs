@@ -12,5 +12,5 @@ public static class LastErrno
     public static int Value => _value;
 
     /// <summary>Stores <paramref name="errno"/> (called by generated stubs).</summary>
-    public static void Set(int errno) => _value = errno;
+    internal static void Set(int errno) => _value = errno;
 }

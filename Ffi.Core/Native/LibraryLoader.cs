@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Ffi.Native;
 
 /// <summary>Loads libraries and resolves symbols the way dlopen/dlsym do, with errors that name both.</summary>
-public static class LibraryLoader
+internal static class LibraryLoader
 {
     /// <summary>Loads a library by soname, file name or path (relative paths against the current directory).</summary>
     /// <param name="library">The library, e.g. <c>libz.so.1</c>.</param>

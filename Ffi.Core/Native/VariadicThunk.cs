@@ -9,7 +9,7 @@ namespace Ffi.Native;
 /// in 0x00. The thunk is <c>B0 08</c> (mov al, 8 — an upper bound is allowed) <c>FF 25 00 00 00 00</c>
 /// (jmp [rip+0]) followed by the 8-byte target, on a page of its own made read+execute once written.
 /// </summary>
-public sealed unsafe partial class VariadicThunk : IDisposable
+internal sealed unsafe partial class VariadicThunk : IDisposable
 {
     private const int PageSize = 4096;
     private const int ProtRead = 1, ProtWrite = 2, ProtExec = 4, MapPrivate = 2, MapAnonymous = 0x20;

@@ -4,7 +4,8 @@ namespace Ffi.Spec;
 
 /// <summary>
 /// Reads the keys of one JSON object with the spec's rules: duplicate keys are errors, a known key of
-/// the wrong JSON kind is an error naming the key, unknown keys are ignored (as the original does).
+/// the wrong JSON kind is an error naming the key, and an unknown key is an error with a did-you-mean
+/// (<see cref="RejectUnknownKeys"/>; the original ignored them, so a typo such as <c>"ret_as_string"</c> did nothing).
 /// Child paths are <c>Prefix + key</c>; the prefix is <c>"types.point."</c> for type objects and
 /// <c>"functions[3] (crc32): "</c> for functions, matching the paths docs/spec-format.md shows.
 /// </summary>
@@ -63,6 +64,28 @@ internal sealed class JsonObjectReader
         key.Length > 0 && (char.IsAsciiLetter(key[0]) || key[0] == '_') && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     public bool Has(string key) => _keys.ContainsKey(key);
+
+    /// <summary>The prefix of keys left free for a spec's own annotations (<c>"x-origin": "zlib.h"</c>), as OpenAPI does.</summary>
+    public const string AnnotationPrefix = "x-";
+
+    /// <summary>
+    /// Throws for the first key (in document order) that is not one of <paramref name="allowed"/> and does not start
+    /// with <see cref="AnnotationPrefix"/>: <c>functions[0] (f): ret_as_string: unknown key "ret_as_string" in a
+    /// function (did you mean "ret_as_str"?)</c>, or, with nothing close, the list of the keys <paramref name="what"/> takes.
+    /// </summary>
+    public void RejectUnknownKeys(string what, params string[] allowed)
+    {
+        foreach (var key in _order)
+        {
+            if (Array.IndexOf(allowed, key) >= 0 || key.StartsWith(AnnotationPrefix, StringComparison.Ordinal)) continue;
+            var hint = Suggest.DidYouMean(key, allowed);
+            if (hint.Length == 0)
+                hint = allowed.Length == 0 ? $" ({what} takes no other keys)"
+                    : allowed.Length == 1 ? $" (expected {allowed[0]})"
+                    : $" (expected {string.Join(", ", allowed[..^1])} or {allowed[^1]})";
+            throw new FfiSpecException(ChildPath(key), $"unknown key \"{key}\" in {what}{hint}");
+        }
+    }
 
     public bool TryGet(string key, out JsonElement value) => _keys.TryGetValue(key, out value);
 

@@ -106,6 +106,13 @@ internal sealed class SpecJsonWriter
         else TypeObject(t, declared: false);
     }
 
+    private void AlignedAlias(string builtin, int align)
+    {
+        _w.WriteString("kind", "alias");
+        _w.WriteString("to", builtin);
+        _w.WriteNumber("align", align);
+    }
+
     private void TypeObject(CType t, bool declared)
     {
         _w.WriteStartObject();
@@ -113,6 +120,13 @@ internal sealed class SpecJsonWriter
         {
             case VoidType:
                 _w.WriteString("kind", "void");
+                break;
+            case IntType i when i.Align > i.Size:
+                // typedef int aint __attribute__((aligned(8))): an alias that raises the alignment of a builtin.
+                AlignedAlias(i.IsBool ? "bool" : $"{(i.IsSigned ? "" : "u")}int{i.Bits}", i.Align);
+                break;
+            case FloatType f when f.Align > f.Size:
+                AlignedAlias(f.Bits == 32 ? "float" : "double", f.Align);
                 break;
             case IntType i:
                 _w.WriteString("kind", "int");
@@ -140,6 +154,7 @@ internal sealed class SpecJsonWriter
                 _w.WriteString("kind", g is UnionType ? "union" : "struct");
                 if (g.IsPacked) _w.WriteBoolean("packed", true);
                 if (g.RequestedAlign is int al) _w.WriteNumber("align", al);
+                if (g.Pack is int pack) _w.WriteNumber("pack", pack);
                 _w.WriteStartArray("fields");
                 foreach (var f in g.Fields)
                 {
@@ -149,6 +164,7 @@ internal sealed class SpecJsonWriter
                     Ref(f.Type, f.TypeName);
                     if (f.BitWidth is int bits) _w.WriteNumber("bits", bits);
                     if (f.RequestedAlign is int fa) _w.WriteNumber("align", fa);
+                    if (f.IsPacked) _w.WriteBoolean("packed", true);
                     _w.WriteEndObject();
                 }
                 _w.WriteEndArray();

@@ -83,6 +83,7 @@ internal static class SpecReader
     private static RawSpec ReadRoot(JsonElement root)
     {
         var r = JsonObjectReader.Open(root, "$", "the spec", prefix: "");
+        r.RejectUnknownKeys("the spec", SpecKeys.Document);
         var version = r.Required("version", "the string \"1\"");
         if (version.ValueKind != JsonValueKind.String || JsonObjectReader.Text(version, "version") != "1")
             throw new FfiSpecException("version", "unsupported version (expected \"1\")");
@@ -162,6 +163,7 @@ internal static class SpecReader
         var name = SymbolName(r);
         var path = $"functions[{index}] ({name})";
         r = JsonObjectReader.Open(e, path, "a function", prefix: path + ": ");
+        r.RejectUnknownKeys("a function", SpecKeys.Function);
         var ret = ReadTypeRef(r.Required("ret", "the return type"), r.ChildPath("ret"));
         var ps = new List<TypeSyntax>();
         int i = 0;
@@ -179,6 +181,7 @@ internal static class SpecReader
         var name = SymbolName(r);
         var path = $"variables[{index}] ({name})";
         r = JsonObjectReader.Open(e, path, "a variable", prefix: path + ": ");
+        r.RejectUnknownKeys("a variable", SpecKeys.Variable);
         var type = ReadTypeRef(r.Required("type", "the variable's type"), r.ChildPath("type"));
         var lib = r.OptionalString("lib");
         if (lib is { Length: 0 }) throw new FfiSpecException(r.ChildPath("lib"), "must name a library, not be empty");
@@ -211,6 +214,7 @@ internal static class SpecReader
     {
         var r = JsonObjectReader.Open(e, path, "a type");
         var kind = r.RequiredString("kind");
+        if (SpecKeys.OfKind(kind) is { } keys) r.RejectUnknownKeys($"a{(kind is "int" or "array" or "enum" or "alias" ? "n" : "")} {kind} type", keys);
         var name = r.OptionalString("name");
         var doc = r.OptionalString("doc");
         switch (kind)
@@ -261,7 +265,8 @@ internal static class SpecReader
             {
                 var to = r.Required("to", "the name of the aliased type");
                 if (to.ValueKind != JsonValueKind.String) throw r.WrongKind("to", to, "the name of the aliased type");
-                return new AliasSyntax(path, name, doc, NameRef(to, r.ChildPath("to")));
+                // (ext) "align": N raises the alignment of an integer, floating or enum type, as a typedef with aligned(N).
+                return new AliasSyntax(path, name, doc, NameRef(to, r.ChildPath("to")), PowerOfTwo(r, "align", SysVLayout.MaxAlign));
             }
             case "handle":
             {
@@ -293,6 +298,7 @@ internal static class SpecReader
         {
             var fpath = $"{r.ChildPath("fields")}[{i}]";
             var fr = JsonObjectReader.Open(fe, fpath, "a field");
+            fr.RejectUnknownKeys("a field", SpecKeys.Field);
             var fname = fr.RequiredString("name");
             if (fname.Length > 0 && !seen.TryAdd(fname, i))
                 throw new FfiSpecException(fr.ChildPath("name"), $"duplicate field name \"{fname}\" (also fields[{seen[fname]}])");
@@ -306,15 +312,19 @@ internal static class SpecReader
                 if (bits is not null) throw new FfiSpecException(fr.ChildPath("align"), "a bitfield cannot have its own alignment");
                 fieldAlign = (int)fa;
             }
-            fields.Add(new FieldSyntax(fpath, fname, type, (int?)bits, fieldAlign));
+            // (ext) "packed": true on a field is C's int x __attribute__((packed)): this member alone is byte-aligned.
+            fields.Add(new FieldSyntax(fpath, fname, type, (int?)bits, fieldAlign, fr.OptionalBool("packed")));
             i++;
         }
-        int? align = null;
-        if (r.OptionalInteger("align", 1, SysVLayout.MaxAlign) is long a)
-        {
-            if ((a & (a - 1)) != 0) throw new FfiSpecException(r.ChildPath("align"), $"must be a power of two, not {a}");
-            align = (int)a;
-        }
-        return new AggregateSyntax(path, name, doc, isUnion, fields, r.OptionalBool("packed"), align);
+        // (ext) "pack": N is the #pragma pack(N) the aggregate was declared under.
+        return new AggregateSyntax(path, name, doc, isUnion, fields, r.OptionalBool("packed"), PowerOfTwo(r, "align", SysVLayout.MaxAlign),
+            PowerOfTwo(r, "pack", SysVLayout.MaxPack));
+    }
+
+    private static int? PowerOfTwo(JsonObjectReader r, string key, int max)
+    {
+        if (r.OptionalInteger(key, 1, max) is not long a) return null;
+        if ((a & (a - 1)) != 0) throw new FfiSpecException(r.ChildPath(key), $"must be a power of two, not {a}");
+        return (int)a;
     }
 }

@@ -23,9 +23,10 @@ internal sealed record PointerSyntax(string Path, string? Name, string? Doc, Typ
 
 internal sealed record ArraySyntax(string Path, string? Name, string? Doc, TypeSyntax Of, long? Length) : TypeObjectSyntax(Path, Name, Doc);
 
-internal sealed record FieldSyntax(string Path, string FieldName, TypeSyntax Type, int? Bits, int? Align = null);
+internal sealed record FieldSyntax(string Path, string FieldName, TypeSyntax Type, int? Bits, int? Align = null, bool Packed = false);
 
-internal sealed record AggregateSyntax(string Path, string? Name, string? Doc, bool IsUnion, IReadOnlyList<FieldSyntax> Fields, bool Packed, int? Align)
+/// <summary>A struct or union; <paramref name="Pack"/> is the <c>#pragma pack(N)</c> it was declared under.</summary>
+internal sealed record AggregateSyntax(string Path, string? Name, string? Doc, bool IsUnion, IReadOnlyList<FieldSyntax> Fields, bool Packed, int? Align, int? Pack = null)
     : TypeObjectSyntax(Path, Name, Doc);
 
 internal sealed record EnumSyntax(string Path, string? Name, string? Doc, NameRefSyntax Base, IReadOnlyList<(string Name, long Value, string Path)> Values)
@@ -36,8 +37,11 @@ internal sealed record FuncPtrSyntax(string Path, string? Name, string? Doc, Typ
 
 internal sealed record HandleSyntax(string Path, string? Name, string? Doc, string Tag, TypeSyntax Rep) : TypeObjectSyntax(Path, Name, Doc);
 
-/// <summary>An alias: <c>"size_t": "u64"</c> or <c>{"kind": "alias", "to": "u64"}</c>.</summary>
-internal sealed record AliasSyntax(string Path, string? Name, string? Doc, NameRefSyntax To) : TypeObjectSyntax(Path, Name, Doc);
+/// <summary>
+/// An alias: <c>"size_t": "u64"</c> or <c>{"kind": "alias", "to": "u64"}</c>; with <paramref name="Align"/>, a typedef
+/// that raises its scalar type's alignment (<c>typedef int aint __attribute__((aligned(8)));</c>).
+/// </summary>
+internal sealed record AliasSyntax(string Path, string? Name, string? Doc, NameRefSyntax To, int? Align = null) : TypeObjectSyntax(Path, Name, Doc);
 
 internal sealed record FunctionSyntax(
     string Path, string Name, TypeSyntax Ret, IReadOnlyList<TypeSyntax> Params, bool Variadic, string? Lib, string? Doc,

@@ -9,8 +9,9 @@ public sealed class CField
 {
     private readonly string? _writtenTypeName;
 
-    internal CField(string name, CType type, string? writtenTypeName, long bitOffset, int? bitWidth, int? requestedAlign = null)
+    internal CField(string name, CType type, string? writtenTypeName, long bitOffset, int? bitWidth, int? requestedAlign = null, bool isPacked = false)
     {
+        IsPacked = isPacked;
         RequestedAlign = requestedAlign;
         Name = name;
         Type = type;
@@ -39,6 +40,12 @@ public sealed class CField
 
     /// <summary>The member's own alignment request (<c>_Alignas(N)</c>, spec <c>"align"</c> on a field), or <see langword="null"/>.</summary>
     public int? RequestedAlign { get; }
+
+    /// <summary>Whether the member alone is packed (<c>int x __attribute__((packed));</c>, spec <c>"packed"</c> on a field).</summary>
+    public bool IsPacked { get; }
+
+    /// <summary>The same member seen from an aggregate that holds its own at <paramref name="bits"/> (an anonymous member).</summary>
+    internal CField Shifted(long bits) => new(Name, Type, _writtenTypeName, BitOffset + bits, BitWidth, RequestedAlign, IsPacked);
 
     /// <summary>Whether the member is a bitfield (including a zero-width one).</summary>
     public bool IsBitfield => BitWidth is not null;

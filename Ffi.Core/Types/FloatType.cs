@@ -3,8 +3,9 @@ namespace Ffi.Types;
 /// <summary>C <c>float</c> (32 bits) or <c>double</c> (64 bits).</summary>
 public sealed class FloatType : CType
 {
-    internal FloatType(int bits, string? name, string? doc) : base(name, doc)
+    internal FloatType(int bits, string? name, string? doc, int? align = null) : base(name, doc)
     {
+        Align = Math.Max(bits / 8, align ?? 1);
         if (bits is not (32 or 64)) throw new ArgumentOutOfRangeException(nameof(bits), bits, "float width must be 32 or 64");
         Bits = bits;
     }
@@ -17,7 +18,7 @@ public sealed class FloatType : CType
     /// <inheritdoc />
     public override long Size => Bits / 8;
     /// <inheritdoc />
-    public override int Align => Bits / 8;
+    public override int Align { get; }
 
     private protected override string Describe() => Bits == 32 ? "float" : "double";
 }

@@ -3,8 +3,9 @@ namespace Ffi.Types;
 /// <summary>A C integer of 8, 16, 32 or 64 bits; size and alignment equal its width in bytes.</summary>
 public sealed class IntType : CType
 {
-    internal IntType(int bits, bool signed, bool isBool, string? name, string? doc) : base(name, doc)
+    internal IntType(int bits, bool signed, bool isBool, string? name, string? doc, int? align = null) : base(name, doc)
     {
+        Align = Math.Max(bits / 8, align ?? 1);
         if (bits is not (8 or 16 or 32 or 64)) throw new ArgumentOutOfRangeException(nameof(bits), bits, "integer width must be 8, 16, 32 or 64");
         if (isBool && (bits != 8 || signed)) throw new ArgumentException("bool is an unsigned 8-bit integer", nameof(isBool));
         Bits = bits;
@@ -32,7 +33,7 @@ public sealed class IntType : CType
     /// <inheritdoc />
     public override long Size => Bits / 8;
     /// <inheritdoc />
-    public override int Align => Bits / 8;
+    public override int Align { get; }
 
     private protected override string Describe() => IsBool ? "bool" : (IsSigned ? "int" : "uint") + Bits;
 }

@@ -1,12 +1,10 @@
-using Ffi.Layout;
-
 namespace Ffi.Types;
 
 /// <summary>A C struct laid out as GCC lays it out on x86-64 (bitfields, <c>packed</c> and <c>aligned</c> included).</summary>
 public sealed class StructType : AggregateType
 {
-    internal StructType(IReadOnlyList<CField> fields, AggregateLayout layout, bool packed, int? requestedAlign, string? name, string? doc)
-        : base(fields, layout, packed, requestedAlign, name, doc) { }
+    internal StructType(IReadOnlyList<CField> fields, long size, int align, bool packed, int? requestedAlign, string? name, string? doc, int? pack = null)
+        : base(fields, size, align, packed, requestedAlign, name, doc, pack) { }
 
     /// <inheritdoc />
     public override CTypeKind Kind => CTypeKind.Struct;

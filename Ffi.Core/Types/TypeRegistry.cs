@@ -34,29 +34,9 @@ public sealed class TypeRegistry
 
     /// <summary>Gets a declared or builtin type by name.</summary>
     /// <param name="name">A type name.</param>
-    /// <exception cref="KeyNotFoundException">No type has that name.</exception>
+    /// <exception cref="FfiNameException">No type has that name (the message suggests the nearest names).</exception>
     public CType this[string name] =>
-        TryGet(name, out var t) ? t : throw new KeyNotFoundException($"unknown type \"{name}\"");
-
-    /// <summary>
-    /// Resolves a type written as JSON — a quoted name or an inline type object such as
-    /// <c>{"kind": "array", "of": "point", "len": 4}</c> — against this registry's names.
-    /// </summary>
-    /// <param name="json">The type reference as JSON.</param>
-    /// <returns>The laid-out type (anonymous unless the object has a <c>"name"</c>).</returns>
-    /// <exception cref="FfiSpecException">Malformed or unknown; the path starts at <c>$</c>.</exception>
-    public CType ParseType(string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        try
-        {
-            return new TypeResolver(this).Resolve(Spec.SpecReader.ReadStandaloneType(json));
-        }
-        catch (Exception ex) when (ex is not FfiSpecException and not OutOfMemoryException)
-        {
-            throw new FfiSpecException("$", $"internal error while reading the type ({ex.GetType().Name}: {ex.Message})", ex);
-        }
-    }
+        TryGet(name, out var t) ? t : throw FfiNameException.UnknownType(name, _declared.Keys.Concat(BuiltinTypes.All.Keys));
 
     /// <summary>Whether the spec declares <paramref name="name"/> (as opposed to it being a builtin or unknown).</summary>
     /// <param name="name">A type name.</param>

@@ -23,7 +23,7 @@ public sealed class CallRunner : IDisposable
     /// from storage arguments (<see cref="CallStorage"/>) and errno when the spec declares <c>"errno": true</c>.
     /// </summary>
     /// <exception cref="FfiException">Conversion, capability or call failures.</exception>
-    /// <exception cref="KeyNotFoundException">No such function.</exception>
+    /// <exception cref="FfiNameException">No such function.</exception>
     public CallOutput Call(string function, IReadOnlyList<JsonElement> args)
     {
         var fn = _module.Function(function);

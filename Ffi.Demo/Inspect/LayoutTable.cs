@@ -37,7 +37,7 @@ public static class LayoutTable
     {
         var kind = LayoutJson.KindName(type.Kind);
         var title = isAlias ? $"{name} = {type.DisplayName}" : type is AggregateType ? $"{kind} {name}" : name;
-        var attrs = type is AggregateType { IsPacked: true } ? ", packed" : "";
+        var attrs = (type is AggregateType { IsPacked: true } ? ", packed" : "") + (type is AggregateType { Pack: int pack } ? F($", pack({pack})") : "");
         output.WriteLine(F($"{title,-40} {kind}, size {type.Size}, align {type.Align}{attrs}"));
         if (type is not AggregateType agg) return;
         if (type.Doc is not null) output.WriteLine($"  // {type.Doc}");
@@ -52,6 +52,7 @@ public static class LayoutTable
                 AddGap(rows, covered, f.BitOffset, "(hole)");
             rows.Add((Position(f.BitOffset), f.BitWidth is null ? F($"{f.Type.Size}") : F($":{f.BitWidth}"), f.TypeName,
                 f.IsUnnamed ? "(unnamed)" : f.Name));
+            if (f is { IsUnnamed: true, IsBitfield: false, Type: AggregateType anonymous }) AddAnonymousMembers(rows, anonymous, f.BitOffset, "  ");
             covered = type is StructType ? Math.Max(covered, f.BitOffset + sizeBits) : Math.Max(covered, sizeBits);
         }
         if (type.Size * 8 > covered)
@@ -61,6 +62,18 @@ public static class LayoutTable
         output.WriteLine(F($"  {"offset",8}  {"size",5}  {"type".PadRight(typeWidth)}  name"));
         foreach (var r in rows)
             output.WriteLine(F($"  {r.Offset,8}  {r.Size,5}  {r.Type.PadRight(typeWidth)}  {r.Name}").TrimEnd());
+    }
+
+    // The members of a C11 anonymous struct or union, indented under it: C names them as the outer type's own (s.x).
+    private static void AddAnonymousMembers(List<(string, string, string, string)> rows, AggregateType anonymous, long at, string indent)
+    {
+        foreach (var f in anonymous.Fields)
+        {
+            if (f.IsUnnamed && !(f is { IsBitfield: false, Type: AggregateType })) continue;
+            rows.Add((Position(at + f.BitOffset), f.BitWidth is null ? F($"{f.Type.Size}") : F($":{f.BitWidth}"), f.TypeName,
+                indent + (f.IsUnnamed ? "(unnamed)" : f.Name)));
+            if (f is { IsUnnamed: true, IsBitfield: false, Type: AggregateType inner }) AddAnonymousMembers(rows, inner, at + f.BitOffset, indent + "  ");
+        }
     }
 
     // A byte offset, or byte:bit for a position inside a byte ("4:3" is bit 3 of byte 4).

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Ffi.Spec;
 using Ffi.Tests.Native;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Abi;
 

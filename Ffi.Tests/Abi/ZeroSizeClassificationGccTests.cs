@@ -3,6 +3,7 @@ using Ffi.Spec;
 using Ffi.Tests.Adversarial;
 using Ffi.Tests.Native;
 using Ffi.Types;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Abi;
 

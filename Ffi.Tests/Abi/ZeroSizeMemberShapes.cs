@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Abi;
 

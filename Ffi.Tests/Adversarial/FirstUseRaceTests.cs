@@ -36,7 +36,7 @@ public sealed class FirstUseRaceTests
     public void SixteenThreadsRaceTheFirstCallsOf200Shapes() => Isolated.Run(() =>
     {
         var (source, declarations) = Library();
-        var lib = Native.Gcc.Compile(source, "first_use", "-shared -fPIC");
+        var lib = Oracle.Gcc.Compile(source, "first_use", "-shared -fPIC");
         for (int round = 0; round < Soak.Scale(1); round++)
         {
             using var m = NativeModule.Open(lib, declarations);

@@ -32,6 +32,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Adversarial;
 

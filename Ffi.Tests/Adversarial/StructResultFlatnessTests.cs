@@ -1,3 +1,4 @@
+using Ffi.Tests.Oracle;
 using System.Globalization;
 using Ffi.Callbacks;
 using Ffi.Memory;

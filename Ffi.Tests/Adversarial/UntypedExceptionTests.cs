@@ -78,7 +78,7 @@ public sealed class StructParameterMisuseTests
     [Test]
     public void ANativeIntegerForAStructParameterIsRefused() => Isolated.Run(() =>
     {
-        var lib = Native.Gcc.Compile(Source, "struct_param", "-shared -fPIC");
+        var lib = Oracle.Gcc.Compile(Source, "struct_param", "-shared -fPIC");
         using var m = NativeModule.Open(lib, "struct pair { long a, b; }; long sum_pair(struct pair p);");
         var f = m.Function("sum_pair");
         foreach (var bad in new object[] { (nint)0, (nint)12345, (nuint)12345, 5, 5L, 2.5 })

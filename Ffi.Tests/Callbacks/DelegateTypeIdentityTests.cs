@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Ffi.Spec;
 using Ffi.Tests.Layout;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Callbacks;
 

@@ -7,6 +7,7 @@ using Ffi.Tests.Layout;
 using Ffi.Tests.Native;
 using Ffi.Types;
 using Ffi.Values;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Callbacks;
 

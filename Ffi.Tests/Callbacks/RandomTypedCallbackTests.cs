@@ -6,6 +6,7 @@ using Ffi.Tests.Downcalls;
 using Ffi.Tests.Layout;
 using Ffi.Tests.Native;
 using Ffi.Types;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Callbacks;
 

@@ -7,6 +7,7 @@ using Ffi.Memory;
 using Ffi.Tests.Downcalls;
 using Ffi.Tests.Native;
 using Ffi.Types;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Cli;
 
@@ -26,7 +27,7 @@ public sealed class BatchGccTests
         var lib = Gcc.Compile(RandomSignatures.CSource(gen, sigs), "batch", "-shared -fPIC");
 
         // The spec: the random types plus one declaration per function.
-        var specNode = JsonNode.Parse(Layout.GccLayoutOracle.SpecJson(gen.Cases, gen.ExtraSpecTypes))!.AsObject();
+        var specNode = JsonNode.Parse(GccLayoutOracle.SpecJson(gen.Cases, gen.ExtraSpecTypes))!.AsObject();
         specNode["lib"] = lib;
         specNode["functions"] = new JsonArray(sigs.Select(s => (JsonNode)new JsonObject
         {

@@ -79,7 +79,7 @@ public sealed class CallCommandTests
         Assert.That(lines, Is.EqualTo(new[]
         {
             """{"ok":true,"ret":{"quot":3,"rem":1}}""",
-            """{"ok":false,"error":"the spec declares no function \"nope\"","type":"KeyNotFoundException"}""",
+            """{"ok":false,"error":"the spec declares no function \"nope\"","type":"FfiNameException"}""",
             "(checked above)",
             """{"ok":false,"error":"div: expected 2 argument(s), got 1","type":"FfiArgumentException"}""",
             """{"ok":false,"error":"unlink: capability \"fs\" was not granted (run with --grant fs)","type":"FfiCapabilityDeniedException"}""",

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ffi.Demo;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Cli;
 
@@ -104,6 +105,24 @@ public sealed class InspectCommandTests
     }
 
     [Test]
+    public void TableListsTheMembersOfAnonymousMembersUnderThem()
+    {
+        var h = Path.Combine(_dir, "an.h");
+        File.WriteAllText(h, "#pragma pack(push, 2)\ntypedef struct { char a; union { int x; struct { char y; double z; }; }; } an;\n#pragma pack(pop)\n");
+        var (code, stdout, stderr) = Run("inspect", h, "--lib", "libc.so.6");
+        Assert.That(code, Is.Zero, stderr);
+        var lines = stdout.Split('\n').Select(l => l.TrimEnd()).ToArray();
+        Assert.That(lines, Does.Contain("struct an                                struct, size 12, align 2, pack(2)"));
+        var compact = lines.Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
+        Assert.That(compact, Does.Contain("2 10 union {…} (unnamed)"));
+        Assert.That(compact, Does.Contain("2 4 int x"));
+        Assert.That(compact, Does.Contain("2 10 struct {…} (unnamed)"));
+        Assert.That(compact, Does.Contain("2 1 char y"));
+        Assert.That(compact, Does.Contain("4 8 double z"));
+        Assert.That(lines.Single(l => l.EndsWith(" z", StringComparison.Ordinal)), Does.EndWith("      z"), "indented twice");
+    }
+
+    [Test]
     public void MalformedSpecPrintsThePathOnStderrAndExits2()
     {
         var (code, stdout, stderr) = Run("inspect", Write("""
@@ -112,7 +131,7 @@ public sealed class InspectCommandTests
             """), "--json");
         Assert.That(code, Is.EqualTo(2));
         Assert.That(stdout, Is.Empty);
-        Assert.That(stderr.Trim(), Is.EqualTo("types.point.fields[1].type: unknown type \"flaot\""));
+        Assert.That(stderr.Trim(), Is.EqualTo("types.point.fields[1].type: unknown type \"flaot\" (did you mean \"float\"?)"));
     }
 
     [Test]
@@ -156,12 +175,12 @@ public sealed class InspectCommandTests
     {
         // The built `ffi` program, as a script would run it.
         var ffi = Path.Combine(TestContext.CurrentContext.TestDirectory, "ffi.dll");
-        var (code, stdout, _) = Native.Gcc.Exec("dotnet", $"\"{ffi}\" inspect \"{Write(PointSpec)}\" --json");
+        var (code, stdout, _) = Gcc.Exec("dotnet", $"\"{ffi}\" inspect \"{Write(PointSpec)}\" --json");
         Assert.That(code, Is.Zero);
         using var doc = JsonDocument.Parse(stdout);
         Assert.That(doc.RootElement.GetProperty("types").GetProperty("point").GetProperty("size").GetInt64(), Is.EqualTo(16));
 
-        var (bad, _, err) = Native.Gcc.Exec("dotnet", $"\"{ffi}\" inspect \"{Write("""{"version": "2", "lib": "x"}""")}\"");
+        var (bad, _, err) = Gcc.Exec("dotnet", $"\"{ffi}\" inspect \"{Write("""{"version": "2", "lib": "x"}""")}\"");
         Assert.That(bad, Is.EqualTo(2));
         Assert.That(err.Trim(), Is.EqualTo("version: unsupported version (expected \"1\")"));
     }

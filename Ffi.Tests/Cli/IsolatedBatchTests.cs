@@ -1,4 +1,5 @@
 using Ffi.Tests.Native;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Cli;
 

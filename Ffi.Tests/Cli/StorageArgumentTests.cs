@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ffi.Tests.Native;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Cli;
 

@@ -25,7 +25,7 @@ public sealed partial class ArchitectureDocTests
 
     [TestCase("Ffi.Spec.FfiSpec")]
     [TestCase("Ffi.Spec.SpecReader")]
-    [TestCase("Ffi.Types.TypeResolver")]
+    [TestCase("Ffi.Spec.TypeResolver")]
     [TestCase("Ffi.Types.TypeRegistry")]
     [TestCase("Ffi.Layout.SysVLayout")]
     [TestCase("Ffi.Abi.SysVClassifier")]

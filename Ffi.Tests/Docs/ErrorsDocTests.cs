@@ -48,7 +48,7 @@ public sealed partial class ErrorsDocTests
     {
         Assert.That(Expect<FfiArgumentException>(() => _libc.Invoke("abs", "seven")), Is.InstanceOf<FfiException>());
         foreach (var t in new[] { typeof(FfiSpecException), typeof(FfiBindException), typeof(FfiArgumentException), typeof(FfiMemoryException),
-                     typeof(FfiCapabilityDeniedException), typeof(FfiCallbackException) })
+                     typeof(FfiCapabilityDeniedException), typeof(FfiCallbackException), typeof(FfiNameException) })
         {
             Assert.That(t.IsSubclassOf(typeof(FfiException)), t.Name);
             Assert.That(PageText.Value, Does.Contain("## `" + t.Name + "`"));
@@ -62,10 +62,13 @@ public sealed partial class ErrorsDocTests
               { "version": "1", "lib": "libc.so.6", "types": {
                   "point": { "kind": "struct", "fields": [ { "name": "x", "type": "int" }, { "name": "y", "type": "flaot" } ] } } }
               """));
-        Assert.That((e.JsonPath, e.Reason), Is.EqualTo(("types.point.fields[1].type", "unknown type \"flaot\"")));
+        Assert.That((e.JsonPath, e.Reason), Is.EqualTo(("types.point.fields[1].type", "unknown type \"flaot\" (did you mean \"float\"?)")));
 
         Expect<FfiSpecException>(() => FfiSpec.Parse("""
             { "version": "1", "lib": "libz.so.1", "functions": [ { "name": "crc32", "ret": "ulong", "params": ["ulong", "uLongf", "uint"] } ] }
+            """));
+        Expect<FfiSpecException>(() => FfiSpec.Parse("""
+            { "version": "1", "lib": "libc.so.6", "functions": [ { "name": "getenv", "ret": "char*", "params": ["string"], "ret_as_string": true } ] }
             """));
         Assert.That(FfiSpec.TryParse("""{ "version": 1, "lib": "x" }""", out _, out var error), Is.False);
         Expect<FfiSpecException>(() => FfiSpec.Parse("""{ "version": "1", "lib": x }"""));
@@ -211,12 +214,19 @@ public sealed partial class ErrorsDocTests
     }
 
     [Test]
-    public void UnknownNamesAreKeyNotFound()
+    public void UnknownNamesAreFfiNameExceptions()
     {
-        Expect<KeyNotFoundException>(() => _libc.Invoke("strlen", "x"));
-        Expect<KeyNotFoundException>(() => _libc.Variable("environ"));
-        Assert.That(() => _libc.GetFunction<Func<int, int>>("strlen"), Throws.TypeOf<KeyNotFoundException>());
-        Assert.That(() => _spec.Types["nope"], Throws.TypeOf<KeyNotFoundException>());
+        var e = Expect<FfiNameException>(() => _libc.Invoke("strlen", "x"));
+        Assert.That((e.Kind, e.Name), Is.EqualTo(("function", "strlen")));
+        Expect<FfiNameException>(() => _libc.Invoke("sleeep", 1));
+        e = Expect<FfiNameException>(() => _libc.Variable("environ"));
+        Assert.That((e.Kind, e.Name), Is.EqualTo(("variable", "environ")));
+        Assert.That(() => _libc.GetFunction<Func<int, int>>("strlen"), Throws.TypeOf<FfiNameException>());
+        e = Expect<FfiNameException>(() => _ = _spec.Types["div_tt"]);
+        Assert.That((e.Kind, e.Name), Is.EqualTo(("type", "div_tt")));
+        e = Expect<FfiNameException>(() => _libc.Memory.SizeOf("div_tt"));
+        Assert.That(_libc.TryGetFunction("strlen", out _), Is.False);
+        Assert.That(_libc.TryGetFunction("abs", out var abs) && abs.Spec.Name == "abs", Is.True);
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ffi.Spec;
 using Ffi.Tests.Native;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Downcalls;
 

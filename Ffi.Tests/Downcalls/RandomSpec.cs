@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Ffi.Tests.Layout;
 using Ffi.Types;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Downcalls;
 

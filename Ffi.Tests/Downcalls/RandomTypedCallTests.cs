@@ -4,6 +4,7 @@ using Ffi.Abi;
 using Ffi.Spec;
 using Ffi.Tests.Layout;
 using Ffi.Tests.Native;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Downcalls;
 

@@ -9,6 +9,7 @@ using Ffi.Spec;
 using Ffi.Tests.Layout;
 using Ffi.Tests.Native;
 using Ffi.Types;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Downcalls;
 

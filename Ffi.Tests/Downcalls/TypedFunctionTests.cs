@@ -144,7 +144,7 @@ public sealed unsafe class TypedFunctionTests
             .With.Message.Contains("param[0]: Vec3 does not map to pair (use an unmanaged struct of 16 bytes)"));
         Assert.That(() => _m.GetFunction<Func<int, object, long>>("vsum"), Throws.TypeOf<FfiBindException>()
             .With.Message.Contains("param[1]: Object cannot be a variadic extra"));
-        Assert.That(() => _m.GetFunction<Func<int, int>>("nope"), Throws.TypeOf<KeyNotFoundException>());
+        Assert.That(() => _m.GetFunction<Func<int, int>>("nope"), Throws.TypeOf<FfiNameException>());
     }
 
     [Test]

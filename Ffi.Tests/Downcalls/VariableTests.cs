@@ -97,7 +97,7 @@ public sealed class VariableTests
     public void UnknownVariablesAndUseAfterDispose()
     {
         var m = NativeModule.Open(Spec());
-        Assert.Throws<KeyNotFoundException>(() => m.Variable("nope"));
+        Assert.Throws<FfiNameException>(() => m.Variable("nope"));
         var counter = m.Variable("counter");
         m.Dispose();
         Assert.Throws<ObjectDisposedException>(() => counter.Get());

@@ -3,6 +3,7 @@ using System.Text;
 using Ffi.Spec;
 using Ffi.Tests.Native;
 using Ffi.Types;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Examples;
 

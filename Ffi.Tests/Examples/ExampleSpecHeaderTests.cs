@@ -1,6 +1,7 @@
 using Ffi.Spec;
 using Ffi.Tests.Layout;
 using Ffi.Types;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Examples;
 

@@ -1,11 +1,12 @@
 using Ffi.Spec;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Layout;
 
 /// <summary>
 /// The random layout generator's C — the very text gcc compiles — read by the engine's C reader instead of
 /// the JSON spec: hundreds of structs and unions (nesting, arrays, bitfields of every kind, packed,
-/// aligned, enums, typedefs, forward and self pointers, flexible arrays), and every size, alignment,
+/// aligned, #pragma pack, members packed on their own, enums, typedefs, forward and self pointers, flexible arrays), and every size, alignment,
 /// member offset and bitfield position must agree with gcc.
 /// </summary>
 [TestFixture]
@@ -29,6 +30,8 @@ public sealed class CDeclaredRandomLayoutTests
         Assert.That(diffs, Is.Empty, () => string.Join("\n", diffs.Take(20)));
         Assert.That(gcc, Has.Count.EqualTo(gen.Cases.Sum(k => 1 + k.Members.Count)));
         Assert.That(gcc.Keys.Count(k => k.StartsWith("B ", StringComparison.Ordinal)), Is.GreaterThan(50), "too few bitfields generated");
+        Assert.That(gen.Cases.Count(k => k.CDecl.Contains("#pragma pack(push", StringComparison.Ordinal)), Is.GreaterThan(5), "too few #pragma pack");
+        Assert.That(gen.Cases.Count(k => k.CDecl.Contains(" __attribute__((packed));", StringComparison.Ordinal)), Is.GreaterThan(5), "too few packed members");
     }
 
     /// <summary>The C reader and the JSON reader agree on every type the generator makes, member by member.</summary>

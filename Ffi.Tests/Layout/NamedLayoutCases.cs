@@ -1,3 +1,4 @@
+using Ffi.Tests.Oracle;
 namespace Ffi.Tests.Layout;
 
 /// <summary>

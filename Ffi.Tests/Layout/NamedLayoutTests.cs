@@ -1,4 +1,5 @@
 using Ffi.Spec;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Layout;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ffi.Demo.Inspect;
 using Ffi.Spec;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Layout;
 

@@ -1,4 +1,5 @@
 using Ffi.Demo;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Layout;
 

@@ -1,3 +1,4 @@
+using Ffi.Tests.Oracle;
 using Ffi.Spec;
 using Ffi.Tests.Native;
 

@@ -70,7 +70,7 @@ public sealed unsafe class FfiMemoryOperationTests
     [Test]
     public void TypeQueryErrors()
     {
-        Assert.That(Assert.Throws<FfiArgumentException>(() => _mem.SizeOf("pont"))!.Message, Is.EqualTo("TypeOf: unknown type name: pont"));
+        Assert.That(Assert.Throws<FfiNameException>(() => _mem.SizeOf("pont"))!.Message, Is.EqualTo("unknown type \"pont\" (did you mean \"point\", \"int\" or \"long\"?)"));
         Assert.That(Assert.Throws<FfiArgumentException>(() => _mem.OffsetOf("point", "z"))!.Message, Does.Contain("unknown struct field: z (point has: x, y)"));
         Assert.That(Assert.Throws<FfiArgumentException>(() => _mem.OffsetOf("num", "q"))!.Message, Does.Contain("unknown union field: q"));
         Assert.That(Assert.Throws<FfiMemoryException>(() => _mem.OffsetOf("hdr", "pts[4]"))!.Message, Does.Contain("index 4 is out of range for point[4] (length 4)"));

@@ -6,6 +6,7 @@ using Ffi.Spec;
 using Ffi.Tests.Layout;
 using Ffi.Tests.Native;
 using Ffi.Types;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Memory;
 
@@ -33,7 +34,7 @@ public sealed unsafe class FieldAccessGccTests
         Assert.That(leaves.Values.Sum(l => l.Count), Is.GreaterThan(300), "too few leaves to mean anything");
         Assert.That(leaves.Values.Sum(l => l.Count(x => x.BitWidth is not null)), Is.GreaterThan(50), "too few bitfields");
 
-        var lib = Native.Gcc.Compile(CSource(gen, leaves), "fields", "-shared -fPIC");
+        var lib = Gcc.Compile(CSource(gen, leaves), "fields", "-shared -fPIC");
         var handle = NativeLibrary.Load(lib);
         try
         {
@@ -77,7 +78,7 @@ public sealed unsafe class FieldAccessGccTests
     }
 
     private static List<Leaf> Leaves(CType type, Random rng) =>
-        Native.Leaves.Of(type).Select(l => MakeLeaf(l.Path, l.Type, l.BitWidth, rng)).ToList();
+        Oracle.Leaves.Of(type).Select(l => MakeLeaf(l.Path, l.Type, l.BitWidth, rng)).ToList();
 
     private static Leaf MakeLeaf(string path, CType type, int? bitWidth, Random rng)
     {

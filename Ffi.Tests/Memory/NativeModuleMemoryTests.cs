@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Ffi.Memory;
 using Ffi.Spec;
 using Ffi.Tests.Native;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Memory;
 
@@ -64,8 +65,8 @@ public sealed class NativeModuleMemoryTests
                 Assert.That(m.Memory.DefaultLibrary, Is.EqualTo("libc.so.6"));
                 Assert.That(m.Memory.Types, Is.SameAs(m.Types));
             });
-            Assert.Throws<KeyNotFoundException>(() => m.GetFunctionAddress("printf"));
-            Assert.Throws<KeyNotFoundException>(() => m.GetVariableAddress("stdin"));
+            Assert.Throws<FfiNameException>(() => m.GetFunctionAddress("printf"));
+            Assert.Throws<FfiNameException>(() => m.GetVariableAddress("stdin"));
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Native;
 

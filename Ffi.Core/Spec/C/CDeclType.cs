@@ -24,12 +24,12 @@ internal sealed record CArray(SourcePosition At, CDeclType Of, long? Length) : C
 
 internal sealed record CFunction(SourcePosition At, CDeclType Ret, IReadOnlyList<CParam> Params, bool Variadic) : CDeclType(At);
 
-/// <summary>A struct or union body (named ones are also registered under their tag).</summary>
-internal sealed record CAggregate(SourcePosition At, bool IsUnion, IReadOnlyList<CMember> Members, bool Packed, int? Align) : CDeclType(At);
+/// <summary>A struct or union body (named ones are also registered under their tag); <paramref name="Pack"/>: the <c>#pragma pack(N)</c> it was read under.</summary>
+internal sealed record CAggregate(SourcePosition At, bool IsUnion, IReadOnlyList<CMember> Members, bool Packed, int? Align, int? Pack = null) : CDeclType(At);
 
 /// <summary>An enum body: its constants and the integer type gcc gives it.</summary>
 internal sealed record CEnum(SourcePosition At, string Base, IReadOnlyList<(string Name, long Value, SourcePosition At)> Values) : CDeclType(At);
 
 internal sealed record CParam(string? Name, CDeclType Type, SourcePosition At);
 
-internal sealed record CMember(string Name, CDeclType Type, int? Bits, SourcePosition At, int? Align = null);
+internal sealed record CMember(string Name, CDeclType Type, int? Bits, SourcePosition At, int? Align = null, bool Packed = false);

@@ -29,6 +29,7 @@ internal static class CDeclarationFilter
             kept.TypeOrder.Add(key);
             if (all.Typedefs.TryGetValue(key, out var td)) kept.Typedefs[key] = td;
             else kept.Tags[key] = all.Tags[key];
+            if (all.TypedefAligns.TryGetValue(key, out int aligned)) kept.TypedefAligns[key] = aligned;
             if (all.TypeAnnotations.TryGetValue(key, out var notes)) kept.TypeAnnotations[key] = notes;
         }
         kept.Constants.AddRange(all.Constants.Where(c => Kept(c.At, c.Name)));

@@ -25,6 +25,7 @@ internal sealed class CDeclarationWriter
     private readonly StringBuilder _out = new();
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
+    private int? _pack; // the #pragma pack around the declaration being written
 
     private CDeclarationWriter(FfiSpec spec) => _spec = spec;
 
@@ -119,6 +120,11 @@ internal sealed class CDeclarationWriter
             Line($"typedef {target} {name};"); // typedef struct sqlite3 sqlite3; — the handle is what a pointer to it is
             return;
         }
+        if (t is IntType or FloatType && t.Align > t.Size)
+        {
+            Line($"typedef {Decl(t, null, name, top: true)} __attribute__((aligned({t.Align})));");
+            return;
+        }
         if (alias && target is not null)
         {
             Line($"typedef {Decl(t, target, name)};");
@@ -128,7 +134,11 @@ internal sealed class CDeclarationWriter
         {
             case AggregateType g:
                 Annotate(false, false, false, null, t.Doc, []);
+                if (g.Pack is int pack) Line($"#pragma pack(push, {pack})");
+                _pack = g.Pack;
                 Line($"{Tag(name, g)} {Body(g)};");
+                _pack = null;
+                if (g.Pack is not null) Line("#pragma pack(pop)");
                 break;
             case HandleType { Rep: PointerType } h when name.StartsWith("struct ", StringComparison.Ordinal):
                 if (h.Tag != name["struct ".Length..]) Line($"/* ffi: tag={h.Tag} */ {name};");
@@ -172,9 +182,13 @@ internal sealed class CDeclarationWriter
 
     private string Body(AggregateType g)
     {
+        // #pragma pack applies to a whole declaration: an inline aggregate can only share its holder's.
+        if (g.Pack != _pack)
+            throw new FfiSpecException(g.DisplayName, $"cannot be written as C: a struct or union under #pragma pack({g.Pack?.ToString(CultureInfo.InvariantCulture) ?? ""}) is inline in a declaration packed otherwise; declare it as a named type");
         var attrs = (g.IsPacked ? " __attribute__((packed))" : "") + (g.RequestedAlign is int a ? $" __attribute__((aligned({a})))" : "");
         var fields = g.Fields.Select(f =>
-            (f.RequestedAlign is int fa ? $"_Alignas({fa}) " : "") + Decl(f.Type, f.TypeName, f.Name) + (f.BitWidth is int b ? $" : {b}" : "") + ";");
+            (f.RequestedAlign is int fa ? $"_Alignas({fa}) " : "") + Decl(f.Type, f.TypeName, f.Name) + (f.BitWidth is int b ? $" : {b}" : "")
+            + (f.IsPacked ? " __attribute__((packed))" : "") + ";");
         return $"{{ {string.Join(" ", fields)} }}{attrs}";
     }
 

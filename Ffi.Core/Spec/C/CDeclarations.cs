@@ -13,6 +13,9 @@ internal sealed class CDeclarations
 
     public Dictionary<string, CDeclType> Typedefs { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Typedefs that raise their type's alignment: <c>typedef int aint __attribute__((aligned(8)));</c>.</summary>
+    public Dictionary<string, int> TypedefAligns { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Tags: their body, or null while only forward-declared (<c>struct sqlite3;</c>).</summary>
     public Dictionary<string, CDeclType?> Tags { get; } = new(StringComparer.Ordinal);
 

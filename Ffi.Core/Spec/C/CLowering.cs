@@ -100,11 +100,12 @@ internal sealed class CLowering
             var lowered = Lower(t);
             if (Chase(t) is CTagRef { } chased && _d.Tags.TryGetValue(chased.Key, out var chasedBody) && chasedBody is null)
                 notes = notes is null ? null : notes with { Tag = null }; // the tag went to the handle itself
-            if (lowered is NameRefSyntax self && self.Name == key) continue; // typedef unsigned int uint;
-            if (lowered is NameRefSyntax same && BuiltinTypes.TryGet(key, out var builtin) && BuiltinTypes.TryGet(same.Name, out var target) && SameScalar(builtin, target))
+            if (lowered is NameRefSyntax self && self.Name == key && !_d.TypedefAligns.ContainsKey(key)) continue; // typedef unsigned int uint;
+            if (lowered is NameRefSyntax same && !_d.TypedefAligns.ContainsKey(key) && BuiltinTypes.TryGet(key, out var builtin) && BuiltinTypes.TryGet(same.Name, out var target) && SameScalar(builtin, target))
                 continue; // typedef unsigned long size_t; means the builtin size_t
             TypeObjectSyntax declared = lowered switch
             {
+                NameRefSyntax n when _d.TypedefAligns.TryGetValue(key, out int aligned) => new AliasSyntax(n.Path, null, notes?.Doc, n, aligned),
                 NameRefSyntax n when notes?.Tag is { } tag => new HandleSyntax(n.Path, null, notes.Doc, tag, n),
                 NameRefSyntax n => new AliasSyntax(n.Path, null, notes?.Doc, n),
                 PointerSyntax p when notes?.Tag is { } tag => p with { Tag = tag, Doc = notes.Doc },
@@ -194,7 +195,7 @@ internal sealed class CLowering
         return body switch
         {
             CAggregate g => new AggregateSyntax(path, null, null, g.IsUnion,
-                g.Members.Select(m => new FieldSyntax(Path(m.At), m.Name, MemberType(m), m.Bits, m.Align)).ToList(), g.Packed, g.Align),
+                g.Members.Select(m => new FieldSyntax(Path(m.At), m.Name, MemberType(m), m.Bits, m.Align, m.Packed)).ToList(), g.Packed, g.Align, g.Pack),
             CEnum e => new EnumSyntax(path, null, null, new NameRefSyntax(path, e.Base), e.Values.Select(v => (v.Name, v.Value, Path(v.At))).ToList()),
             _ => throw new InvalidOperationException($"unexpected C body {body.GetType().Name}"),
         };

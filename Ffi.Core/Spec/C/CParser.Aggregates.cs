@@ -46,10 +46,9 @@ internal sealed partial class CParser
             var members = AggregateBody(kw.Text);
             Attributes(out bool packedAfter, out int? alignAfter);
             int pack = keywordIndex < _packAt.Length ? _packAt[keywordIndex] : 0;
-            bool packed = packedBefore || packedAfterName || packedAfter || pack == 1;
+            bool packed = packedBefore || packedAfterName || packedAfter;
             int? align = Max(Max(alignBefore, alignAfterName), alignAfter);
-            body = new CAggregate(kw.At, kw.Text == "union", members, packed, align);
-            if (pack > 1 && !packed) RequirePackIsNoOp(members, pack, kw);
+            body = new CAggregate(kw.At, kw.Text == "union", members, packed, align, pack > 0 ? pack : null);
         }
         if (key is null) return body;
         _d.Tags[key] = body;
@@ -58,15 +57,6 @@ internal sealed partial class CParser
     }
 
     private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
-
-    // #pragma pack(N) caps member alignment at N; the spec has no such cap, only packed (N = 1), so an N that
-    // would change the layout is refused rather than ignored.
-    private void RequirePackIsNoOp(List<CMember> members, int pack, CToken kw)
-    {
-        foreach (var m in members)
-            if (CLowering.Measure(_d, m.Type, m.At, _source).Align > pack)
-                throw new SkipDeclaration($"#pragma pack({pack}) would lower the alignment of member '{m.Name}'; only pack(1) (= packed) is supported");
-    }
 
     private List<CMember> AggregateBody(string keyword)
     {
@@ -115,13 +105,11 @@ internal sealed partial class CParser
                     bits = (int)w.Value;
                 }
                 Attributes(out bool memberPacked, out int? memberAlign);
-                int? align = Max(spec.AlignAs, memberAlign);
+                int? align = Max(Max(spec.AlignAs, spec.AttributeAlign), memberAlign);
                 if (align is not null && bits is not null) throw _c.Error(at, $"bitfield '{name}' cannot have an alignment of its own");
-                if (memberPacked && bits is null && CLowering.Measure(_d, type, at, _source).Align > 1)
-                    throw new SkipDeclaration($"member '{name}' is packed on its own (only whole structs can be packed)");
                 if (type is CFunction) throw _c.Error(at, $"member '{name}' has a function type; a function pointer is written (*{name})(…)");
                 if (name.Length > 0 && members.Any(m => m.Name == name)) throw _c.Error(at, $"duplicate member '{name}'");
-                members.Add(new CMember(name, type, bits, at, align));
+                members.Add(new CMember(name, type, bits, at, align, memberPacked || spec.AttributePacked));
                 if (_c.Accept(",")) continue;
                 _c.Expect(";", $"';' after member '{name}'");
                 break;

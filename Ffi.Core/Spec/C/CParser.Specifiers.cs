@@ -3,7 +3,10 @@ namespace Ffi.Spec.C;
 internal sealed partial class CParser
 {
     /// <summary>The declaration specifiers: the type and what the declaration is (typedef, static, inline…).</summary>
-    private sealed record DeclSpec(CDeclType Type, bool Typedef, bool Static, bool Inline, string? TagDefined, int? AlignAs);
+    // AttributePacked, AttributeAlign: __attribute__((packed, aligned(N))) among the specifiers, which gcc applies to
+    // what is declared (a member, or the type a typedef names).
+    private sealed record DeclSpec(CDeclType Type, bool Typedef, bool Static, bool Inline, string? TagDefined, int? AlignAs,
+        bool AttributePacked = false, int? AttributeAlign = null);
 
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
@@ -35,7 +38,8 @@ internal sealed partial class CParser
         string? basic = null, sign = null, tagDefined = null;
         int longs = 0;
         bool isShort = false, isConst = false, typedef = false, isStatic = false, inline = false;
-        int? alignAs = null;
+        int? alignAs = null, attributeAlign = null;
+        bool attributePacked = false;
         CDeclType? named = null;
         while (_c.Peek().Kind == CTokenKind.Identifier)
         {
@@ -56,8 +60,9 @@ internal sealed partial class CParser
                     isConst = true;
                     break;
                 case "__attribute__" or "__attribute":
-                    if (Attributes(out _, out var aligned) && aligned is not null && named is not CTagRef)
-                        throw new SkipDeclaration("aligned(N) on a scalar typedef or variable is not supported (only on structs and unions)");
+                    Attributes(out bool packedHere, out var aligned);
+                    attributePacked |= packedHere;
+                    attributeAlign = Max(attributeAlign, aligned);
                     continue;
                 case "__declspec":
                     _c.Next();
@@ -124,7 +129,7 @@ internal sealed partial class CParser
             }
             type = new CBuiltin(at, name, isConst);
         }
-        return new DeclSpec(type, typedef, isStatic, inline, tagDefined, alignAs);
+        return new DeclSpec(type, typedef, isStatic, inline, tagDefined, alignAs, attributePacked, attributeAlign);
     }
 
     private FfiSpecException UnknownTypeName(CToken t)

@@ -223,14 +223,6 @@ public sealed class CReaderErrorTests
         """);
 
     [Test]
-    public void PragmaPackThatWouldChangeTheLayoutIsSkippedWithANote()
-    {
-        var spec = FfiSpec.ParseC("#pragma pack(2)\nstruct s { char c; int i; };\nstruct t { char c; short h; };", "libt.so.1", "decls.h");
-        Assert.That(spec.Notes, Is.EqualTo(new[] { "decls.h:2:1: declaration skipped: #pragma pack(2) would lower the alignment of member 'i'; only pack(1) (= packed) is supported" }));
-        Assert.That(spec.Types["struct t"].Size, Is.EqualTo(4), "pack(2) changes nothing here");
-    }
-
-    [Test]
     public void UnknownAnnotationWord() => AssertFails("/* ffi: erno */ int f(void);", """
         decls.h:1:1: ffi: annotation: unknown word 'erno' (expected errno, trivial, ret_as_str, caps=…, lib=…, doc="…" or tag=…) (did you mean "errno"?)
             /* ffi: erno */ int f(void);

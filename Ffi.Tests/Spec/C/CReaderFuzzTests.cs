@@ -1,6 +1,7 @@
 using System.Text;
 using Ffi.Spec;
 using Ffi.Tests.Native;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Spec.C;
 

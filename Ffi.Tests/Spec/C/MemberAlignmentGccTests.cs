@@ -1,5 +1,6 @@
 using Ffi.Spec;
 using Ffi.Tests.Layout;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Spec.C;
 

@@ -2,6 +2,7 @@ using Ffi.Demo.Import;
 using Ffi.Spec;
 using Ffi.Tests.Layout;
 using Ffi.Types;
+using Ffi.Tests.Oracle;
 
 namespace Ffi.Tests.Spec.C;
 

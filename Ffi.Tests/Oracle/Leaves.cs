@@ -2,7 +2,7 @@ using System.Globalization;
 using Ffi.Memory;
 using Ffi.Types;
 
-namespace Ffi.Tests.Native;
+namespace Ffi.Tests.Oracle;
 
 /// <summary>A scalar or bitfield reachable by a member path from a type, with its C spelling.</summary>
 internal sealed record LeafPath(string Path, CType Type, int? BitWidth)

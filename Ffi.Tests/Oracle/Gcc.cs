@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Ffi.Tests.Native;
+namespace Ffi.Tests.Oracle;
 
 /// <summary>Compiles C written by the tests with the machine's gcc — the judge of layout and calling convention.</summary>
 internal static class Gcc

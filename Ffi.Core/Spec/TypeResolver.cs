@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using Ffi.Layout;
-using Ffi.Spec;
+using Ffi.Types;
 
-namespace Ffi.Types;
+namespace Ffi.Spec;
 
 /// <summary>
 /// Turns spec syntax into laid-out <see cref="CType"/>s: resolves names (declared, then builtin),
@@ -92,7 +92,7 @@ internal sealed class TypeResolver
             if (_existing is not null && _existing.TryGet(name, out var known)) return known;
             if (BuiltinTypes.TryGet(name, out var builtin)) return builtin;
             // "unsigned int", "const char *", "struct tm *", "void (*)(int)": a C spelling of a type.
-            var spelled = Spec.C.CTypeSpelling.TryParse(name, referencePath, KnownNames());
+            var spelled = C.CTypeSpelling.TryParse(name, referencePath, KnownNames());
             if (spelled is NameRefSyntax alias && alias.Name != name) return ResolveNamed(alias.Name, referencePath);
             if (spelled is not null and not NameRefSyntax)
             {
@@ -100,7 +100,7 @@ internal sealed class TypeResolver
                 _resolved[name] = fromC;
                 return fromC;
             }
-            throw new FfiSpecException(referencePath, $"unknown type \"{name}\"");
+            throw new FfiSpecException(referencePath, $"unknown type \"{name}\"{Suggest.DidYouMean(name, KnownNames())}");
         }
 
         if (_inProgressNames.Contains(name))
@@ -154,6 +154,8 @@ internal sealed class TypeResolver
             {
                 var element = ResolveNow(a.Of);
                 RequireValue(element, a.Of.Path, "an array element");
+                if (element.Size % element.Align != 0) // gcc: "alignment of array elements is greater than element size"
+                    throw new FfiSpecException(a.Of.Path, $"{element.DisplayName} is {element.Size} bytes aligned {element.Align}: C refuses an array of it (its alignment is greater than its size)");
                 if (a.Length is long len && element.Size > 0 && len > SysVLayout.MaxSize / element.Size)
                     throw new FfiSpecException(a.Path, $"the array is larger than {SysVLayout.MaxSize} bytes");
                 return new ArrayType(element, a.Length, name, doc, WrittenName(a.Of));
@@ -188,6 +190,8 @@ internal sealed class TypeResolver
                     throw new FfiSpecException(h.Rep.Path, $"a handle's rep must be an integer, enum, pointer, funcptr or handle, not {rep.DisplayName}");
                 return new HandleType(h.Tag, rep, name, doc);
             }
+            case AliasSyntax { Align: int raised } al:
+                return Aligned(ResolveNamed(al.To.Name, al.To.Path), raised, name, doc, al.Path);
             case AliasSyntax al:
                 return ResolveNamed(al.To.Name, al.To.Path);
             default:
@@ -202,7 +206,18 @@ internal sealed class TypeResolver
             throw new FfiSpecException(path, "void is not a parameter type (a function without parameters has \"params\": [])");
         RequireValue(type, path, "passed by value");
         RequireByValueSize(type, path);
+        if (type.Kind is CTypeKind.Int or CTypeKind.Float && type.Align > 8)
+            throw new FfiSpecException(path, $"{type.DisplayName} is aligned to {type.Align} bytes; a scalar aligned beyond 8 is not supported as a parameter (pass a pointer)");
     }
+
+    // typedef int aint __attribute__((aligned(8))): the same scalar with a raised alignment (never lowered, as gcc
+    // does for a typedef that does not say packed); its size stays, so an array of it is refused (see ArraySyntax).
+    private static CType Aligned(CType target, int align, string? name, string? doc, string path) => target switch
+    {
+        IntType i => new IntType(i.Bits, i.IsSigned, i.IsBool, name, doc, Math.Max(i.Align, align)),
+        FloatType f => new FloatType(f.Bits, name, doc, Math.Max(f.Align, align)),
+        _ => throw new FfiSpecException($"{path}.align", $"an alignment on an alias applies to integer and floating types, not {target.DisplayName}"),
+    };
 
     /// <summary>
     /// Rejects a parameter or return type larger than <see cref="FunctionSpec.MaxByValueSize"/>: C would copy it onto
@@ -249,13 +264,13 @@ internal sealed class TypeResolver
                 RequireValue(t, f.Type.Path, $"a {what} field");
             }
             types[i] = t;
-            members[i] = new MemberRequest(t, f.Bits, f.FieldName.Length > 0, f.Align);
+            members[i] = new MemberRequest(t, f.Bits, f.FieldName.Length > 0, f.Align, f.Packed);
         }
 
         AggregateLayout layout;
         try
         {
-            layout = g.IsUnion ? SysVLayout.Union(members, g.Packed, g.Align) : SysVLayout.Struct(members, g.Packed, g.Align);
+            layout = g.IsUnion ? SysVLayout.Union(members, g.Packed, g.Align, g.Pack) : SysVLayout.Struct(members, g.Packed, g.Align, g.Pack);
         }
         catch (OverflowException)
         {
@@ -266,11 +281,27 @@ internal sealed class TypeResolver
         for (int i = 0; i < fields.Length; i++)
         {
             var f = g.Fields[i];
-            fields[i] = new CField(f.FieldName, types[i], WrittenName(f.Type), layout.BitOffsets[i], f.Bits, f.Align);
+            fields[i] = new CField(f.FieldName, types[i], WrittenName(f.Type), layout.BitOffsets[i], f.Bits, f.Align, f.Packed);
         }
+        RequireUniqueThroughAnonymous(g, types);
         return g.IsUnion
-            ? new UnionType(fields, layout, g.Packed, g.Align, name, g.Doc)
-            : new StructType(fields, layout, g.Packed, g.Align, name, g.Doc);
+            ? new UnionType(fields, layout.Size, layout.Align, g.Packed, g.Align, name, g.Doc, g.Pack)
+            : new StructType(fields, layout.Size, layout.Align, g.Packed, g.Align, name, g.Doc, g.Pack);
+    }
+
+    // struct { int x; struct { int x; }; } is "duplicate member 'x'" in gcc: an anonymous member's names are the outer's.
+    private static void RequireUniqueThroughAnonymous(AggregateSyntax g, CType[] types)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < types.Length; i++)
+        {
+            var f = g.Fields[i];
+            IEnumerable<string> names = f.FieldName.Length > 0 ? [f.FieldName]
+                : f.Bits is null && types[i] is AggregateType inner ? inner.FieldNames : [];
+            foreach (var n in names)
+                if (!seen.TryAdd(n, i) && seen[n] != i)
+                    throw new FfiSpecException(f.Path, $"duplicate field name \"{n}\" (also fields[{seen[n]}]; the members of an anonymous struct or union are named as the outer aggregate's own)");
+        }
     }
 
     // Inline pointers are bound after their field is checked, so they cannot be rendered yet: name the kind.

@@ -3,7 +3,7 @@ using System.Text;
 using Ffi.Spec;
 using Ffi.Types;
 
-namespace Ffi.Tests.Layout;
+namespace Ffi.Tests.Oracle;
 
 /// <summary>
 /// Asks gcc and the engine the same questions about a set of types and returns both answers as
@@ -46,7 +46,7 @@ internal static class GccLayoutOracle
             }
         }
         c.AppendLine("  return 0;\n}");
-        var output = Native.Gcc.CompileAndRun(c.ToString(), "layout");
+        var output = Gcc.CompileAndRun(c.ToString(), "layout");
         return Lines(output);
     }
 

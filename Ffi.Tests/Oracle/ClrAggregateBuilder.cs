@@ -3,7 +3,7 @@ using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using Ffi.Types;
 
-namespace Ffi.Tests.Layout;
+namespace Ffi.Tests.Oracle;
 
 /// <summary>
 /// CLR types for C types, as a user of the typed API would write them, so that random signatures can be called

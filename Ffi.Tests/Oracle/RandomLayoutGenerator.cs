@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace Ffi.Tests.Layout;
+namespace Ffi.Tests.Oracle;
 
 /// <summary>
 /// Generates random struct and union types — nesting (named and inline), arrays (also of aggregates and
 /// multi-dimensional), unions, bitfields (named, unnamed, zero-width, signed, bool, enum), packed,
-/// aligned, enums, aliases, pointers (also forward and self references), flexible array members —
+/// aligned, <c>#pragma pack(N)</c>, members packed on their own, enums, aliases, pointers (also forward and self
+/// references), flexible array members —
 /// each written both as a spec type and as C, with the member designators C can name.
 /// Deterministic for a given seed.
 /// </summary>
@@ -71,10 +72,14 @@ internal sealed class RandomLayoutGenerator
         for (int i = 0; i < count; i++)
         {
             var name = $"{_prefix}{i}";
-            var (spec, cBody, members, hasFlexible) = Aggregate(name, depth: 0, allowFlexible: _rng.Next(8) == 0 && !_small);
+            var allowFlexible = _rng.Next(8) == 0 && !_small;
+            // The default profile only: the small one's stream (which the random call tiers use) stays as it was.
+            int? pack = !_small && _rng.Next(8) == 0 ? 1 << _rng.Next(0, 5) : null;
+            var (spec, cBody, members, hasFlexible) = Aggregate(name, depth: 0, allowFlexible, pack);
             // Forward declarations let any type point at any other, including later ones and itself.
             _prelude.Append(CultureInfo.InvariantCulture, $"typedef {cBody.Keyword} {name} {name};\n");
             var cDecl = $"{cBody.Keyword} {cBody.Attributes}{name} {{ {cBody.Members} }};";
+            if (pack is int p) cDecl = $"#pragma pack(push, {p})\n{cDecl}\n#pragma pack(pop)\n";
             _cases.Add(new LayoutCase(name, spec, cDecl, members));
             if (!hasFlexible) _byValue.Add(name);
             if (_rng.Next(6) == 0 && !hasFlexible)
@@ -99,7 +104,8 @@ internal sealed class RandomLayoutGenerator
 
     private sealed record CBody(string Keyword, string Attributes, string Members);
 
-    private (string Spec, CBody C, List<(string, bool)> Members, bool HasFlexible) Aggregate(string name, int depth, bool allowFlexible)
+    // pack: the #pragma pack(N) around the whole declaration, so inline aggregates inside it are packed the same.
+    private (string Spec, CBody C, List<(string, bool)> Members, bool HasFlexible) Aggregate(string name, int depth, bool allowFlexible, int? pack)
     {
         bool union = _rng.Next(4) == 0;
         bool packed = _rng.Next(4) == 0;
@@ -113,12 +119,13 @@ internal sealed class RandomLayoutGenerator
         for (int i = 0; i < n; i++)
         {
             var fname = $"f{_fieldCounter++}";
-            var (specType, cType, cSuffix, bits, isBitfield, named, nested) = Field(depth, union);
+            var (specType, cType, cSuffix, bits, isBitfield, named, nested) = Field(depth, union, pack);
+            bool memberPacked = !_small && _rng.Next(12) == 0;
             var nameJson = named ? fname : "";
-            var bitsJson = bits is int w ? $",\"bits\":{w}" : "";
+            var bitsJson = (bits is int w ? $",\"bits\":{w}" : "") + (memberPacked ? ",\"packed\":true" : "");
             specFields.Add($"{{\"name\":\"{nameJson}\",\"type\":{specType}{bitsJson}}}");
             var cName = named ? fname : "";
-            var cBits = bits is int cw ? $":{cw}" : "";
+            var cBits = (bits is int cw ? $":{cw}" : "") + (memberPacked ? " __attribute__((packed))" : "");
             cMembers.Append(CultureInfo.InvariantCulture, $"{cType} {cName}{cSuffix}{cBits}; ");
             if (named)
             {
@@ -140,13 +147,13 @@ internal sealed class RandomLayoutGenerator
         if (packed) attrs.Add("packed");
         if (align is int a) attrs.Add($"aligned({a})");
         var cAttr = attrs.Count == 0 ? "" : $"__attribute__(({string.Join(", ", attrs)})) ";
-        var specAttr = (packed ? ",\"packed\":true" : "") + (align is int sa ? $",\"align\":{sa}" : "");
+        var specAttr = (packed ? ",\"packed\":true" : "") + (align is int sa ? $",\"align\":{sa}" : "") + (pack is int pk ? $",\"pack\":{pk}" : "");
         var kind = union ? "union" : "struct";
         var spec = $"{{\"kind\":\"{kind}\"{specAttr},\"fields\":[{string.Join(",", specFields)}]}}";
         return (spec, new CBody(kind, cAttr, cMembers.ToString()), members, flexible);
     }
 
-    private (string Spec, string C, string CSuffix, int? Bits, bool IsBitfield, bool Named, List<(string, bool)> Nested) Field(int depth, bool inUnion)
+    private (string Spec, string C, string CSuffix, int? Bits, bool IsBitfield, bool Named, List<(string, bool)> Nested) Field(int depth, bool inUnion, int? pack)
     {
         if (_small && _rng.Next(3) > 0)
         {
@@ -165,7 +172,7 @@ internal sealed class RandomLayoutGenerator
         if (roll < 40 && depth < 3)
         {
             // An inline anonymous struct or union.
-            var (spec, body, members, _) = Aggregate("", depth + 1, allowFlexible: false);
+            var (spec, body, members, _) = Aggregate("", depth + 1, allowFlexible: false, pack);
             return (spec, $"{body.Keyword} {body.Attributes}{{ {body.Members} }}", "", null, false, true, members);
         }
         if (roll < 55)

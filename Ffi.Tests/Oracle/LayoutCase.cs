@@ -1,4 +1,4 @@
-namespace Ffi.Tests.Layout;
+namespace Ffi.Tests.Oracle;
 
 /// <summary>
 /// One named type described twice: as a spec type object (JSON) and as the C declaration gcc compiles.

@@ -1,4 +1,4 @@
-namespace Ffi.Spec;
+namespace Ffi;
 
 /// <summary>"Did you mean" hints for misspelt names: the closest known names by edit distance.</summary>
 internal static class Suggest

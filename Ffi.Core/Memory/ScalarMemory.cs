@@ -1,7 +1,6 @@
-using Ffi.Memory;
 using Ffi.Types;
 
-namespace Ffi.Values;
+namespace Ffi.Memory;
 
 /// <summary>
 /// Reads and writes one C scalar (integer, bool, float, enum, pointer, function pointer, handle) at an
@@ -10,7 +9,7 @@ namespace Ffi.Values;
 /// handles → <see cref="NativePointer"/>. Writes apply <see cref="ValueConverter"/>'s rules.
 /// The caller checks the address range.
 /// </summary>
-public static unsafe class ScalarMemory
+internal static unsafe class ScalarMemory
 {
     /// <summary>Whether <paramref name="type"/> is a scalar these methods handle.</summary>
     public static bool IsScalar(CType type) =>

@@ -7,7 +7,7 @@ using Ffi.Tests.Native;
 using Ffi.Types;
 using Ffi.Values;
 
-namespace Ffi.Tests.Downcalls;
+namespace Ffi.Tests.Oracle;
 
 /// <summary>A random C function: its name, return type and parameters (C type and C spelling).</summary>
 internal sealed record Signature(string Name, CType Ret, string RetC, IReadOnlyList<(CType Type, string C)> Params);
@@ -92,7 +92,7 @@ internal static class RandomSignatures
                 if (width < 64) raw &= (1UL << width) - 1;
                 if (storage.IsSigned)
                 {
-                    long v = Values.ScalarMemory.SignExtend(raw, width);
+                    long v = Ffi.Memory.ScalarMemory.SignExtend(raw, width);
                     return (v, (ulong)v);
                 }
                 return (raw, raw);
@@ -114,7 +114,7 @@ internal static class RandomSignatures
                 if (storage.IsBool) return (Int128)((h >> j) & 1);
                 int width = leaf.BitWidth ?? storage.Bits;
                 ulong bits = width == 64 ? v : v & ((1UL << width) - 1);
-                return storage.IsSigned ? (Int128)Values.ScalarMemory.SignExtend(bits, width) : (Int128)bits;
+                return storage.IsSigned ? (Int128)Ffi.Memory.ScalarMemory.SignExtend(bits, width) : (Int128)bits;
             }
         }
     }

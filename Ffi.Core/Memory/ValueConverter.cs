@@ -1,7 +1,7 @@
 using System.Globalization;
 using Ffi.Types;
 
-namespace Ffi.Values;
+namespace Ffi.Memory;
 
 /// <summary>
 /// Converts managed values to C scalars with the original's rules: integers are range-checked against
@@ -9,7 +9,7 @@ namespace Ffi.Values;
 /// non-integral one does not ("non-integral float to int"), bool converts to 0/1; floating types accept
 /// integers and bools. Failures are <see cref="FfiArgumentException"/>s naming the place.
 /// </summary>
-public static class ValueConverter
+internal static class ValueConverter
 {
     /// <summary>Converts <paramref name="value"/> to the bits of integer type <paramref name="type"/> (two's complement, zero-extended to 64 bits).</summary>
     /// <param name="value">An integer of any CLR width, a bool, an integral float/double/decimal, or a CLR enum value.</param>

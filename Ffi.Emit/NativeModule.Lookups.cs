@@ -1,0 +1,61 @@
+using System.Diagnostics.CodeAnalysis;
+using Ffi.Spec;
+
+namespace Ffi;
+
+// The non-throwing lookups, and the one exception of the throwing ones for a name the spec does not declare.
+public sealed partial class NativeModule
+{
+    /// <summary>
+    /// Opens a module as <see cref="Open(FfiSpec, FfiOptions?)"/> does, returning the failure instead of throwing
+    /// it: for a library that may not be installed.
+    /// </summary>
+    /// <param name="spec">A spec from <see cref="FfiSpec.Parse(string)"/> or <see cref="FfiSpec.Load"/>.</param>
+    /// <param name="module">The module, when it opened.</param>
+    /// <param name="error">Why it did not (an <see cref="FfiBindException"/>: a library or a symbol is missing).</param>
+    /// <param name="options">Capabilities granted and errno capture; defaults grant nothing.</param>
+    /// <returns>Whether the module opened.</returns>
+    public static bool TryOpen(FfiSpec spec, [NotNullWhen(true)] out NativeModule? module, [NotNullWhen(false)] out FfiException? error,
+        FfiOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        try
+        {
+            module = Open(spec, options);
+            error = null;
+            return true;
+        }
+        catch (FfiException ex)
+        {
+            module = null;
+            error = ex;
+            return false;
+        }
+    }
+
+    /// <summary>Finds a declared function, callable dynamically.</summary>
+    /// <param name="name">The function's name in the spec.</param>
+    /// <param name="function">The function, when the spec declares it.</param>
+    /// <returns>Whether the spec declares a function of that name.</returns>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public bool TryGetFunction(string name, [NotNullWhen(true)] out NativeFunction? function)
+    {
+        ThrowIfDisposed();
+        return _functionObjects.TryGetValue(name, out function);
+    }
+
+    /// <summary>Finds a declared global variable.</summary>
+    /// <param name="name">The variable's name in the spec.</param>
+    /// <param name="variable">The variable, when the spec declares it.</param>
+    /// <returns>Whether the spec declares a variable of that name.</returns>
+    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    public bool TryGetVariable(string name, [NotNullWhen(true)] out NativeVariable? variable)
+    {
+        ThrowIfDisposed();
+        return _variableObjects.TryGetValue(name, out variable);
+    }
+
+    private FfiNameException NoFunction(string name) => FfiNameException.NotDeclared("function", name, Spec.Functions.Select(f => f.Name));
+
+    private FfiNameException NoVariable(string name) => FfiNameException.NotDeclared("variable", name, Spec.Variables.Select(v => v.Name));
+}
