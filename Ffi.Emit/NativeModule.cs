@@ -109,6 +109,7 @@ public sealed partial class NativeModule : IDisposable
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public NativeFunction Function(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
         return _functionObjects.TryGetValue(name, out var f) ? f : throw NoFunction(name);
     }
@@ -118,6 +119,7 @@ public sealed partial class NativeModule : IDisposable
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public NativeVariable Variable(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
         return _variableObjects.TryGetValue(name, out var v) ? v : throw NoVariable(name);
     }
@@ -140,6 +142,7 @@ public sealed partial class NativeModule : IDisposable
     /// <remarks>Calling the delegate throws what <see cref="NativeFunction.Invoke(object[])"/> throws, <see cref="FfiCallbackException"/> included.</remarks>
     public TDelegate GetFunction<TDelegate>(string name) where TDelegate : Delegate
     {
+        ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
         return (TDelegate)ModuleStubs.GetOrCreate(_typed, (name, typeof(TDelegate)), () => TypedStub.Create<TDelegate>(this, Function(name)));
     }
@@ -148,7 +151,11 @@ public sealed partial class NativeModule : IDisposable
     /// <exception cref="FfiNameException">The spec declares no such function (the message suggests the nearest names).</exception>
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCallbackException">A callback that C called during the call threw, or C called a released one.</exception>
-    public object? Invoke(string function, params object?[] args) => Function(function).Invoke(args);
+    public object? Invoke(string function, params object?[] args)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return Function(function).Invoke(args);
+    }
 
     /// <summary>The errno captured by this thread's last call to a function declared <c>"errno": true</c>.</summary>
     public static int LastErrno => Native.LastErrno.Value;
@@ -259,46 +266,12 @@ public sealed partial class NativeModule : IDisposable
         }
     }
 
-    /// <summary>
-    /// A callable for a C function pointer of a <c>funcptr</c> type — one a library returned or passed to a callback.
-    /// The pointer's <see cref="NativePointer.Type"/> must be a function pointer type (as values read from memory or
-    /// received by callbacks are); it is not checked that the address really is such a function.
-    /// </summary>
-    /// <exception cref="ArgumentException">The pointer is null or not typed as a function pointer.</exception>
-    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
-    public NativeFunction FunctionAt(NativePointer pointer)
-    {
-        ThrowIfDisposed();
-        if (pointer.Address == 0) throw new ArgumentException("a null function pointer cannot be called", nameof(pointer));
-        if (pointer.Type is not FuncPtrType type)
-            throw new ArgumentException($"the pointer is typed {pointer.Type?.DisplayName ?? "void"}, not as a function pointer; use FunctionAt(address, \"funcptr type\")", nameof(pointer));
-        return FunctionAt(pointer.Address, type);
-    }
-
-    /// <summary>A callable for the C function at <paramref name="address"/>, of the spec's function pointer type <paramref name="funcptrType"/>.</summary>
-    /// <exception cref="ArgumentException">The address is null or the type is not a function pointer type of the spec.</exception>
-    /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
-    public NativeFunction FunctionAt(nint address, string funcptrType)
-    {
-        ThrowIfDisposed();
-        if (address == 0) throw new ArgumentException("a null function pointer cannot be called", nameof(address));
-        if (!Types.TryGet(funcptrType, out var t) || t is not FuncPtrType type)
-            throw new ArgumentException($"\"{funcptrType}\" is not a function pointer type of the spec", nameof(funcptrType));
-        return FunctionAt(address, type);
-    }
-
-    private NativeFunction FunctionAt(nint address, FuncPtrType type)
-    {
-        var spec = new FunctionSpec($"(*{type.DisplayName})@0x{address:x}", type.Return, type.Return.DisplayName, type.Parameters,
-            type.Parameters.Select(p => p.DisplayName).ToArray(), type.IsVariadic, null, null, false, false, [], false);
-        return new NativeFunction(this, spec, address, Options.CaptureErrnoForAll);
-    }
-
     /// <summary>The address of a declared function.</summary>
     /// <exception cref="FfiNameException">The spec declares no such function (the message suggests the nearest names).</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public nint GetFunctionAddress(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
         return _functions.TryGetValue(name, out var p) ? p
             : throw NoFunction(name);
@@ -309,6 +282,7 @@ public sealed partial class NativeModule : IDisposable
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     public NativePointer GetVariableAddress(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
         if (!Spec.TryGetVariable(name, out var v)) throw NoVariable(name);
         return NativePointer.FromAddress(_variables[name], v.Type);

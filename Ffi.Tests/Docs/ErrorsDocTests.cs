@@ -230,9 +230,12 @@ public sealed partial class ErrorsDocTests
     }
 
     [Test]
-    public void MisuseIsAnArgumentException()
+    public void NullIsAnArgumentNullExceptionAndEveryOtherMisuseAnFfiException()
     {
-        Expect<ArgumentException>(() => _libc.FunctionAt(0, "cmp_fn"));
-        Assert.That(() => _libc.Invoke(null!), Throws.InstanceOf<ArgumentException>());
+        Expect<ArgumentNullException>(() => _libc.Invoke(null!));
+        Expect<FfiArgumentException>(() => _libc.FunctionAt(0, "cmp_fn"));
+        Assert.That(Assert.Throws<FfiArgumentException>(() => _libc.FunctionAt(16, "div_t"))!.Message, Does.EndWith("div_t is not a function pointer type"));
+        Assert.That(Assert.Throws<FfiNameException>(() => _libc.FunctionAt(16, "cmp_fun"))!.Message, Does.Contain("did you mean \"cmp_fn\""));
+        Assert.That(Assert.Throws<ArgumentNullException>(() => _libc.GetFunction<Func<int>>(null!))!.ParamName, Is.EqualTo("name"));
     }
 }
