@@ -1,15 +1,14 @@
-using System.Collections;
 using System.Collections.Concurrent;
+using System.Collections;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Ffi.Abi;
-using Ffi.Binding;
-using Ffi.Callbacks;
 using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Native;
 using Ffi.Runtime;
+using Ffi.Shapes;
 using Ffi.Spec;
 using Ffi.Types;
 using Ffi.Values;
@@ -110,7 +109,7 @@ public sealed unsafe partial class NativeFunction
         }
 
         byte* arena = stackalloc byte[ArenaBytes];
-        var scratch = new CallScratch(arena, ArenaBytes, CallbackRuntime.Enter());
+        var scratch = new CallScratch(arena, ArenaBytes, CallbackFrames.Enter());
         object? result;
         try
         {
@@ -174,7 +173,7 @@ public sealed unsafe partial class NativeFunction
         }
 
         byte* arena = stackalloc byte[ArenaBytes];
-        var scratch = new CallScratch(arena, ArenaBytes, CallbackRuntime.Enter());
+        var scratch = new CallScratch(arena, ArenaBytes, CallbackFrames.Enter());
         FfiValue result;
         try
         {

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Ffi.Abi;
-using Ffi.Binding;
-using Ffi.Callbacks;
 using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Native;
+using Ffi.Runtime;
+using Ffi.Shapes;
 using Ffi.Spec;
 using Ffi.Types;
 
@@ -49,6 +49,7 @@ public sealed partial class NativeModule : IDisposable
         _memory = new FfiMemory(spec.Types, spec.Lib);
         Shapes = new CallShapes(spec.Lib);
         _callbacks = new CallbackRegistry(this);
+        Context = new ModuleContext(spec.Lib, GetType().FullName!, Lifetime, options.Grants, _callbacks);
         Lifetime.Own(libraries.Values);
     }
 
@@ -144,7 +145,11 @@ public sealed partial class NativeModule : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
-        return (TDelegate)ModuleStubs.GetOrCreate(_typed, (name, typeof(TDelegate)), () => TypedStub.Create<TDelegate>(this, Function(name)));
+        return (TDelegate)ModuleStubs.GetOrCreate(_typed, (name, typeof(TDelegate)), () =>
+        {
+            var f = Function(name);
+            return TypedStub.Create<TDelegate>(Context, Shapes, Stubs, f.Spec, f.Address, f.CapturesErrno, shape => PInvokeFor(f, shape));
+        });
     }
 
     /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke(object[])"/>.</summary>
@@ -185,6 +190,9 @@ public sealed partial class NativeModule : IDisposable
 
     /// <summary>The module's liveness, which stubs and callables hold instead of the module.</summary>
     internal Runtime.ModuleLifetime Lifetime { get; } = new();
+
+    /// <summary>What stubs need of the module (liveness, grants, callbacks), so that nothing below the facade names it.</summary>
+    internal ModuleContext Context { get; }
 
     internal nint VariadicThunkFor(nint target) => Lifetime.VariadicThunkFor(target);
 

@@ -1,42 +1,9 @@
-using Ffi.Types;
-using Ffi.Values;
 
 namespace Ffi.Memory;
 
-// Field access on values the dynamic API returns: an aggregate held inside an FfiValue, a StructValue.
+// Field access on a StructValue the dynamic API returns (an FfiValue's: FfiValueMemory.Get, in Ffi.Values).
 public sealed partial class FfiMemory
 {
-    /// <summary>
-    /// Reads the member at <paramref name="path"/> of a value returned by the dynamic API: an aggregate held inline
-    /// (<see cref="FfiValueKind.Aggregate"/>: scalars by value with no allocation, a nested aggregate as a
-    /// <see cref="StructValue"/> copy), a <see cref="StructValue"/>, or a pointer to typed storage.
-    /// </summary>
-    /// <example>
-    /// <code>
-    /// FfiValue d = libc.Function("div").Invoke([17, 5]);   // an inline div_t
-    /// long quot = (int)libc.Memory.Get(d, "quot")!;          // 3
-    /// </code>
-    /// </example>
-    /// <exception cref="FfiArgumentException">No such member, or the value is not an aggregate or a typed pointer.</exception>
-    /// <exception cref="FfiMemoryException">Storage that is null, released, or out of bounds.</exception>
-    public unsafe object? Get(FfiValue value, string path = "")
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (value.Kind == FfiValueKind.Object && value.Reference is StructValue s) return s[path];
-        if (value.AggregateType is not { } type)
-        {
-            if (value.Kind == FfiValueKind.Pointer || value.Reference is NativePointer) return Get(value.ToPointer(), path);
-            throw new FfiArgumentException($"Get({value}, \"{path}\")", $"{ValueConverter.Describe(value.ToObject())} has no members (an aggregate or a typed pointer has)");
-        }
-        // The bytes on the stack for the read; nothing that points into them leaves this method.
-        ulong* bytes = stackalloc ulong[2];
-        value.CopyInline((byte*)bytes, type.Size);
-        var at = NativePointer.FromAddress((nint)bytes, type);
-        var loc = FieldPath.Locate(type, path, $"Get({value}, \"{path}\")");
-        if (loc.BitWidth is not null || ScalarMemory.IsScalar(loc.Type) || loc.Type is VoidType) return Get(type, at, path);
-        return new StructValue(this, loc.Type, new ReadOnlySpan<byte>((byte*)bytes + loc.Offset, checked((int)loc.Type.Size)));
-    }
-
     /// <summary>Reads a member of a <see cref="StructValue"/>, as its indexer does.</summary>
     /// <inheritdoc cref="Get(NativePointer, string)"/>
     public object? Get(StructValue value, string path = "")

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ffi.Types;
-using Ffi.Values;
 
 namespace Ffi.Memory;
 

@@ -13,20 +13,16 @@ namespace Ffi.Binding;
 /// </summary>
 internal static class MappingRules
 {
-    public static bool IsFloat(Type t) => t == typeof(float) || t == typeof(double);
-
-    public static long SizeOf(Type t) => t.IsPointer || t == typeof(nint) || t == typeof(nuint) ? 8 : t == typeof(bool) ? 1 : t.IsValueType ? (int)typeof(Unsafe).GetMethod(nameof(Unsafe.SizeOf))!.MakeGenericMethod(t).Invoke(null, null)! : 8;
-
     /// <summary>The marshaller for a parameter of C type <paramref name="c"/> declared <paramref name="clr"/>, or null.</summary>
     public static ArgumentMarshaller? MapParameter(Type clr, CType c) => clr.IsByRef ? MapByRef(clr.GetElementType()!, c) : c switch
     {
         IntType { IsBool: true } => clr == typeof(bool) ? BoolMarshaller.Instance : IsInteger(clr, 1) ? DirectMarshaller.Instance : null,
         IntType i => IsInteger(clr, i.Size, i.IsSigned) ? DirectMarshaller.Instance : null,
-        EnumType e => IsInteger(clr, e.Size, null) || clr.IsEnum && SizeOf(clr) == e.Size ? DirectMarshaller.Instance : null,
+        EnumType e => IsInteger(clr, e.Size, null) || clr.IsEnum && ScalarConversion.SizeOf(clr) == e.Size ? DirectMarshaller.Instance : null,
         FloatType f => f.Bits == 32 ? (clr == typeof(float) ? DirectMarshaller.Instance : null) : (clr == typeof(double) ? DirectMarshaller.Instance : null),
         PointerType or FuncPtrType or HandleType { Rep: PointerType } => PointerMapping(clr, c),
         HandleType h => MapParameter(clr, h.Rep),
-        AggregateType or ArrayType => IsUnmanagedStruct(clr) && SizeOf(clr) == c.Size ? AggregateMarshaller.Instance : null,
+        AggregateType or ArrayType => IsUnmanagedStruct(clr) && ScalarConversion.SizeOf(clr) == c.Size ? AggregateMarshaller.Instance : null,
         _ => null,
     };
 
@@ -109,7 +105,7 @@ internal static class MappingRules
             : t == typeof(byte) || t == typeof(ushort) || t == typeof(uint) || t == typeof(ulong) || t == typeof(nuint) || t == typeof(char) ? false
             : null;
         if (s is null) return false;
-        if (SizeOf(t) != size) return false;
+        if (ScalarConversion.SizeOf(t) != size) return false;
         return signed is null || t == typeof(nint) || t == typeof(nuint) || s == signed;
     }
 

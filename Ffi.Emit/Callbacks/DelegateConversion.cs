@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Ffi.Binding;
 using Ffi.Memory;
 using Ffi.Types;
 

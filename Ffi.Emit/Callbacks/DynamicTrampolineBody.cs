@@ -1,8 +1,8 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using Ffi.Abi;
-using Ffi.Downcalls;
 using Ffi.Il;
+using Ffi.Marshallers;
 
 namespace Ffi.Callbacks;
 
@@ -24,8 +24,8 @@ internal static class DynamicTrampolineBody
             var home = plan.HomeOf(i);
             if (home.Kind == ArgumentHomeKind.Omitted) continue;
             il.Emit(OpCodes.Ldloc, buffer);
-            CallEmitter.Offset(il, frame.Offsets[i]);
-            TrampolineEmitter.PushAddress(il, plan, i);
+            CarrierIl.Offset(il, frame.Offsets[i]);
+            UpcallFrame.PushAddress(il, plan, i);
             il.Emit(OpCodes.Ldc_I4, checked((int)home.Bytes));
             il.Emit(OpCodes.Cpblk);
         }

@@ -1,10 +1,10 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ffi.Abi;
-using Ffi.Downcalls;
 using Ffi.Il;
+using Ffi.Runtime;
 using Ffi.Types;
 
 namespace Ffi.Callbacks;
@@ -34,7 +34,7 @@ internal static class TrampolineEmitter
         var type = assembly.DefineDynamicModule(name.Name!).DefineType("Trampolines",
             TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.BeforeFieldInit);
 
-        var (returnType, parameterTypes) = CallEmitter.Signature(pool.Lowered);
+        var (returnType, parameterTypes) = CarrierIl.Signature(pool.Lowered);
         var methods = new MethodBuilder[slots.Length];
         var delegateFields = new List<FieldBuilder>();
         for (int i = 0; i < slots.Length; i++)
@@ -120,14 +120,5 @@ internal static class TrampolineEmitter
             }
         }
         return names;
-    }
-
-    // Pushes the address of argument `index`'s C bytes where C passed them: its own IL argument (a register slot), or
-    // its offset in the stack image (the recipe run backwards).
-    internal static void PushAddress(IlWriter il, LoweredCall call, int index)
-    {
-        var home = call.HomeOf(index);
-        il.Emit(OpCodes.Ldarga, home.Slot);
-        CallEmitter.Offset(il, home.Offset);
     }
 }

@@ -1,44 +1,11 @@
 using System.Collections.Concurrent;
 using Ffi.Abi;
 using Ffi.Binding;
+using Ffi.Runtime;
+using Ffi.Shapes;
 using Ffi.Types;
 
 namespace Ffi.Callbacks;
-
-/// <summary>
-/// One trampoline of a pool: its fixed function pointer and what it currently forwards to. A trampoline reads
-/// <see cref="Target"/> once per call; null means the slot is free, and a call into it is a stale call.
-/// </summary>
-internal sealed class CallbackSlot(TrampolinePool pool, int index)
-{
-    public readonly TrampolinePool Pool = pool;
-    public readonly int Index = index;
-    public nint Address;
-
-    /// <summary>The delegate or handler; null while the slot is free. Published last when leased.</summary>
-    public volatile object? Target;
-
-    /// <summary>For a transient callback: the downcall it was made for (failures are recorded there).</summary>
-    public CallbackFrame? Frame;
-
-    /// <summary>The callback's function pointer type (conversions and messages).</summary>
-    public FuncPtrType? Type;
-
-    /// <summary>Its name in messages.</summary>
-    public string TypeName = "";
-
-    /// <summary>The module that holds (or last held) the slot: its counters and events; kept after release.</summary>
-    public NativeModule? LastOwner;
-
-    /// <summary>Bumped on every release: a handle whose generation differs refers to an earlier use.</summary>
-    public int Generation;
-
-    /// <summary>For typed trampolines: stores the delegate in the trampoline's own typed field (null for dynamic ones).</summary>
-    public Action<int, object?>? Publish;
-
-    /// <summary>The trampoline's index in its chunk (the argument of <see cref="Publish"/>).</summary>
-    public int ChunkIndex;
-}
 
 /// <summary>
 /// The trampolines of one callback shape: the recipe C calls a function pointer type by (with the argument frame
@@ -47,7 +14,7 @@ internal sealed class CallbackSlot(TrampolinePool pool, int index)
 /// trampolines; a released slot is reused last (first in, first out), so a stale pointer stays detectable as long
 /// as possible.
 /// </summary>
-internal sealed class TrampolinePool
+internal sealed class TrampolinePool : SlotPool
 {
     /// <summary>Trampolines generated at a time.</summary>
     public const int ChunkSize = 32;
@@ -73,7 +40,7 @@ internal sealed class TrampolinePool
     public LoweredCall Lowered { get; }
 
     /// <summary>Where a dynamic trampoline puts each argument for <see cref="CallbackRuntime.Dispatch"/>.</summary>
-    public ArgumentFrame Frame { get; }
+    public override ArgumentFrame Frame { get; }
 
     /// <summary>The delegate type typed trampolines invoke; null for dynamic ones.</summary>
     public Type? DelegateType { get; }
@@ -110,7 +77,7 @@ internal sealed class TrampolinePool
     /// A free slot set to forward to <paramref name="target"/>; the pool grows when none is free. A transient slot has
     /// the <paramref name="frame"/> of its downcall; a registered one has none.
     /// </summary>
-    public CallbackSlot Acquire(object target, FuncPtrType type, NativeModule owner, CallbackFrame? frame)
+    public override CallbackSlot Acquire(object target, FuncPtrType type, ICallbackHost owner, CallbackFrame? frame)
     {
         CallbackSlot slot;
         lock (_lock)
@@ -128,7 +95,7 @@ internal sealed class TrampolinePool
     }
 
     /// <summary>Frees <paramref name="slot"/> if it is still the use <paramref name="generation"/> names; false when it was already released.</summary>
-    public bool Release(CallbackSlot slot, int generation)
+    public override bool Release(CallbackSlot slot, int generation)
     {
         lock (_lock)
         {

@@ -1,9 +1,10 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using Ffi.Abi;
-using Ffi.Downcalls;
+using Ffi.Binding;
 using Ffi.Il;
 using Ffi.Marshallers;
+using Ffi.Runtime;
 
 namespace Ffi.Callbacks;
 
@@ -14,7 +15,7 @@ namespace Ffi.Callbacks;
 /// </summary>
 internal static class TypedTrampolineBody
 {
-    private static readonly FieldInfo FailingField = typeof(CallbackRuntime).GetField(nameof(CallbackRuntime.Failing))!;
+    private static readonly FieldInfo FailingField = typeof(CallbackFrames).GetField(nameof(CallbackFrames.Failing))!;
 
     public static void Emit(IlWriter il, TrampolinePool pool, TypedCallback typed, LoweredCall args, FieldInfo slotField, FieldInfo delegateField)
     {
@@ -71,7 +72,7 @@ internal static class TypedTrampolineBody
 
         il.MarkLabel(check);
         il.Emit(OpCodes.Ldloc, slot);
-        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.ShouldSkip))!);
+        il.Emit(OpCodes.Call, typeof(CallbackFrames).GetMethod(nameof(CallbackFrames.ShouldSkip))!);
         il.Emit(OpCodes.Brfalse, run);
 
         il.MarkLabel(zero);

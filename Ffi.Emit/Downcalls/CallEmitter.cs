@@ -1,8 +1,7 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using Ffi.Abi;
-
 using Ffi.Il;
 
 namespace Ffi.Downcalls;
@@ -34,10 +33,6 @@ internal abstract class ArgumentSource
 /// </remarks>
 internal static class CallEmitter
 {
-    /// <summary>The CLR signature of the unmanaged call: carrier return type and carrier parameter types.</summary>
-    public static (Type Return, Type[] Parameters) Signature(LoweredCall call) =>
-        (Carriers.Of(call.Return), call.Slots.Select(Carriers.Of).ToArray());
-
     /// <summary>
     /// Emits the call. Afterwards the evaluation stack holds the result as <see cref="Carriers.Of(ReturnCarrier)"/>
     /// (nothing for void and MEMORY results, which are in the hidden pointer's storage).
@@ -46,7 +41,7 @@ internal static class CallEmitter
     /// <param name="call">What to execute.</param>
     /// <param name="args">Where the arguments are.</param>
     /// <param name="pushFunction">Pushes the function pointer for <c>calli</c>; unused with <paramref name="pinvoke"/>.</param>
-    /// <param name="pinvoke">A P/Invoke method with <see cref="Signature"/>'s types to call instead of <c>calli</c>.</param>
+    /// <param name="pinvoke">A P/Invoke method with <see cref="CarrierIl.Signature"/>'s types to call instead of <c>calli</c>.</param>
     /// <param name="captureErrno">Store C's errno in <see cref="Native.LastErrno"/> right after the call.</param>
     /// <param name="pushOwner">
     /// Pushes the object that keeps the function's library loaded (its module's <c>ModuleLifetime</c>, or an object
@@ -56,7 +51,7 @@ internal static class CallEmitter
     public static void EmitCall(IlWriter il, LoweredCall call, ArgumentSource args, Action<IlWriter>? pushFunction, MethodInfo? pinvoke, bool captureErrno,
         Action<IlWriter>? pushOwner = null)
     {
-        var (returnType, calliParams) = Signature(call);
+        var (returnType, calliParams) = CarrierIl.Signature(call);
         foreach (var slot in call.Slots)
         {
             switch (slot)
@@ -78,7 +73,7 @@ internal static class CallEmitter
                     foreach (var copy in image.Copies)
                     {
                         il.Emit(OpCodes.Ldloca, local);
-                        Offset(il, copy.Offset);
+                        CarrierIl.Offset(il, copy.Offset);
                         args.PushAddress(il, copy.Argument);
                         il.Emit(OpCodes.Ldc_I4, checked((int)copy.Bytes));
                         il.Emit(OpCodes.Cpblk);
@@ -114,46 +109,4 @@ internal static class CallEmitter
     }
 
     private static readonly MethodInfo KeepAlive = typeof(GC).GetMethod(nameof(GC.KeepAlive))!;
-
-    /// <summary>
-    /// After <see cref="EmitCall"/>: stores a register result (scalar or eightbytes carrier) at the address
-    /// <paramref name="pushDestination"/> pushes, copying the bytes the C value and the carrier share.
-    /// </summary>
-    public static void EmitStoreResult(IlWriter il, LoweredCall call, Action<IlWriter> pushDestination)
-    {
-        int bytes;
-        switch (call.Return)
-        {
-            case ScalarReturn s: bytes = Marshal.SizeOf(Carriers.Scalar(s.Rep)); break;
-            case EightbytesReturn e: bytes = e.Bytes; break;
-            default: return;
-        }
-        var result = il.DeclareLocal(Carriers.Of(call.Return));
-        il.Emit(OpCodes.Stloc, result);
-        pushDestination(il);
-        il.Emit(OpCodes.Ldloca, result);
-        il.Emit(OpCodes.Ldc_I4, bytes);
-        il.Emit(OpCodes.Cpblk);
-    }
-
-    /// <summary>Copies <paramref name="bytes"/> from the address on the stack into a zeroed carrier and pushes the carrier.</summary>
-    public static void EmitCarrierFrom(IlWriter il, Action<IlWriter> pushSource, Type carrier, int bytes)
-    {
-        var c = il.DeclareLocal(carrier);
-        il.Emit(OpCodes.Ldloca, c);
-        il.Emit(OpCodes.Initobj, carrier);
-        il.Emit(OpCodes.Ldloca, c);
-        pushSource(il);
-        il.Emit(OpCodes.Ldc_I4, bytes);
-        il.Emit(OpCodes.Cpblk);
-        il.Emit(OpCodes.Ldloc, c);
-    }
-
-    /// <summary>Adds a constant byte offset to the address on the stack.</summary>
-    public static void Offset(IlWriter il, long offset)
-    {
-        if (offset == 0) return;
-        il.Emit(OpCodes.Ldc_I4, checked((int)offset));
-        il.Emit(OpCodes.Add);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Reflection.Emit;
 using Ffi.Il;
+using Ffi.Runtime;
 
 namespace Ffi.Downcalls;
 

@@ -1,11 +1,10 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using Ffi.Abi;
+using Ffi.Il;
 using Ffi.Runtime;
 using Ffi.Values;
-
-using Ffi.Il;
 
 namespace Ffi.Downcalls;
 
@@ -40,7 +39,7 @@ internal static class DynamicArgumentChecks
             DynamicAggregateArgument.Emit(il, g =>
             {
                 args(g);
-                CallEmitter.Offset(g, (long)index * Unsafe.SizeOf<FfiValue>());
+                CarrierIl.Offset(g, (long)index * Unsafe.SizeOf<FfiValue>());
             }, typeof(FfiValue).MakeByRefType(), i, slot, fail, source);
             return;
         }
@@ -237,7 +236,7 @@ internal static class DynamicArgumentChecks
     private static void Load(IlWriter il, Action<IlWriter> args, int index, FieldInfo field)
     {
         args(il);
-        CallEmitter.Offset(il, (long)index * Unsafe.SizeOf<FfiValue>());
+        CarrierIl.Offset(il, (long)index * Unsafe.SizeOf<FfiValue>());
         il.Emit(OpCodes.Ldfld, field);
     }
 
@@ -274,7 +273,7 @@ internal static class DynamicArgumentChecks
 
         public override void PushValue(IlWriter il, int index, Type carrier, int bytes)
         {
-            if (Aggregates.TryGetValue(index, out var a)) CallEmitter.EmitCarrierFrom(il, g => g.Emit(OpCodes.Ldloc, a.From), carrier, bytes);
+            if (Aggregates.TryGetValue(index, out var a)) CarrierIl.EmitCarrierFrom(il, g => g.Emit(OpCodes.Ldloc, a.From), carrier, bytes);
             else il.Emit(OpCodes.Ldloc, Locals[index]);
         }
 

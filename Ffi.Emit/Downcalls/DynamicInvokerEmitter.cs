@@ -1,13 +1,11 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ffi.Abi;
-using Ffi.Callbacks;
+using Ffi.Il;
 using Ffi.Runtime;
 using Ffi.Values;
-
-using Ffi.Il;
 
 namespace Ffi.Downcalls;
 
@@ -269,7 +267,7 @@ internal static class DynamicInvokerEmitter
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, StubFields.DynamicAddress);
         }, pinvoke, captureErrno, static il => il.Emit(OpCodes.Ldarg_0)); // the target holds the module's lifetime
-        CallEmitter.EmitStoreResult(il, plan, il => il.Emit(OpCodes.Ldloc, bufferAddress));
+        CarrierIl.EmitStoreResult(il, plan, il => il.Emit(OpCodes.Ldloc, bufferAddress));
         foreach (var str in strings)
         {
             var skip = il.DefineLabel();

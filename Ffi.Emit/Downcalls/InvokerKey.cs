@@ -1,5 +1,6 @@
 using System.Reflection;
 using Ffi.Abi;
+using Ffi.Runtime;
 
 namespace Ffi.Downcalls;
 

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using Ffi.Abi;
-using Ffi.Binding;
+using Ffi.Il;
+using Ffi.Runtime;
+using Ffi.Shapes;
 
 namespace Ffi.Downcalls;
 
@@ -28,7 +30,7 @@ internal sealed class ModuleStubs
     public MethodInfo TrivialPInvoke(string symbol, nint library, CallShape shape) =>
         GetOrCreate(_pinvokes, (symbol, shape.Lowered), () =>
         {
-            var (ret, parameters) = CallEmitter.Signature(shape.Lowered);
+            var (ret, parameters) = CarrierIl.Signature(shape.Lowered);
             return TrivialCalls.Define(library, symbol, ret, parameters);
         });
 

@@ -1,14 +1,11 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using Ffi.Abi;
-using Ffi.Binding;
-
 using Ffi.Il;
+using Ffi.Runtime;
+using Ffi.Shapes;
 
 namespace Ffi.Downcalls;
-
-/// <summary>A generated stub: calls <c>fn</c> with the arguments laid out in <c>args</c> (see <see cref="ArgumentFrame"/>) and stores the result in <c>ret</c>.</summary>
-internal unsafe delegate void RawCall(nint fn, byte* args, byte* ret);
 
 /// <summary>
 /// What a raw stub's code depends on — the recipe, the argument buffer's layout and errno capture, never type
@@ -35,7 +32,7 @@ internal static class RawCallStub
         var dm = new DynamicMethod($"ffi_raw_{name}", typeof(void), [typeof(nint), typeof(byte*), typeof(byte*)], restrictedSkipVisibility: true);
         var il = StubListings.For(dm.GetILGenerator());
         CallEmitter.EmitCall(il, shape.Lowered, new BufferSource(shape.Frame), static il => il.Emit(OpCodes.Ldarg_0), pinvoke, captureErrno);
-        CallEmitter.EmitStoreResult(il, shape.Lowered, static il => il.Emit(OpCodes.Ldarg_2));
+        CarrierIl.EmitStoreResult(il, shape.Lowered, static il => il.Emit(OpCodes.Ldarg_2));
         il.Emit(OpCodes.Ret);
         StubListings.Done(dm.Name, il);
         return dm.CreateDelegate<RawCall>();
@@ -54,7 +51,7 @@ internal static class RawCallStub
         public override void PushAddress(IlWriter il, int index)
         {
             il.Emit(OpCodes.Ldarg_1);
-            CallEmitter.Offset(il, frame.Offsets[index]);
+            CarrierIl.Offset(il, frame.Offsets[index]);
         }
 
         public override void PushReturnPointer(IlWriter il) => il.Emit(OpCodes.Ldarg_2);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace Ffi.Downcalls;

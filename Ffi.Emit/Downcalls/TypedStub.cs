@@ -1,18 +1,17 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Ffi.Runtime;
 using Ffi.Abi;
 using Ffi.Binding;
-using Ffi.Callbacks;
+using Ffi.Il;
+using Ffi.Marshallers;
 using Ffi.Memory;
+using Ffi.Runtime;
+using Ffi.Shapes;
 using Ffi.Spec;
 using Ffi.Types;
 using Ffi.Values;
-
-using Ffi.Il;
-using Ffi.Marshallers;
 
 namespace Ffi.Downcalls;
 
@@ -24,9 +23,16 @@ namespace Ffi.Downcalls;
 internal static class TypedStub
 {
     /// <summary>Builds the delegate, or throws <see cref="FfiBindException"/> listing every parameter that does not map.</summary>
-    public static TDelegate Create<TDelegate>(NativeModule module, NativeFunction function) where TDelegate : Delegate
+    /// <param name="module">The function's module.</param>
+    /// <param name="shapes">Where the module's call plans and recipes come from.</param>
+    /// <param name="stubs">The module's emitted code, shared per call shape.</param>
+    /// <param name="spec">The function.</param>
+    /// <param name="address">Its resolved address.</param>
+    /// <param name="captureErrno">Whether the stub captures errno after the call.</param>
+    /// <param name="pinvokeFor">The P/Invoke method of a trivial function's shape, or null.</param>
+    public static TDelegate Create<TDelegate>(ModuleContext module, CallShapes shapes, ModuleStubs stubs, FunctionSpec spec, nint address,
+        bool captureErrno, Func<CallShape, MethodInfo?> pinvokeFor) where TDelegate : Delegate
     {
-        var spec = function.Spec;
         var invoke = typeof(TDelegate).GetMethod("Invoke");
         if (invoke is null || typeof(TDelegate) == typeof(MulticastDelegate))
             throw new FfiBindException(module.Library, spec.Name,
@@ -66,11 +72,11 @@ internal static class TypedStub
         if (errors.Count > 0)
             throw new FfiBindException(module.Library, spec.Name, $"{spec.Name}: {typeof(TDelegate).Name} does not match the spec ({Signature(spec)}):\n  " + string.Join("\n  ", errors));
 
-        var shape = module.Shapes.For(spec.ReturnType, cTypes, spec.IsVariadic ? fixedCount : null, spec.Name);
-        var target = new TypedTarget(module, spec, spec.IsVariadic ? module.VariadicThunkFor(function.Address) : function.Address, cTypes);
+        var shape = shapes.For(spec.ReturnType, cTypes, spec.IsVariadic ? fixedCount : null, spec.Name);
+        var target = new TypedTarget(module, spec, spec.IsVariadic ? module.Lifetime.VariadicThunkFor(address) : address, cTypes);
         var key = new TypedStubKey(typeof(TDelegate), shape.Lowered, mapped, returnMapping!, spec.Capabilities.Count > 0,
-            function.CapturesErrno, module.PInvokeFor(function, shape), spec.ReturnType.Align);
-        var code = module.Stubs.Typed(key, () =>
+            captureErrno, pinvokeFor(shape), spec.ReturnType.Align);
+        var code = stubs.Typed(key, () =>
         {
             var stub = new DynamicMethod("ffi_typed", ret, [typeof(TypedTarget), .. clrParams], restrictedSkipVisibility: true);
             var il = StubListings.For(stub.GetILGenerator());
@@ -90,7 +96,7 @@ internal static class TypedStub
             errors.Add($"param[{i}]: a trivial function cannot take a managed callback");
             return false;
         }
-        if (clr == typeof(Delegate) || clr == typeof(MulticastDelegate) || CallbackRegistry.IsDynamicHandler(clr))
+        if (clr == typeof(Delegate) || clr == typeof(MulticastDelegate) || TypedCallback.IsDynamicHandler(clr))
         {
             if (!fp.IsVariadic) return true;
             errors.Add($"param[{i}]: a variadic function pointer cannot call a managed callback");

@@ -8,7 +8,7 @@ namespace Ffi.Downcalls;
 /// Everything a typed stub's code depends on: the delegate type, the recipe, each parameter's marshaller (with its C
 /// scalar representation and size), the return's marshaller, whether capabilities are checked, errno capture, a trivial
 /// function's own P/Invoke and the alignment of a MEMORY result's storage. Functions with equal keys share one stub,
-/// bound to each function's <see cref="TypedTarget"/>.
+/// bound to each function's <see cref="Runtime.TypedTarget"/>.
 /// </summary>
 internal sealed class TypedStubKey : IEquatable<TypedStubKey>
 {

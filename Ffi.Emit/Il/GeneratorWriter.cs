@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace Ffi.Il;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using System.Text;
 
 namespace Ffi.Il;

@@ -1,6 +1,5 @@
 using System.Reflection.Emit;
 using Ffi.Abi;
-using Ffi.Downcalls;
 using Ffi.Il;
 
 namespace Ffi.Marshallers;
@@ -23,7 +22,7 @@ internal sealed class AggregateMarshaller : ArgumentMarshaller
 
     /// <inheritdoc />
     public override void PushValue(IlWriter il, DowncallArgument a, Type carrier, int bytes) =>
-        CallEmitter.EmitCarrierFrom(il, g => g.Emit(OpCodes.Ldarga, a.Index + 1), carrier, bytes);
+        CarrierIl.EmitCarrierFrom(il, g => g.Emit(OpCodes.Ldarga, a.Index + 1), carrier, bytes);
 
     /// <inheritdoc />
     public override void PushAddress(IlWriter il, DowncallArgument a) => il.Emit(OpCodes.Ldarga, a.Index + 1);

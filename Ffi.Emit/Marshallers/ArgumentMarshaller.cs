@@ -1,7 +1,5 @@
 using System.Reflection.Emit;
 using Ffi.Abi;
-using Ffi.Downcalls;
-using Ffi.Binding;
 using Ffi.Il;
 
 namespace Ffi.Marshallers;
@@ -57,7 +55,7 @@ internal abstract class ArgumentMarshaller
             return;
         }
         var carrier = Carriers.Scalar(SysVCallPlanner.RepOf(a.C));
-        if (carrier == a.Clr || MappingRules.SizeOf(a.Clr) == a.C.Size)
+        if (carrier == a.Clr || ScalarConversion.SizeOf(a.Clr) == a.C.Size)
         {
             il.Emit(OpCodes.Ldarga, a.Index + 1);
             return;

@@ -1,6 +1,5 @@
 using System.Reflection.Emit;
 using Ffi.Abi;
-using Ffi.Downcalls;
 using Ffi.Il;
 
 namespace Ffi.Marshallers;

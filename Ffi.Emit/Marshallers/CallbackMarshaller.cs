@@ -1,7 +1,6 @@
-using System.Reflection;
 using System.Reflection.Emit;
-using Ffi.Callbacks;
-using Ffi.Downcalls;
+using System.Reflection;
+using Ffi.Runtime;
 
 namespace Ffi.Marshallers;
 
@@ -31,7 +30,7 @@ internal sealed class CallbackMarshaller : ArgumentMarshaller
     public override void Setup(DowncallStub stub, DowncallArgument a)
     {
         var il = stub.Il;
-        var pool = il.DeclareLocal(typeof(TrampolinePool));
+        var pool = il.DeclareLocal(typeof(SlotPool));
         stub.PushTarget();
         il.Emit(OpCodes.Ldc_I4, a.Index);
         il.Emit(OpCodes.Ldarg, a.Index + 1);
@@ -65,6 +64,6 @@ internal sealed class CallbackMarshaller : ArgumentMarshaller
     public override void Cleanup(DowncallStub stub, DowncallArgument a)
     {
         stub.Il.Emit(OpCodes.Ldloc, a.Kept!);
-        stub.Il.Emit(OpCodes.Call, typeof(CallbackRegistry).GetMethod(nameof(CallbackRegistry.ReleaseTransient), BindingFlags.NonPublic | BindingFlags.Static)!);
+        stub.Il.Emit(OpCodes.Call, typeof(CallbackSlot).GetMethod(nameof(CallbackSlot.ReleaseTransient))!);
     }
 }

@@ -1,9 +1,8 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using Ffi.Abi;
-using Ffi.Callbacks;
-using Ffi.Downcalls;
 using Ffi.Il;
+using Ffi.Runtime;
 
 namespace Ffi.Marshallers;
 
@@ -42,7 +41,7 @@ internal sealed class DowncallStub(IlWriter il, LoweredCall lowered, Type return
         Il.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(name, BindingFlags.NonPublic | BindingFlags.Instance)!);
 
     /// <summary>
-    /// The tracked call's frame: <see cref="CallbackRuntime.Enter"/> is emitted the first time it is asked for, after
+    /// The tracked call's frame: <see cref="CallbackFrames.Enter"/> is emitted the first time it is asked for, after
     /// every argument's setup (a setup that throws must not leave a frame entered).
     /// </summary>
     public IlLocal EnterCallbackFrame()
@@ -50,7 +49,7 @@ internal sealed class DowncallStub(IlWriter il, LoweredCall lowered, Type return
         var frame = CallbackFrame ?? throw new InvalidOperationException("the stub was not made for a tracked call");
         if (!_entered)
         {
-            Il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Enter))!);
+            Il.Emit(OpCodes.Call, typeof(CallbackFrames).GetMethod(nameof(CallbackFrames.Enter))!);
             Il.Emit(OpCodes.Stloc, frame);
             _entered = true;
         }

@@ -1,8 +1,7 @@
 using System.Reflection.Emit;
-using Ffi.Callbacks;
-using Ffi.Downcalls;
 using Ffi.Il;
 using Ffi.Memory;
+using Ffi.Runtime;
 
 namespace Ffi.Marshallers;
 
@@ -48,16 +47,16 @@ internal sealed class NativePointerMarshaller : ArgumentMarshaller
 
     /// <inheritdoc />
     protected override void FromCarrier(UpcallFrame frame, int index) =>
-        CallWithSlot(frame, typeof(nint), index, nameof(CallbackRuntime.PointerArgument));
+        CallWithSlot(frame, typeof(nint), index, nameof(CallbackSlot.PointerArgument));
 
     /// <inheritdoc />
     public override void StoreCallbackResult(UpcallFrame frame, Type clr)
     {
-        CallWithSlot(frame, typeof(NativePointer), null, nameof(CallbackRuntime.PointerResult));
+        CallWithSlot(frame, typeof(NativePointer), null, nameof(CallbackSlot.PointerResult));
         frame.Il.Emit(OpCodes.Stloc, frame.Result!);
     }
 
-    // With a value of `valueType` on the stack: calls CallbackRuntime.`helper`(slot, [index,] value).
+    // With a value of `valueType` on the stack: calls slot.`helper`([index,] value) on the trampoline's CallbackSlot.
     private static void CallWithSlot(UpcallFrame frame, Type valueType, int? index, string helper)
     {
         var il = frame.Il;
@@ -66,6 +65,6 @@ internal sealed class NativePointerMarshaller : ArgumentMarshaller
         il.Emit(OpCodes.Ldloc, frame.Slot);
         if (index is { } i) il.Emit(OpCodes.Ldc_I4, i);
         il.Emit(OpCodes.Ldloc, value);
-        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(helper)!);
+        il.Emit(OpCodes.Call, typeof(CallbackSlot).GetMethod(helper)!);
     }
 }

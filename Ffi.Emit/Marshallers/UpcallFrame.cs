@@ -1,5 +1,5 @@
+using System.Reflection.Emit;
 using Ffi.Abi;
-using Ffi.Callbacks;
 using Ffi.Il;
 
 namespace Ffi.Marshallers;
@@ -16,12 +16,23 @@ internal sealed class UpcallFrame(IlWriter il, LoweredCall args, IlLocal slot, I
     /// <summary>The callback's recipe.</summary>
     public LoweredCall Args { get; } = args;
 
-    /// <summary>The trampoline's <see cref="CallbackSlot"/>.</summary>
+    /// <summary>The trampoline's <see cref="Runtime.CallbackSlot"/>.</summary>
     public IlLocal Slot { get; } = slot;
 
     /// <summary>The return carrier's local, or null (void, or a MEMORY-class result written through the hidden pointer).</summary>
     public IlLocal? Result { get; } = result;
 
     /// <summary>Pushes the address of argument <paramref name="index"/>'s C bytes.</summary>
-    public void PushArgumentAddress(int index) => TrampolineEmitter.PushAddress(Il, Args, index);
+    public void PushArgumentAddress(int index) => PushAddress(Il, Args, index);
+
+    /// <summary>
+    /// Pushes the address of argument <paramref name="index"/>'s C bytes where C passed them: its own IL argument (a
+    /// register slot), or its offset in the stack image (the recipe run backwards).
+    /// </summary>
+    public static void PushAddress(IlWriter il, LoweredCall call, int index)
+    {
+        var home = call.HomeOf(index);
+        il.Emit(OpCodes.Ldarga, home.Slot);
+        CarrierIl.Offset(il, home.Offset);
+    }
 }

@@ -1,4 +1,3 @@
-using Ffi.Downcalls;
 using Ffi.Memory;
 using Ffi.Types;
 using Ffi.Values;

@@ -1,6 +1,5 @@
 using Ffi.Abi;
-using Ffi.Binding;
-using Ffi.Downcalls;
+using Ffi.Shapes;
 using Ffi.Types;
 
 namespace Ffi.Runtime;

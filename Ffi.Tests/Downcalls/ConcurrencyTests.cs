@@ -69,7 +69,7 @@ public sealed class ConcurrencyTests
             {
                 try
                 {
-                    seen.GetOrAdd(size, _ => []).Add(Ffi.Downcalls.Carriers.StackImage(size));
+                    seen.GetOrAdd(size, _ => []).Add(Ffi.Il.Carriers.StackImage(size));
                 }
                 catch (Exception ex)
                 {
@@ -81,6 +81,6 @@ public sealed class ConcurrencyTests
         workers.ForEach(w => w.Join());
         Assert.That(errors, Is.Empty);
         Assert.That(seen.Values.Select(bag => bag.Distinct().Count()), Is.All.EqualTo(1));
-        Assert.That(seen.Keys.Select(k => System.Runtime.InteropServices.Marshal.SizeOf(Ffi.Downcalls.Carriers.StackImage(k)) == k), Is.All.True);
+        Assert.That(seen.Keys.Select(k => System.Runtime.InteropServices.Marshal.SizeOf(Ffi.Il.Carriers.StackImage(k)) == k), Is.All.True);
     }
 }

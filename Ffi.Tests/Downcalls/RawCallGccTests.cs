@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Ffi.Shapes;
 using Ffi.Abi;
 using Ffi.Binding;
 using Ffi.Downcalls;

@@ -32,11 +32,11 @@ public sealed class MarshallerListingTests
         """;
 
     private const string PendingCheck = """
-          ldsfld CallbackRuntime.PendingCount
+          ldsfld CallbackFrames.PendingCount
           brfalse L1
           ldarg.0
           ldfld TypedTarget.Name
-          call CallbackRuntime.ThrowPending
+          call CallbackFrames.ThrowPending
         L1:
 
         """;

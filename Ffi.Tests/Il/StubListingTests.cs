@@ -1,3 +1,4 @@
+using Ffi.Shapes;
 using Ffi.Binding;
 using Ffi.Downcalls;
 using Ffi.Il;
@@ -102,11 +103,11 @@ public sealed class StubListingTests
               ldarg.0
               call GC.KeepAlive
               stloc V0 (Int32)
-              ldsfld CallbackRuntime.PendingCount
+              ldsfld CallbackFrames.PendingCount
               brfalse L1
               ldarg.0
               ldfld TypedTarget.Name
-              call CallbackRuntime.ThrowPending
+              call CallbackFrames.ThrowPending
             L1:
               ldloc V0 (Int32)
               ret

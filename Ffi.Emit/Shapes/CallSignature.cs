@@ -1,6 +1,6 @@
 using Ffi.Types;
 
-namespace Ffi.Binding;
+namespace Ffi.Shapes;
 
 /// <summary>
 /// A C call signature as a cache key: the return type, the parameter types (fixed, then variadic extras) and where

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Ffi.Binding;
 using Ffi.Callbacks;
 using Ffi.Memory;
+using Ffi.Runtime;
 using Ffi.Types;
 
 namespace Ffi;
@@ -79,7 +81,7 @@ public sealed class CallbackHandle : IDisposable
 /// module.Invoke("set_comparator", handle.Pointer);
 /// </code>
 /// </example>
-public sealed class CallbackRegistry
+public sealed class CallbackRegistry : ICallbackHost
 {
     private readonly NativeModule _module;
     private readonly ConcurrentDictionary<(FuncPtrType, Type), TrampolinePool> _pools = new();
@@ -118,7 +120,7 @@ public sealed class CallbackRegistry
         lock (_registered)
         {
             _module.ThrowIfDisposed(); // under the lock: Dispose releases what is registered under it
-            var slot = pool.Acquire(callback, type, _module, frame: null);
+            var slot = pool.Acquire(callback, type, this, frame: null);
             _registered.Add(slot);
             return new CallbackHandle(this, slot, type);
         }
@@ -149,7 +151,7 @@ public sealed class CallbackRegistry
         if (type.IsVariadic)
             throw new FfiArgumentException(where, "a variadic function pointer cannot call a managed callback (its extra arguments have no types)");
         var shape = _module.Shapes.For(type.Return, type.Parameters.ToArray(), null, type.DisplayName);
-        if (IsDynamicHandler(delegateType))
+        if (TypedCallback.IsDynamicHandler(delegateType))
         {
             pool = TrampolinePool.Dynamic(shape);
         }
@@ -163,17 +165,9 @@ public sealed class CallbackRegistry
         return _pools.GetOrAdd((type, delegateType), pool.Ready());
     }
 
-    /// <summary>A transient slot for one downcall (released with <see cref="ReleaseTransient"/> when it returns).</summary>
-    internal CallbackSlot LeaseTransient(FuncPtrType type, Delegate callback, TrampolinePool pool, CallbackFrame frame) =>
-        pool.Acquire(callback, type, _module, frame);
+    SlotPool ICallbackHost.PoolFor(FuncPtrType type, Delegate callback, string where) => PoolFor(type, callback, where);
 
-    /// <summary>Releases a transient slot (null: nothing was leased).</summary>
-    internal static void ReleaseTransient(CallbackSlot? slot)
-    {
-        if (slot is not null) slot.Pool.Release(slot, slot.Generation);
-    }
-
-    internal static bool IsDynamicHandler(Type delegateType) => delegateType == typeof(FfiCallbackHandler) || delegateType == typeof(Func<object?[], object?>);
+    FfiMemory ICallbackHost.Memory => _module.Memory;
 
     // ---- bookkeeping ----
 
@@ -194,9 +188,9 @@ public sealed class CallbackRegistry
         }
     }
 
-    internal void CountStale() => Interlocked.Increment(ref _stale);
+    void ICallbackHost.CountStale() => Interlocked.Increment(ref _stale);
 
-    internal void RaiseFailed(Exception exception, string callback, nint address)
+    void ICallbackHost.RaiseFailed(Exception exception, string callback, nint address)
     {
         Interlocked.Increment(ref _failed);
         _module.OnCallbackFailed(new CallbackFailedEventArgs(exception, callback, address));

@@ -1,15 +1,14 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Ffi.Callbacks;
 using Ffi.Types;
 
-namespace Ffi.Downcalls;
+namespace Ffi.Runtime;
 
 /// <summary>
 /// The temporary memory of one dynamic call: argument and return buffers and short UTF-8 strings come from a
 /// stack arena; what does not fit is allocated natively; arrays are pinned; delegates lease transient callbacks.
 /// <see cref="Dispose"/> releases it all. Nothing is allocated on the managed heap unless native memory, pins or
-/// callbacks are needed. The call's callback frame (see <see cref="CallbackRuntime"/>) ends with <see cref="Finish"/>
+/// callbacks are needed. The call's callback frame (see <see cref="CallbackFrames"/>) ends with <see cref="Finish"/>
 /// (which throws what a callback threw) or <see cref="Fail"/>.
 /// </summary>
 internal unsafe ref struct CallScratch
@@ -32,7 +31,7 @@ internal unsafe ref struct CallScratch
         {
             foreach (var p in Blocks) NativeMemory.AlignedFree((void*)p);
             foreach (var h in Pins) h.Free();
-            foreach (var slot in Callbacks) CallbackRegistry.ReleaseTransient(slot);
+            foreach (var slot in Callbacks) CallbackSlot.ReleaseTransient(slot);
             Blocks.Clear();
             Pins.Clear();
             Callbacks.Clear();
@@ -41,7 +40,7 @@ internal unsafe ref struct CallScratch
 
     /// <param name="arena">Stack memory for the call, 16-byte aligned (its lifetime must cover the call).</param>
     /// <param name="bytes">Its size.</param>
-    /// <param name="frame">The call's callback frame, from <see cref="CallbackRuntime.Enter"/>.</param>
+    /// <param name="frame">The call's callback frame, from <see cref="CallbackFrames.Enter"/>.</param>
     public CallScratch(byte* arena, int bytes, CallbackFrame frame)
     {
         _arena = arena;
@@ -50,10 +49,9 @@ internal unsafe ref struct CallScratch
     }
 
     /// <summary>A transient callback for this call: the delegate as a C function pointer of <paramref name="type"/>.</summary>
-    public nint Lease(CallbackRegistry registry, FuncPtrType type, Delegate callback, string where)
+    public nint Lease(ICallbackHost callbacks, FuncPtrType type, Delegate callback, string where)
     {
-        var pool = registry.PoolFor(type, callback, where);
-        var slot = registry.LeaseTransient(type, callback, pool, _frame);
+        var slot = callbacks.PoolFor(type, callback, where).Acquire(callback, type, callbacks, _frame);
         (_resources ??= new Resources()).Callbacks.Add(slot);
         return slot.Address;
     }
@@ -62,14 +60,14 @@ internal unsafe ref struct CallScratch
     public readonly void Finish(string function)
     {
         Dispose();
-        CallbackRuntime.Exit(_frame, function);
+        CallbackFrames.Exit(_frame, function);
     }
 
     /// <summary>On a failure before the call: releases everything and ends the frame without throwing.</summary>
     public readonly void Fail()
     {
         Dispose();
-        CallbackRuntime.Abandon(_frame);
+        CallbackFrames.Abandon(_frame);
     }
 
     /// <summary><paramref name="bytes"/> bytes aligned to <paramref name="align"/> (a power of two), zeroed when asked.</summary>

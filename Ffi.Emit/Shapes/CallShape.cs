@@ -1,6 +1,6 @@
 using Ffi.Abi;
 
-namespace Ffi.Binding;
+namespace Ffi.Shapes;
 
 /// <summary>
 /// One call signature, planned and lowered once: how each value travels (<see cref="Plan"/>), the recipe stubs and

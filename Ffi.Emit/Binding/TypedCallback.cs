@@ -1,10 +1,8 @@
-using Ffi.Downcalls;
+using Ffi.Marshallers;
 using Ffi.Memory;
 using Ffi.Types;
-using Ffi.Binding;
-using Ffi.Marshallers;
 
-namespace Ffi.Callbacks;
+namespace Ffi.Binding;
 
 /// <summary>
 /// A delegate type whose signature maps to a function pointer type parameter by parameter, by the typed API's
@@ -38,6 +36,9 @@ internal sealed class TypedCallback : IEquatable<TypedCallback>
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(DelegateType, ReturnMapping, Mappings.Length);
+
+    /// <summary>Whether a delegate type is one of the dynamic handler types (arguments as objects, no conversions to check).</summary>
+    public static bool IsDynamicHandler(Type delegateType) => delegateType == typeof(FfiCallbackHandler) || delegateType == typeof(Func<object?[], object?>);
 
     /// <summary>The mapping, or null with one line per mismatch in <paramref name="errors"/>.</summary>
     public static TypedCallback? TryMap(Type delegateType, FuncPtrType type, List<string> errors)

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using Ffi.Abi;
 
-namespace Ffi.Downcalls;
+namespace Ffi.Il;
 
 // The CLR value types that make the JIT pass C aggregates in the registers the plan names. The JIT
 // classifies a struct of these shapes exactly as the psABI classifies the C aggregate's eightbytes.

@@ -1,40 +1,38 @@
-using Ffi.Callbacks;
 using Ffi.Memory;
 using Ffi.Spec;
 using Ffi.Types;
 using Ffi.Values;
 
-namespace Ffi.Downcalls;
+namespace Ffi.Runtime;
 
 /// <summary>What a typed stub is bound to: its module (checked for disposal on every call), its function, and the C types it converts to.</summary>
-internal sealed class TypedTarget(NativeModule module, FunctionSpec function, nint address, CType[] parameterTypes)
+internal sealed class TypedTarget(ModuleContext module, FunctionSpec function, nint address, CType[] parameterTypes)
 {
     internal readonly nint Address = address;
-    internal readonly NativeModule Module = module;
-    internal readonly Runtime.ModuleLifetime Lifetime = module.Lifetime;
+    internal readonly ModuleLifetime Lifetime = module.Lifetime;
     internal readonly string Name = function.Name;
     private readonly string[] _where = parameterTypes.Select((t, i) => $"{function.Name}: param[{i}] ({t?.DisplayName})").ToArray();
 
     /// <summary>Throws when the module was disposed, or, for gated functions, when a capability is missing.</summary>
     public void Check()
     {
-        Module.CheckCallable(function.Name, function.Capabilities);
+        module.CheckCallable(function.Name, function.Capabilities);
     }
 
     /// <summary>Throws when the module was disposed (the whole check of an ungated function).</summary>
-    public void CheckNotDisposed() => Module.ThrowIfDisposed();
+    public void CheckNotDisposed() => module.ThrowIfDisposed();
 
     /// <summary>The address a <see cref="NativePointer"/> argument stands for, tag-checked for parameter <paramref name="index"/>.</summary>
     public nint AddressOf(NativePointer p, int index) =>
         ScalarMemory.TagChecked(p, ScalarMemory.ExpectedTag(parameterTypes[index]), parameterTypes[index].DisplayName, _where[index]);
 
     /// <summary>The trampoline pool for a delegate argument of parameter <paramref name="index"/> (null for null).</summary>
-    public TrampolinePool? CallbackPool(int index, Delegate? callback) =>
-        callback is null ? null : Module.CallbackState.PoolFor((FuncPtrType)parameterTypes[index], callback, _where[index]);
+    public SlotPool? CallbackPool(int index, Delegate? callback) =>
+        callback is null ? null : module.Callbacks.PoolFor((FuncPtrType)parameterTypes[index], callback, _where[index]);
 
     /// <summary>A transient callback for this call (null for a null delegate).</summary>
-    public CallbackSlot? Lease(int index, TrampolinePool? pool, Delegate? callback, CallbackFrame frame) =>
-        pool is null ? null : Module.CallbackState.LeaseTransient((FuncPtrType)parameterTypes[index], callback!, pool, frame);
+    public CallbackSlot? Lease(int index, SlotPool? pool, Delegate? callback, CallbackFrame frame) =>
+        pool?.Acquire(callback!, (FuncPtrType)parameterTypes[index], module.Callbacks, frame);
 
     /// <summary>A leased callback's function pointer (0 for none).</summary>
     public static nint CallbackAddress(CallbackSlot? slot) => slot?.Address ?? 0;

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Ffi.Types;
 using Ffi.Values;
 
-namespace Ffi.Downcalls;
+namespace Ffi.Runtime;
 
 /// <summary>What a dynamic call does with one argument or its result, decided once per call shape.</summary>
 internal enum SlotKind : byte

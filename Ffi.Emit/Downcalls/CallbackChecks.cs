@@ -1,8 +1,8 @@
 using System.Reflection.Emit;
-
 using Ffi.Il;
+using Ffi.Runtime;
 
-namespace Ffi.Callbacks;
+namespace Ffi.Downcalls;
 
 /// <summary>What emitted downcall stubs do about callbacks after the call.</summary>
 internal static class CallbackChecks
@@ -20,14 +20,14 @@ internal static class CallbackChecks
         {
             il.Emit(OpCodes.Ldloc, frame);
             pushFunctionName(il);
-            il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Exit))!);
+            il.Emit(OpCodes.Call, typeof(CallbackFrames).GetMethod(nameof(CallbackFrames.Exit))!);
             return;
         }
         var none = il.DefineLabel();
-        il.Emit(OpCodes.Ldsfld, typeof(CallbackRuntime).GetField(nameof(CallbackRuntime.PendingCount))!);
+        il.Emit(OpCodes.Ldsfld, typeof(CallbackFrames).GetField(nameof(CallbackFrames.PendingCount))!);
         il.Emit(OpCodes.Brfalse, none);
         pushFunctionName(il);
-        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.ThrowPending))!);
+        il.Emit(OpCodes.Call, typeof(CallbackFrames).GetMethod(nameof(CallbackFrames.ThrowPending))!);
         il.MarkLabel(none);
     }
 }

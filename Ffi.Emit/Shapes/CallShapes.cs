@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Ffi.Abi;
 using Ffi.Types;
 
-namespace Ffi.Binding;
+namespace Ffi.Shapes;
 
 /// <summary>
 /// The one place a module plans and lowers calls: every emitter (typed stubs, the dynamic path, trampolines) asks
