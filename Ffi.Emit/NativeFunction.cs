@@ -36,6 +36,7 @@ public sealed unsafe partial class NativeFunction
     private readonly bool _gated;
     private readonly bool _variadic;
     private readonly bool _returnsString;
+    private AggregateOrigin? _resultOrigin; // what an inline aggregate result of the general path refers to (made once)
     private PreparedCall? _fixedPreparedCall;
     private ValueInvoker? _values;   // Invoke(ReadOnlySpan<FfiValue>): emitted for the call shape, or the general path
     private ObjectInvoker? _objects; // Invoke(object?[]): the same
@@ -284,9 +285,13 @@ public sealed unsafe partial class NativeFunction
         if (slot.Kind == SlotKind.Void) return default;
         if (slot.Kind is SlotKind.Aggregate || (slot.Kind == SlotKind.General && !ScalarMemory.IsScalar(slot.Type)))
         {
-            return slot.Type.Size is > 0 and <= FfiValue.MaxInlineAggregate
-                ? FfiValue.InlineAggregate(slot.Type, _module.Memory, ret)
-                : ReadAggregate((nint)ret);
+            if (slot.Type.Size is > 0 and <= FfiValue.MaxInlineAggregate)
+            {
+                var origin = _resultOrigin;
+                if (origin?.Type != slot.Type) _resultOrigin = origin = new AggregateOrigin(slot.Type, _module.Memory);
+                return FfiValue.InlineAggregate(origin, ret);
+            }
+            return ReadAggregate((nint)ret);
         }
         return slot.Read(ret);
     }

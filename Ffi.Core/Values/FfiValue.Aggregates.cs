@@ -5,15 +5,15 @@ using Ffi.Types;
 namespace Ffi.Values;
 
 // Aggregates held inside the value: a struct, union or array of at most 16 bytes (every aggregate SysV returns in
-// registers, rax:rdx / xmm0:xmm1) kept in _bits (bytes 0–7) and _high (bytes 8–15), with its type and the module
-// memory it came from — a by-value result with nothing allocated and nothing to free.
+// registers, rax:rdx / xmm0:xmm1) kept in _bits (bytes 0–7) and _high (bytes 8–15), with its AggregateOrigin (type and
+// module memory it came from) — a by-value result with nothing allocated and nothing to free.
 public readonly partial struct FfiValue
 {
     /// <summary>The largest aggregate held inline (<see cref="FfiValueKind.Aggregate"/>): 16 bytes, two eightbytes.</summary>
     public const int MaxInlineAggregate = 16;
 
     /// <summary>For an <see cref="FfiValueKind.Aggregate"/>: its C type; otherwise <see langword="null"/>.</summary>
-    public CType? AggregateType => _kind == FfiValueKind.Aggregate ? _type : null;
+    public CType? AggregateType => _kind == FfiValueKind.Aggregate ? Origin.Type : null;
 
     /// <summary>
     /// The aggregate as the unmanaged CLR struct <typeparamref name="T"/> of the same size (its fields laid out as C lays
@@ -22,22 +22,22 @@ public readonly partial struct FfiValue
     /// <exception cref="InvalidCastException">Not an aggregate, or <typeparamref name="T"/> is not the aggregate's size.</exception>
     public unsafe T ToStruct<T>() where T : unmanaged
     {
-        var type = _kind == FfiValueKind.Aggregate ? _type : (_ref as StructValue)?.Type;
+        var type = _kind == FfiValueKind.Aggregate ? Origin.Type : (Payload as StructValue)?.Type;
         if (type is null || (_kind != FfiValueKind.Aggregate && _kind != FfiValueKind.Object)) throw Cast($"a {typeof(T).Name}");
         if (type.Size != sizeof(T)) throw new InvalidCastException($"the FfiValue holds {type.DisplayName} ({type.Size} bytes), not a {typeof(T).Name} ({sizeof(T)} bytes)");
         T result;
         if (_kind == FfiValueKind.Aggregate) CopyInline((byte*)&result, sizeof(T));
-        else ((StructValue)_ref!).CopyTo(new Span<byte>(&result, sizeof(T)));
+        else ((StructValue)Payload!).CopyTo(new Span<byte>(&result, sizeof(T)));
         return result;
     }
     /// <summary>
-    /// An <see cref="FfiValueKind.Aggregate"/> holding the <paramref name="type"/> value (at most 16 bytes) at
-    /// <paramref name="at"/>; <paramref name="owner"/> is the module's memory, where <see cref="ToPointer"/> would copy it.
+    /// An <see cref="FfiValueKind.Aggregate"/> holding the value of <paramref name="origin"/>'s type (at most 16 bytes) at
+    /// <paramref name="at"/>; the origin's memory is the module's, where <see cref="ToPointer"/> would copy it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe FfiValue InlineAggregate(CType type, FfiMemory owner, byte* at)
+    internal static unsafe FfiValue InlineAggregate(AggregateOrigin origin, byte* at)
     {
-        long size = type.Size;
+        long size = origin.Type.Size;
         ulong low = 0, high = 0;
         if (size == 16)
         {
@@ -53,7 +53,7 @@ public readonly partial struct FfiValue
         {
             Buffer.MemoryCopy(at, &low, 8, size);
         }
-        return new(FfiValueKind.Aggregate, low, owner, type, high: high);
+        return new(FfiValueKind.Aggregate, low, origin, high);
     }
 
     /// <summary>Copies the first <paramref name="size"/> bytes (at most 16) of an inline aggregate to <paramref name="into"/>.</summary>
@@ -75,7 +75,8 @@ public readonly partial struct FfiValue
     private unsafe StructValue ToStructValue()
     {
         ulong* bytes = stackalloc ulong[2];
-        CopyInline((byte*)bytes, _type!.Size);
-        return new StructValue((FfiMemory)_ref!, _type, new ReadOnlySpan<byte>(bytes, checked((int)_type.Size)));
+        var origin = Origin;
+        CopyInline((byte*)bytes, origin.Type.Size);
+        return new StructValue(origin.Memory, origin.Type, new ReadOnlySpan<byte>(bytes, checked((int)origin.Type.Size)));
     }
 }

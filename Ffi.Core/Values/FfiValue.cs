@@ -58,12 +58,14 @@ public enum FfiValueKind : byte
 public readonly partial struct FfiValue : IEquatable<FfiValue>
 {
     // _bits, _ref and _kind are internal for one reader: the dynamic invokers Ffi.Emit emits read them directly
-    // (by nameof, see Ffi.Runtime.StubFields).
+    // (by nameof, see Ffi.Runtime.StubFields). Three words and a byte, so the value is 32 bytes: a caller writes every
+    // argument it builds, and each word more costs every call (a 40-byte layout cost the sum of six int64 +38%).
     internal readonly ulong _bits;   // Aggregate: bytes 0–7
     private readonly ulong _high;    // Aggregate: bytes 8–15
-    internal readonly object? _ref;   // String: the string; Object: the value; Pointer: the tag (string) or null; Aggregate: the FfiMemory it came from
-    private readonly CType? _type;   // Pointer: what it points to; a typed variadic extra: its C type; Aggregate: its type
-    private readonly bool _typed;
+    // String: the string. Object: the value. Pointer: null, its tag (a string), a native-integer mark, or what it
+    // points to and its tag (the PointerType, HandleType or FuncPtrType it was read as, or a PointerInfo). Aggregate:
+    // its AggregateOrigin (type and module memory). A variadic extra made with Typed: a TypedExtra around any of these.
+    internal readonly object? _ref;
     internal readonly FfiValueKind _kind;
 
     // In _ref of a Pointer-kind value made from nint or nuint: such a value is an integer as much as an address, so the
@@ -71,14 +73,12 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     private static readonly object NativeIntMark = new(), NativeUIntMark = new();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, CType? type = null, bool typed = false, ulong high = 0)
+    private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, ulong high = 0)
     {
         _kind = kind;
         _bits = bits;
         _high = high;
         _ref = reference;
-        _type = type;
-        _typed = typed;
     }
 
     /// <summary>What the value holds.</summary>
@@ -88,7 +88,7 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     public static FfiValue Null => new(FfiValueKind.Pointer, 0);
 
     /// <summary>For a variadic extra made with <see cref="Typed"/>: the C type it is passed as (before default promotions).</summary>
-    public CType? ExtraType => _typed ? _type : null;
+    public CType? ExtraType => (_ref as TypedExtra)?.Type;
 
     /// <summary>A signed integer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -123,10 +123,10 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     public static FfiValue FromNativeUInt(nuint value) => new(FfiValueKind.Pointer, (ulong)value, NativeUIntMark);
 
     /// <summary>Whether the value was made from a <see cref="nint"/> or <see cref="nuint"/> (an integer, not only an address).</summary>
-    public bool IsNativeInteger => _kind == FfiValueKind.Pointer && (_ref == NativeIntMark || _ref == NativeUIntMark);
+    public bool IsNativeInteger => _kind == FfiValueKind.Pointer && (Payload == NativeIntMark || Payload == NativeUIntMark);
 
     // An nint (not an nuint): what the dynamic fast slots take as a signed integer; an nuint takes the general path.
-    internal bool IsSignedNativeInteger => _kind == FfiValueKind.Pointer && _ref == NativeIntMark;
+    internal bool IsSignedNativeInteger => _kind == FfiValueKind.Pointer && Payload == NativeIntMark;
 
     /// <summary>A string (null gives the null pointer).</summary>
     public static FfiValue FromString(string? value) => value is null ? Null : new(FfiValueKind.String, 0, value);
@@ -136,7 +136,7 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     /// memory keeps its block (boxed once), so that by-value aggregates copied from it stay bounds-checked.
     /// </summary>
     public static FfiValue FromPointer(NativePointer pointer) => pointer.Block is null
-        ? new(FfiValueKind.Pointer, (ulong)pointer.Address, pointer.Tag, pointer.Type)
+        ? new(FfiValueKind.Pointer, (ulong)pointer.Address, PointerInfo.For(pointer.Type, pointer.Tag))
         : new(FfiValueKind.Object, 0, pointer);
 
     /// <summary>Any managed value: CLR primitives, strings and pointers become their inline kinds, anything else <see cref="FfiValueKind.Object"/>.</summary>
@@ -170,7 +170,7 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     public static FfiValue Typed(CType type, FfiValue value)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return new(value.Kind, value._bits, value._ref, type, typed: true);
+        return new(value.Kind, value._bits, new TypedExtra(type, value.Payload), value._high);
     }
 
     /// <summary>The value as a signed integer (integers in range, bools, addresses).</summary>
@@ -218,9 +218,9 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     /// <exception cref="InvalidCastException">Not a pointer.</exception>
     public NativePointer ToPointer() => Kind switch
     {
-        FfiValueKind.Pointer or FfiValueKind.Void => new NativePointer((nint)_bits, _typed ? null : _type, _ref as string, null),
-        FfiValueKind.Object when _ref is NativePointer p => p,
-        FfiValueKind.Object when _ref is StructValue s => s.Pointer,
+        FfiValueKind.Pointer or FfiValueKind.Void => new NativePointer((nint)_bits, _ref is TypedExtra ? null : PointerInfo.PointeeOf(_ref), PointerTag, null),
+        FfiValueKind.Object when Payload is NativePointer p => p,
+        FfiValueKind.Object when Payload is StructValue s => s.Pointer,
         FfiValueKind.Aggregate => ToStructValue().Pointer,
         _ => throw Cast("a pointer"),
     };
@@ -229,7 +229,7 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     /// <exception cref="InvalidCastException">Neither a string nor null.</exception>
     public string? AsString() => Kind switch
     {
-        FfiValueKind.String => (string)_ref!,
+        FfiValueKind.String => (string)Payload!,
         FfiValueKind.Pointer or FfiValueKind.Void when _bits == 0 => null,
         _ => throw Cast("a string"),
     };
@@ -246,11 +246,11 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
         FfiValueKind.Float => BitConverter.UInt32BitsToSingle((uint)_bits),
         FfiValueKind.Double => BitConverter.UInt64BitsToDouble(_bits),
         FfiValueKind.Bool => _bits != 0,
-        FfiValueKind.Pointer when _ref == NativeIntMark => (nint)_bits,
-        FfiValueKind.Pointer when _ref == NativeUIntMark => (nuint)_bits,
+        FfiValueKind.Pointer when Payload == NativeIntMark => (nint)_bits,
+        FfiValueKind.Pointer when Payload == NativeUIntMark => (nuint)_bits,
         FfiValueKind.Pointer => ToPointer(),
         FfiValueKind.Aggregate => ToStructValue(),
-        _ => _ref,
+        _ => Payload,
     };
 
 
@@ -258,19 +258,22 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     public override string ToString() => Kind switch
     {
         FfiValueKind.Void => "void",
-        FfiValueKind.String => (string)_ref!,
-        FfiValueKind.Aggregate => $"{_type!.DisplayName} (inline)",
+        FfiValueKind.String => (string)Payload!,
+        FfiValueKind.Aggregate => $"{Origin.Type.DisplayName} (inline)",
         _ => Convert.ToString(ToObject(), CultureInfo.InvariantCulture) ?? "",
     };
 
     /// <inheritdoc />
-    public bool Equals(FfiValue other) => Kind == other.Kind && _bits == other._bits && _high == other._high && Equals(_ref, other._ref) && _type == other._type && _typed == other._typed;
+    public bool Equals(FfiValue other) => _kind == other._kind && _bits == other._bits && _high == other._high && ExtraType == other.ExtraType
+        && (_kind is FfiValueKind.Pointer or FfiValueKind.Void
+            ? PointerInfo.Same(Payload, other.Payload) && (Payload == NativeIntMark) == (other.Payload == NativeIntMark) && (Payload == NativeUIntMark) == (other.Payload == NativeUIntMark)
+            : Equals(Payload, other.Payload));
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is FfiValue v && Equals(v);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Kind, _bits, _ref);
+    public override int GetHashCode() => HashCode.Combine(_kind, _bits, _high);
 
     /// <summary>Same kind and same contents.</summary>
     public static bool operator ==(FfiValue left, FfiValue right) => left.Equals(right);
@@ -302,7 +305,21 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
 
     internal ulong Bits => _bits;
 
-    internal object? Reference => _ref;
+    /// <summary>The string, object or pointer information the value holds (a typed extra's, unwrapped).</summary>
+    internal object? Reference => Payload;
+
+    /// <summary>A pointer's tag (null for untagged pointers and for other kinds).</summary>
+    internal string? PointerTag => PointerInfo.TagOf(Payload);
+
+    /// <summary>
+    /// The tag of the pointer whose <see cref="_ref"/> is <paramref name="reference"/>: what the emitted invokers call
+    /// to check a tagged pointer argument.
+    /// </summary>
+    internal static string? TagOf(object? reference) => PointerInfo.TagOf(reference is TypedExtra t ? t.Payload : reference);
+
+    private object? Payload => _ref is TypedExtra t ? t.Payload : _ref;
+
+    private AggregateOrigin Origin => (AggregateOrigin)Payload!;
 
     /// <summary>The scalar of type <paramref name="type"/> at <paramref name="at"/>, as the dynamic API reads it.</summary>
     internal static unsafe FfiValue ReadScalar(CType type, nint at) => type switch
@@ -313,9 +330,9 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
         FloatType { Bits: 32 } => FromSingle(*(float*)at),
         FloatType => FromDouble(*(double*)at),
         EnumType e => ReadScalar(e.Base, at),
-        PointerType p => new(FfiValueKind.Pointer, (ulong)*(nint*)at, p.Tag, p.Pointee is VoidType ? null : p.Pointee),
-        FuncPtrType fp => new(FfiValueKind.Pointer, (ulong)*(nint*)at, null, fp),
-        HandleType { Rep: PointerType } h => new(FfiValueKind.Pointer, (ulong)*(nint*)at, h.Tag, h),
+        PointerType p => new(FfiValueKind.Pointer, (ulong)*(nint*)at, p.Tag is null && p.Pointee is VoidType ? null : p),
+        FuncPtrType fp => new(FfiValueKind.Pointer, (ulong)*(nint*)at, fp),
+        HandleType { Rep: PointerType } h => new(FfiValueKind.Pointer, (ulong)*(nint*)at, h),
         _ => FromPointer((NativePointer)ScalarMemory.Read(type, at)),
     };
 }

@@ -97,6 +97,10 @@ internal static class DynamicArgumentChecks
                 il.Emit(OpCodes.Br, done);
                 il.MarkLabel(notPointer);
                 RequireKind(il, args, i, FfiValueKind.String, fail);
+                // A typed variadic extra holds its string inside a TypedExtra: the general path unwraps it.
+                Load(il, args, i, StubFields.ValueReference);
+                il.Emit(OpCodes.Isinst, typeof(string));
+                il.Emit(OpCodes.Brfalse, fail);
                 il.Emit(OpCodes.Ldc_I4_1);
                 il.Emit(OpCodes.Stloc, isString);
                 il.MarkLabel(done);
@@ -254,7 +258,7 @@ internal static class DynamicArgumentChecks
         var ok = il.DefineLabel();
         var given = il.DeclareLocal(typeof(string));
         Load(il, args, index, StubFields.ValueReference);
-        il.Emit(OpCodes.Isinst, typeof(string));
+        il.Emit(OpCodes.Call, typeof(FfiValue).GetMethod(nameof(FfiValue.TagOf), BindingFlags.Static | BindingFlags.NonPublic)!);
         il.Emit(OpCodes.Stloc, given);
         il.Emit(OpCodes.Ldloc, given);
         il.Emit(OpCodes.Brfalse, ok);

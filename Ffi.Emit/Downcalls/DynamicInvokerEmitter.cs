@@ -134,9 +134,7 @@ internal static class DynamicInvokerEmitter
             case SlotKind.Aggregate:
                 // At most 16 bytes (returned in registers): held inside the FfiValue.
                 il.Emit(OpCodes.Ldarg_0);
-                il.Emit(OpCodes.Ldfld, StubFields.DynamicResultType);
-                il.Emit(OpCodes.Ldarg_0);
-                il.Emit(OpCodes.Ldfld, StubFields.DynamicMemory);
+                il.Emit(OpCodes.Ldfld, StubFields.DynamicResultOrigin);
                 il.Emit(OpCodes.Ldloc, ret);
                 il.Emit(OpCodes.Call, typeof(FfiValue).GetMethod(nameof(FfiValue.InlineAggregate), BindingFlags.Static | BindingFlags.NonPublic)!);
                 return;

@@ -39,6 +39,9 @@ internal sealed class DynamicTarget(nint address, ModuleLifetime lifetime, strin
     /// <summary>The module's memory, which owns the storage an aggregate result is moved to on request.</summary>
     public readonly FfiMemory Memory = memory;
 
+    /// <summary>What an aggregate result held inside an <see cref="FfiValue"/> refers to: its type and the module's memory.</summary>
+    public readonly AggregateOrigin ResultOrigin = new(resultType, memory);
+
     /// <summary>Every case the emitted invoker hands over, including every error.</summary>
     public FfiValue GeneralValues(ReadOnlySpan<FfiValue> args) => generalValues(args);
 

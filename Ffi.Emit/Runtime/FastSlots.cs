@@ -142,7 +142,7 @@ internal readonly struct FastSlot
                 return false;
             case SlotKind.Pointer or SlotKind.CharPointer:
                 if (v.Kind is not (FfiValueKind.Pointer or FfiValueKind.Void)) return false;
-                if (Tag is not null && v.Reference is string tag && tag != Tag) return false;
+                if (Tag is not null && v.PointerTag is { } tag && tag != Tag) return false;
                 *(nint*)at = (nint)v.Bits;
                 return true;
             default:

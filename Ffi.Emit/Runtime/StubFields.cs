@@ -38,6 +38,9 @@ internal static class StubFields
     /// <summary><see cref="DynamicTarget.Memory"/>.</summary>
     public static readonly FieldInfo DynamicMemory = Field(typeof(DynamicTarget), nameof(DynamicTarget.Memory));
 
+    /// <summary><see cref="DynamicTarget.ResultOrigin"/>.</summary>
+    public static readonly FieldInfo DynamicResultOrigin = Field(typeof(DynamicTarget), nameof(DynamicTarget.ResultOrigin));
+
     private static FieldInfo Field(Type type, string name) =>
         type.GetField(name, Instance) ?? throw new MissingFieldException(type.FullName, name);
 }
