@@ -10,18 +10,8 @@ namespace Ffi.Tests.Downcalls;
 /// and string checks, the general path, equality. And the value stays 32 bytes.
 /// </summary>
 [TestFixture]
-public sealed class FfiValueReferenceTests
+public sealed class FfiValueReferenceTests : ApiModuleFixture
 {
-    private NativeModule _m = null!;
-
-    [OneTimeSetUp]
-    public void Open() => _m = NativeModule.Open(ApiSpec.Parse());
-
-    [OneTimeTearDown]
-    public void Close() => _m.Dispose();
-
-    private FfiValue Call(string name, params FfiValue[] args) => _m.Function(name).Invoke(args.AsSpan());
-
     [Test]
     public void TheValueIsFourWords() => Assert.That(Unsafe.SizeOf<FfiValue>(), Is.EqualTo(32));
 

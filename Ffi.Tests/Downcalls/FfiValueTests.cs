@@ -5,18 +5,8 @@ namespace Ffi.Tests.Downcalls;
 
 /// <summary>The no-allocation dynamic path: <c>Function(name).Invoke(ReadOnlySpan&lt;FfiValue&gt;)</c>.</summary>
 [TestFixture]
-public sealed class FfiValueTests
+public sealed class FfiValueTests : ApiModuleFixture
 {
-    private NativeModule _m = null!;
-
-    [OneTimeSetUp]
-    public void Open() => _m = NativeModule.Open(ApiSpec.Parse());
-
-    [OneTimeTearDown]
-    public void Close() => _m.Dispose();
-
-    private FfiValue Call(string name, params FfiValue[] args) => _m.Function(name).Invoke(args.AsSpan());
-
     [Test]
     public void ScalarsComeBackAsTheirKinds()
     {
