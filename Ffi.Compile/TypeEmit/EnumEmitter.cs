@@ -15,6 +15,7 @@ internal static class EnumEmitter
     {
         var t = g.DefineTop(clrName, path, TypeAttributes.Public | TypeAttributes.Sealed, g.Bcl.Enum);
         var underlying = g.Integer(e.Base);
+        g.SetAlign(t, g.AlignOf(underlying));
         if (e.Base.IsBool) throw new FfiCompileException(path, "an enum over bool has no .NET enum (the underlying type must be an integer)");
         t.Fields.Add(new FieldDefinition("value__", FieldAttributes.Public | FieldAttributes.SpecialName | FieldAttributes.RTSpecialName, underlying));
         var scope = g.MembersOf(t);

@@ -25,7 +25,8 @@ internal sealed class GeneratedTypes
     private readonly Dictionary<CType, TypeDefinition> _inline = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, TypeDefinition> _arrays = new(StringComparer.Ordinal);
     private readonly Dictionary<TypeReference, int> _align = new(ReferenceEqualityComparer.Instance);
-    private readonly List<(TypeDefinition Type, AggregateType C, string Path)> _pendingAggregates = [];
+    private readonly List<TypeDefinition> _aggregateOrder = [];
+    private readonly Dictionary<TypeDefinition, (AggregateType C, string Path)> _unfilled = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<TypeDefinition, NameScope> _memberScopes = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<CType, (string ClrName, string Path)> _declaredArrays = new(ReferenceEqualityComparer.Instance);
     private readonly NameScope _namespaceScope;
@@ -67,22 +68,30 @@ internal sealed class GeneratedTypes
     public void Register(CType c, TypeDefinition t) => _named.Add(c, t);
 
     /// <summary>Queues an aggregate whose members are filled once every named type is defined.</summary>
-    public void QueueAggregate(TypeDefinition t, AggregateType c, string path) => _pendingAggregates.Add((t, c, path));
+    public void QueueAggregate(TypeDefinition t, AggregateType c, string path)
+    {
+        _aggregateOrder.Add(t);
+        _unfilled.Add(t, (c, path));
+    }
 
     /// <summary>Fills the queued aggregates, including inline ones queued while filling.</summary>
     public void FillAggregates()
     {
-        for (int i = 0; i < _pendingAggregates.Count; i++)
-        {
-            var (t, c, path) = _pendingAggregates[i];
-            AggregateEmitter.Fill(this, t, c, path);
-        }
+        for (int i = 0; i < _aggregateOrder.Count; i++) Fill(_aggregateOrder[i]);
+    }
+
+    // A struct held by value is filled before its holder needs its alignment (C allows no cycle by value).
+    private void Fill(TypeDefinition t)
+    {
+        if (!_unfilled.Remove(t, out var pending)) return;
+        AggregateEmitter.Fill(this, t, pending.C, pending.Path);
     }
 
     /// <summary>The CLR alignment the runtime gives a field of this type (what an explicit layout's packing check needs).</summary>
     public int AlignOf(TypeReference t)
     {
         if (t.IsPointer || t.MetadataType is MetadataType.IntPtr or MetadataType.UIntPtr) return 8;
+        if (t is TypeDefinition d) Fill(d);
         if (_align.TryGetValue(t, out int a)) return a;
         return t.MetadataType switch
         {
