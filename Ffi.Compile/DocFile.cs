@@ -1,4 +1,5 @@
 using System.Text;
+using System.Xml;
 using System.Xml.Linq;
 using Mono.Cecil;
 
@@ -14,9 +15,12 @@ internal sealed class DocFile
 {
     private readonly List<(string Id, string Summary)> _members = [];
 
-    /// <summary>The spec's doc text (escaped) when there is one, otherwise <paramref name="generated"/> (already XML).</summary>
+    /// <summary>
+    /// The spec's doc text when there is one (escaped, without the control characters XML cannot hold), otherwise
+    /// <paramref name="generated"/> (already XML).
+    /// </summary>
     public static string Summary(string? specDoc, string generated) =>
-        specDoc is { Length: > 0 } ? System.Security.SecurityElement.Escape(specDoc) : generated;
+        specDoc is { Length: > 0 } ? System.Security.SecurityElement.Escape(new string(specDoc.Where(XmlConvert.IsXmlChar).ToArray())) : generated;
 
     public void Type(TypeReference t, string summary) => _members.Add(("T:" + Name(t), summary));
 

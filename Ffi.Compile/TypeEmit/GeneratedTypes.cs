@@ -143,7 +143,6 @@ internal sealed class GeneratedTypes
         if (pointee is VoidType or FuncPtrType || pointee.IsAggregate && pointee.Size == 0 && pointee is not ArrayType { IsFlexible: true })
             return new Mono.Cecil.PointerType(Module.TypeSystem.Void);
         if (pointee is ArrayType { IsFlexible: true } flex) return PointerTo(flex.Element, at);
-        if (pointee is ArrayType { Length: 0 }) return new Mono.Cecil.PointerType(Module.TypeSystem.Void);
         return new Mono.Cecil.PointerType(ValueOf(pointee, at.Inner("*")));
     }
 

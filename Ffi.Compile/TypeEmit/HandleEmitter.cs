@@ -29,9 +29,6 @@ internal static class HandleEmitter
         t.Interfaces.Add(new InterfaceImplementation(g.Bcl.EquatableOf(t)));
         var rep = Representation(g, h.Rep);
         g.SetAlign(t, g.AlignOf(rep));
-        var scope = g.MembersOf(t);
-        foreach (var member in new[] { "Value", "Equals", "GetHashCode" }) scope.Claim(member, path + " (a member every handle has)");
-
         var value = new FieldDefinition("Value", FieldAttributes.Public | FieldAttributes.InitOnly, rep);
         t.Fields.Add(value);
         g.Docs.Field(value, h.Rep is PointerType or FuncPtrType ? "The address the handle wraps." : "The value the handle wraps.");

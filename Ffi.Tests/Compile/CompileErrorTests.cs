@@ -36,6 +36,24 @@ public sealed class CompileErrorTests
     }
 
     [Test]
+    public void AnInlineStructInADelegateSignatureIsRefusedWithItsPath()
+    {
+        var ex = Refused("""  "cb": {"kind":"funcptr","ret":"void","params":[{"kind":"struct","fields":[{"name":"x","type":"int"}]}]}  """);
+        Assert.That(ex.Subject, Is.EqualTo("types.cb.params[0]"));
+        Assert.That(ex.Reason, Does.Contain("name it in the spec's types"));
+    }
+
+    [Test]
+    public void ADocWithControlCharactersStillGivesAnXmlFile()
+    {
+        var compiled = BindingCompiler.Compile(FfiSpec.Parse("""
+            { "version": "1", "lib": "x", "types": { "s": {"kind":"struct","doc":"bell\u0007 <and> & ]]>","fields":[{"name":"x","type":"int"}]} } }
+            """), new BindingOptions("Docs"));
+        var summary = System.Xml.Linq.XDocument.Parse(compiled.XmlDoc).Descendants("member").Single(m => m.Attribute("name")!.Value == "T:Docs.s").Value;
+        Assert.That(summary, Is.EqualTo("bell <and> & ]]>"));
+    }
+
+    [Test]
     public void TwoTypeNamesMeetingInOneClrNameAreAClash()
     {
         var ex = Refused("""
