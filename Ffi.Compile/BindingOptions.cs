@@ -1,0 +1,18 @@
+namespace Ffi.Compile;
+
+/// <summary>What <see cref="BindingCompiler"/> names the assembly it writes and the things in it.</summary>
+/// <param name="Namespace">The namespace of every generated type (<c>--namespace</c>): dot-separated CLR identifiers.</param>
+public sealed record BindingOptions(string Namespace)
+{
+    /// <summary>
+    /// The static class (<c>--class</c>) that holds the library name and the spec's constants; the functions will join
+    /// it when compiled bindings get their stubs. Default <c>Native</c>.
+    /// </summary>
+    public string ClassName { get; init; } = "Native";
+
+    /// <summary>The assembly's simple name (and file name without <c>.dll</c>); default <c><see cref="Namespace"/>.Bindings</c>.</summary>
+    public string? AssemblyName { get; init; }
+
+    /// <summary>The assembly name in effect: <see cref="AssemblyName"/> or <c>Namespace.Bindings</c>.</summary>
+    public string EffectiveAssemblyName => AssemblyName ?? Namespace + ".Bindings";
+}
