@@ -29,9 +29,10 @@ public sealed partial class NativeModule : IDisposable
     private readonly Dictionary<string, nint> _functions;
     private readonly Dictionary<string, nint> _variables;
     private readonly FfiMemory _memory;
-    private readonly Dictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Name, Type Delegate), Lazy<Delegate>> _typed = new();
+    // Made on first lookup, not at Open: a spec of thousands of functions opens without an object per function.
+    private readonly ConcurrentDictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TypedDelegateKey, Lazy<Delegate>> _typed = new();
     private readonly CallbackRegistry _callbacks;
     private int _disposed;
 
@@ -39,17 +40,16 @@ public sealed partial class NativeModule : IDisposable
     {
         Spec = spec;
         Options = options;
-        foreach (var f in spec.Functions)
-            _functionObjects[f.Name] = new NativeFunction(this, f, functions[f.Name], options.CaptureErrnoForAll);
-        foreach (var v in spec.Variables)
-            _variableObjects[v.Name] = new NativeVariable(this, v, variables[v.Name]);
         _libraries = libraries;
         _functions = functions;
         _variables = variables;
         _memory = new FfiMemory(spec.Types, spec.Lib);
         Shapes = new CallShapes(spec.Lib);
         _callbacks = new CallbackRegistry(this);
-        Lifetime.Own(libraries.Values);
+        var handles = new nint[libraries.Count];
+        int i = 0;
+        foreach (var library in libraries) handles[i++] = library.Value;
+        Lifetime.Own(handles);
     }
 
     /// <summary>
@@ -111,7 +111,7 @@ public sealed partial class NativeModule : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
-        return _functionObjects.TryGetValue(name, out var f) ? f : throw NoFunction(name);
+        return FunctionObject(name) ?? throw NoFunction(name);
     }
 
     /// <summary>A declared global variable.</summary>
@@ -121,7 +121,7 @@ public sealed partial class NativeModule : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
-        return _variableObjects.TryGetValue(name, out var v) ? v : throw NoVariable(name);
+        return VariableObject(name) ?? throw NoVariable(name);
     }
 
     /// <summary>
@@ -144,7 +144,7 @@ public sealed partial class NativeModule : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
-        return (TDelegate)ModuleStubs.GetOrCreate(_typed, (name, typeof(TDelegate)), () => TypedStub.Create<TDelegate>(this, Function(name)));
+        return (TDelegate)ModuleStubs.GetOrCreate(_typed, new TypedDelegateKey(name, typeof(TDelegate)), () => TypedStub.Create<TDelegate>(this, Function(name)));
     }
 
     /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke(object[])"/>.</summary>
