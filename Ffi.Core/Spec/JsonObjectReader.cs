@@ -17,14 +17,16 @@ internal sealed class JsonObjectReader
     // Each key's index in document order, into _values. Not a Dictionary<string, JsonElement>: that is generic code
     // over a value type, which the JIT compiles on a process's first spec (docs/benchmarks.md, cold start), while
     // Dictionary<string, int> is precompiled in the runtime.
-    private readonly Dictionary<string, int> _keys = new(StringComparer.Ordinal);
-    private readonly List<string> _order = [];
+    private readonly Dictionary<string, int> _keys;
+    private readonly List<string> _order;
     private readonly JsonElement[] _values;
 
     private JsonObjectReader(string path, string prefix, int count)
     {
         Path = path;
         Prefix = prefix;
+        _keys = new Dictionary<string, int>(count, StringComparer.Ordinal); // sized once: no rehash per object
+        _order = new List<string>(count);
         _values = new JsonElement[count];
     }
 
