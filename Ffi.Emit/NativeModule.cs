@@ -32,7 +32,7 @@ public sealed partial class NativeModule : IDisposable
     // Made on first lookup, not at Open: a spec of thousands of functions opens without an object per function.
     private readonly ConcurrentDictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<TypedDelegateKey, Lazy<Delegate>> _typed = new();
+    private readonly ConcurrentDictionary<TypedDelegateKey, Delegate> _typed = new();
     private readonly CallbackRegistry _callbacks;
     private int _disposed;
 
@@ -144,7 +144,10 @@ public sealed partial class NativeModule : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
-        return (TDelegate)ModuleStubs.GetOrCreate(_typed, new TypedDelegateKey(name, typeof(TDelegate)), () => TypedStub.Create<TDelegate>(this, Function(name)));
+        // No lock per delegate: threads racing here may each bind one (the stub itself is emitted once, in Stubs), the
+        // first published wins, and a delegate type that does not match throws and leaves nothing behind.
+        var key = new TypedDelegateKey(name, typeof(TDelegate));
+        return (TDelegate)(_typed.TryGetValue(key, out var made) ? made : _typed.GetOrAdd(key, TypedStub.Create<TDelegate>(this, Function(name))));
     }
 
     /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke(object[])"/>.</summary>
