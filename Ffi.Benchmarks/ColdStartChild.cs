@@ -23,16 +23,15 @@ public static class ColdStartChild
     public static int Run(string[] args)
     {
         long main = DateTime.UtcNow.Ticks;
-        double cpuAtMain = ThreadCpuMilliseconds();
-        long startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
-        long jitAtMain = JitInfo.GetCompiledMethodCount();
         string api = args[0];
         if (api == "hello")
         {
-            long end = DateTime.UtcNow.Ticks;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{main} {end} 0 0 0 0 0 {ThreadCpuMilliseconds() - cpuAtMain}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{main} {main} 0 0 0 0 0 0"));
             return 0;
         }
+        double cpuAtMain = ThreadCpuMilliseconds();
+        long startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        long jitAtMain = JitInfo.GetCompiledMethodCount();
         int n = int.Parse(args[2], CultureInfo.InvariantCulture);
 
         var spec = FfiSpec.Load(args[1]);
