@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Ffi.Spec;
-using Ffi.Values;
 
 namespace Ffi.Benchmarks;
 
@@ -10,76 +8,101 @@ namespace Ffi.Benchmarks;
 /// The cold-start benchmark (a stopwatch benchmark: what it measures happens once per process, so BenchmarkDotNet's
 /// steady state does not apply): a library of <c>N</c> functions <c>int f_i(int, int)</c> compiled by gcc, its spec
 /// parsed and opened, and each function called once, in a fresh process per API, as a user's program would.
-/// <c>dotnet run -c Release --project Ffi.Benchmarks -- cold [N] [RUNS]</c> prints the medians of RUNS processes.
+/// <c>dotnet run -c Release --project Ffi.Benchmarks -- cold [N] [RUNS]</c> publishes <see cref="ColdStartChild"/> as a
+/// small console app twice — IL only (everything of ours compiled by the JIT) and ReadyToRun (what
+/// <c>-p:PublishReadyToRun=true</c> gives a user, and what shipping our assemblies precompiled would give) — and
+/// prints the medians of RUNS processes per API and mode, with a "hello world" process as the floor.
 /// </summary>
 public static class ColdStart
 {
     private static readonly string[] Apis = ["typed", "values", "objects", "invoke"];
 
-    /// <summary>Builds the library, runs each API in fresh processes and prints the medians.</summary>
+    /// <summary>Builds the library and the child, runs each API in fresh processes and prints the medians.</summary>
     public static int Run(string[] args)
     {
         int n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
         int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
         var dir = Directory.CreateTempSubdirectory("ffi-cold-").FullName;
-        var (lib, spec) = Build(dir, n);
-        Console.WriteLine($"cold start: {n} functions int f_i(int, int), median of {runs} fresh processes each");
-        Console.WriteLine("| API | parse + open (ms) | first calls (µs per function) | process start → last first call (ms) |");
-        Console.WriteLine("|---|---:|---:|---:|");
-        foreach (var api in Apis)
+        var spec = Build(dir, n);
+        var modes = new[] { ("JIT", Publish(dir, readyToRun: false)), ("ReadyToRun", Publish(dir, readyToRun: true)) };
+        Console.WriteLine($"cold start: {n} functions int f_i(int, int), median of {runs} fresh processes each; load average {LoadAverage()}");
+        Console.WriteLine("| API | code | parse + open (ms) | first calls (µs per function) | start → Main (ms) | start → last first call (ms) | main thread's CPU, Main → last call (ms) | methods JIT-compiled: load / open / calls |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---|");
+        foreach (var (mode, child) in modes)
         {
-            var samples = Enumerable.Range(0, runs).Select(_ => Measure(api, spec, n)).ToList();
-            double Median(Func<double[], double> pick) => samples.Select(pick).OrderBy(x => x).ElementAt(samples.Count / 2);
-            Console.WriteLine($"| {api} | {Median(s => s[0]):F1} | {Median(s => s[1]) * 1000 / n:F1} | {Median(s => s[2]):F0} |");
+            foreach (var api in new[] { "hello" }.Concat(Apis))
+            {
+                var samples = Enumerable.Range(0, runs).Select(_ => Measure(child, api, spec, n)).ToList();
+                double Median(Func<double[], double> pick) => samples.Select(pick).OrderBy(x => x).ElementAt(samples.Count / 2);
+                if (api == "hello")
+                {
+                    Console.WriteLine($"| hello world (the floor) | {mode} | | | {Median(s => s[0]):F0} | | | |");
+                    continue;
+                }
+                Console.WriteLine($"| {api} | {mode} | {Median(s => s[2]):F1} | {Median(s => s[3]) * 1000 / n:F1} | {Median(s => s[0]):F0} | {Median(s => s[1]):F0} | {Median(s => s[7]):F1} | " +
+                    $"{Median(s => s[4]):F0} / {Median(s => s[5]):F0} / {Median(s => s[6]):F0} |");
+            }
         }
+        Console.WriteLine($"load average after: {LoadAverage()}");
         Directory.Delete(dir, recursive: true);
         return 0;
     }
 
-    /// <summary>In the child: opens the spec, calls every function once through <paramref name="api"/>, prints the times.</summary>
-    public static int Child(string api, string specPath, int n)
+    // One process: [start → Main, start → last first call, load + open, calls (ms), JIT-compiled methods ×3, CPU (ms)].
+    private static double[] Measure(string child, string api, string spec, int n)
     {
-        var clock = Stopwatch.StartNew();
-        var spec = FfiSpec.Load(specPath);
-        using var module = NativeModule.Open(spec);
-        double open = clock.Elapsed.TotalMilliseconds;
-        long sum = 0;
-        for (int i = 0; i < n; i++)
-        {
-            var name = "f_" + i.ToString(CultureInfo.InvariantCulture);
-            sum += api switch
-            {
-                "typed" => module.GetFunction<Func<int, int, int>>(name)(i, 1),
-                "values" => module.Function(name).Invoke([i, 1]).ToInt64(),
-                "objects" => (int)module.Function(name).Invoke(i, 1)!,
-                _ => (int)module.Invoke(name, i, 1)!,
-            };
-        }
-        double calls = clock.Elapsed.TotalMilliseconds - open;
-        double sinceStart = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
-        long expected = 0;
-        for (int i = 0; i < n; i++) expected += 2L * i + 1;
-        if (sum != expected) throw new InvalidOperationException($"wrong results: {sum} != {expected}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{open} {calls} {sinceStart}"));
-        return 0;
-    }
-
-    private static double[] Measure(string api, string spec, int n)
-    {
-        var self = Environment.ProcessPath!;
-        var dll = typeof(ColdStart).Assembly.Location;
-        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(dll);
-        foreach (var a in new[] { "cold-child", api, spec, n.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo(child) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { api, spec, n.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        long started = DateTime.UtcNow.Ticks;
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEnd();
         var error = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"cold-child {api} failed ({p.ExitCode}): {error}");
-        return output.Trim().Split(' ').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"cold child {api} failed ({p.ExitCode}): {error}");
+        var v = output.Trim().Split(' ').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        return [(v[0] - started) / TimeSpan.TicksPerMillisecond, (v[1] - started) / TimeSpan.TicksPerMillisecond, v[2], v[3], v[4], v[5], v[6], v[7]];
     }
 
-    private static (string Lib, string Spec) Build(string dir, int n)
+    // The child app: ColdStartChild.cs compiled against the repository's Ffi.Core and Ffi.Emit, published for linux-x64.
+    private static string Publish(string dir, bool readyToRun)
+    {
+        var repo = Path.GetDirectoryName(typeof(ColdStart).Assembly.Location);
+        while (repo is not null && !File.Exists(Path.Combine(repo, "Ffi.sln"))) repo = Path.GetDirectoryName(repo);
+        if (repo is null) throw new InvalidOperationException("cannot find the repository (Ffi.sln) above the benchmark");
+        var project = Path.Combine(dir, "child");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "ColdChild.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <AssemblyName>cold-child</AssemblyName>
+              </PropertyGroup>
+              <ItemGroup>
+                <ProjectReference Include="{repo}/Ffi.Core/Ffi.Core.csproj" />
+                <ProjectReference Include="{repo}/Ffi.Emit/Ffi.Emit.csproj" />
+                <Compile Include="{repo}/Ffi.Benchmarks/ColdStartChild.cs" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(project, "Program.cs"), "return Ffi.Benchmarks.ColdStartChild.Run(args);\n");
+        var output = Path.Combine(dir, readyToRun ? "r2r" : "jit");
+        Console.Error.WriteLine($"publishing the child ({(readyToRun ? "ReadyToRun" : "IL")}) to {output}");
+        using var publish = Process.Start(new ProcessStartInfo("dotnet",
+            ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", output, "-v", "quiet", "-nologo",
+             $"-p:PublishReadyToRun={(readyToRun ? "true" : "false")}"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var log = publish.StandardOutput.ReadToEnd();
+        publish.WaitForExit();
+        if (publish.ExitCode != 0) throw new InvalidOperationException($"dotnet publish failed:\n{log}");
+        return Path.Combine(output, "cold-child");
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static string Build(string dir, int n)
     {
         var c = new StringBuilder();
         var functions = new StringBuilder();
@@ -99,6 +122,6 @@ public static class ColdStart
         }
         var spec = Path.Combine(dir, "cold.json");
         File.WriteAllText(spec, $"{{ \"version\": \"1\", \"lib\": \"{lib}\", \"functions\": [\n{functions}\n] }}\n");
-        return (lib, spec);
+        return spec;
     }
 }

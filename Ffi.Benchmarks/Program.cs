@@ -9,7 +9,8 @@ namespace Ffi.Benchmarks;
 /// Entry point: BenchmarkDotNet's switcher, so every BenchmarkDotNet option works (<c>--filter</c>,
 /// <c>--list flat</c>, <c>--anyCategories</c>, <c>--job</c>, …), plus <c>--quick</c>: one launch, three warm-up
 /// and three measured iterations (BenchmarkDotNet's ShortRun) in this process, for a whole run on a small, noisy machine;
-/// <c>cold [N] [RUNS]</c>, the cold-start stopwatch benchmark (<see cref="ColdStart"/>); and <c>gcstorm [T] [N] [G]</c>,
+/// <c>cold [N] [RUNS]</c>, the cold-start stopwatch benchmark (<see cref="ColdStart"/>, which publishes and starts
+/// <see cref="ColdStartChild"/>); and <c>gcstorm [T] [N] [G]</c>,
 /// callbacks from C threads under a garbage-collection storm (<see cref="GcStorm"/>).
 /// </summary>
 public static class Program
@@ -19,7 +20,6 @@ public static class Program
     {
         if (args is ["cold", .. var cold]) return ColdStart.Run(cold);
         if (args is ["gcstorm", .. var storm]) return GcStorm.Run(storm);
-        if (args is ["cold-child", var api, var spec, var n]) return ColdStart.Child(api, spec, int.Parse(n, System.Globalization.CultureInfo.InvariantCulture));
         bool quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);
         args = args.Where(a => !a.Equals("--quick", StringComparison.OrdinalIgnoreCase)).ToArray();
 

@@ -84,7 +84,10 @@ public sealed class CallbackHandle : IDisposable
 public sealed class CallbackRegistry : ICallbackHost
 {
     private readonly NativeModule _module;
-    private readonly ConcurrentDictionary<(FuncPtrType, Type), TrampolinePool> _pools = new();
+    // Made with the first callback: a dictionary keyed by a value tuple is code the JIT compiles, which a module that
+    // passes no callback should not pay for when it opens (docs/benchmarks.md, cold start). A tuple key, because a
+    // downcall taking a callback looks its pool up on every call, and must not allocate a key to do so.
+    private ConcurrentDictionary<(FuncPtrType, Type), TrampolinePool>? _pools;
     private readonly HashSet<CallbackSlot> _registered = [];
     private long _failed;
     private long _stale;
@@ -147,7 +150,8 @@ public sealed class CallbackRegistry : ICallbackHost
     internal TrampolinePool PoolFor(FuncPtrType type, Delegate callback, string where)
     {
         var delegateType = callback.GetType();
-        if (_pools.TryGetValue((type, delegateType), out var pool)) return pool;
+        var pools = _pools ?? Interlocked.CompareExchange(ref _pools, new(), null) ?? _pools;
+        if (pools.TryGetValue((type, delegateType), out var pool)) return pool;
         if (type.IsVariadic)
             throw new FfiArgumentException(where, "a variadic function pointer cannot call a managed callback (its extra arguments have no types)");
         var shape = _module.Shapes.For(type.Return, type.Parameters.ToArray(), null, type.DisplayName);
@@ -162,7 +166,7 @@ public sealed class CallbackRegistry : ICallbackHost
             else if (DelegateConversion.Incompatibility(delegateType, type) is { } why) throw new FfiArgumentException(where, why);
             else pool = TrampolinePool.Dynamic(shape);
         }
-        return _pools.GetOrAdd((type, delegateType), pool.Ready());
+        return pools.GetOrAdd((type, delegateType), pool.Ready());
     }
 
     SlotPool ICallbackHost.PoolFor(FuncPtrType type, Delegate callback, string where) => PoolFor(type, callback, where);

@@ -30,8 +30,7 @@ namespace Ffi;
 public sealed unsafe partial class NativeFunction
 {
     private readonly NativeModule _module;
-    private readonly Lazy<PreparedCall> _fixed;
-    private readonly ConcurrentDictionary<CallSignature, PreparedCall> _shapes = new();
+    private ConcurrentDictionary<CallSignature, PreparedCall>? _shapes; // variadic calls: one per list of promoted extras
     private readonly bool _captureErrno;
     private readonly bool _gated;
     private readonly bool _variadic;
@@ -51,7 +50,6 @@ public sealed unsafe partial class NativeFunction
         _gated = spec.Capabilities.Count > 0;
         _variadic = spec.IsVariadic;
         _returnsString = spec.ReturnsString;
-        _fixed = new Lazy<PreparedCall>(() => Prepare(spec.ParameterTypes, null), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Whether calls store errno in <see cref="NativeModule.LastErrno"/> (declared, or captured for all).</summary>
@@ -210,7 +208,12 @@ public sealed unsafe partial class NativeFunction
         return Shape(extraTypes);
     }
 
-    private PreparedCall PrepareFixed() => _fixedPreparedCall = _fixed.Value;
+    // Threads racing here may each prepare: the shape and its stub come from the module's caches, so both results are
+    // equal, and one is kept. A failure (a signature no carrier expresses) is thrown and nothing is kept.
+    private PreparedCall PrepareFixed() =>
+        Volatile.Read(ref _fixedPreparedCall)
+        ?? Interlocked.CompareExchange(ref _fixedPreparedCall, Prepare(Spec.ParameterTypes, null), null)
+        ?? _fixedPreparedCall!;
 
     // The two dynamic entry points, each made on its first use: the emitted invoker of the function's call shape
     // (shared by every function of that shape, see DynamicInvokerEmitter) bound to this function, or the general path.
@@ -235,10 +238,6 @@ public sealed unsafe partial class NativeFunction
         return code.CreateDelegate(objects ? typeof(ObjectInvoker) : typeof(ValueInvoker), _target);
     }
 
-    // The emitted invokers' results that are not built inline (pointers, strings).
-    private FfiValue FastValueResult(byte* ret) => ReadResult(_fixedPreparedCall!, ret);
-    private object? FastObjectResult(byte* ret) => ReadReturn((nint)ret);
-
     // The module must be alive; only gated functions look at capabilities.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckCallable()
@@ -254,54 +253,27 @@ public sealed unsafe partial class NativeFunction
     {
         var types = Spec.ParameterTypes.Concat(extraTypes).ToArray();
         var key = new CallSignature(Spec.ReturnType, types, Spec.ParameterTypes.Count);
-        return _shapes.TryGetValue(key, out var prepared) ? prepared : _shapes.GetOrAdd(key, Prepare(types, Spec.ParameterTypes.Count));
+        var shapes = _shapes ?? Interlocked.CompareExchange(ref _shapes, new(), null) ?? _shapes;
+        return shapes.TryGetValue(key, out var prepared) ? prepared : shapes.GetOrAdd(key, Prepare(types, Spec.ParameterTypes.Count));
     }
 
     private PreparedCall Prepare(IReadOnlyList<CType> types, int? fixedCount)
     {
         var shape = _module.Shapes.For(Spec.ReturnType, types.ToArray(), fixedCount, Spec.Name);
-        var where = types.Select((t, i) => $"{Spec.Name}: param[{i}] ({t.DisplayName})").ToArray();
-        var slots = types.Select((t, i) => new FastSlot(t, shape.Frame.Offsets[i])).ToArray();
+        // Loops, not LINQ: a Select into FastSlot (a struct) is generic code the JIT compiles on a process's first call.
+        var where = new string[types.Count];
+        var slots = new FastSlot[types.Count];
+        bool anyAggregate = false;
+        for (int i = 0; i < slots.Length; i++)
+        {
+            var t = types[i];
+            where[i] = $"{Spec.Name}: param[{i}] ({t.DisplayName})";
+            slots[i] = new FastSlot(t, shape.Frame.OffsetOf(i));
+            anyAggregate |= !ScalarMemory.IsScalar(t);
+        }
         var target = shape.Plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
         var returnSlot = new FastSlot(Spec.ReturnType, 0);
         return new PreparedCall(shape, _module.StubFor(shape, this), target, types, where,
-            types.Any(t => !ScalarMemory.IsScalar(t)), slots, returnSlot, Math.Max(16, Spec.ReturnType.Align), _module.CallbackState);
+            anyAggregate, slots, returnSlot, Math.Max(16, Spec.ReturnType.Align), _module.CallbackState);
     }
-
-    private object? ReadReturn(nint ret)
-    {
-        var t = Spec.ReturnType;
-        if (Spec.ReturnsString) return ReadString(ret);
-        if (t is VoidType) return null;
-        if (ScalarMemory.IsScalar(t)) return ScalarMemory.Read(t, ret);
-        return ReadAggregate(ret);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FfiValue ReadResult(PreparedCall prepared, byte* ret)
-    {
-        if (_returnsString) return FfiValue.FromString(ReadString((nint)ret));
-        ref readonly var slot = ref prepared.Return;
-        if (slot.Kind == SlotKind.Void) return default;
-        if (slot.Kind is SlotKind.Aggregate || (slot.Kind == SlotKind.General && !ScalarMemory.IsScalar(slot.Type)))
-        {
-            if (slot.Type.Size is > 0 and <= FfiValue.MaxInlineAggregate)
-            {
-                var origin = _resultOrigin;
-                if (origin?.Type != slot.Type) _resultOrigin = origin = new AggregateOrigin(slot.Type, _module.Memory);
-                return FfiValue.InlineAggregate(origin, ret);
-            }
-            return ReadAggregate((nint)ret);
-        }
-        return slot.Read(ret);
-    }
-
-    private static string? ReadString(nint ret)
-    {
-        var p = *(nint*)ret;
-        return p == 0 ? null : Marshal.PtrToStringUTF8(p);
-    }
-
-    // A managed copy of the returned aggregate: the garbage collector owns it, so a loop of calls stays flat.
-    private StructValue ReadAggregate(nint ret) => StructValue.Managed(_module.Memory, Spec.ReturnType, (byte*)ret);
 }

@@ -41,7 +41,8 @@ public sealed partial class NativeModule
     public bool TryGetFunction(string name, [NotNullWhen(true)] out NativeFunction? function)
     {
         ThrowIfDisposed();
-        return _functionObjects.TryGetValue(name, out function);
+        function = FunctionObject(name);
+        return function is not null;
     }
 
     /// <summary>Finds a declared global variable.</summary>
@@ -52,8 +53,29 @@ public sealed partial class NativeModule
     public bool TryGetVariable(string name, [NotNullWhen(true)] out NativeVariable? variable)
     {
         ThrowIfDisposed();
-        return _variableObjects.TryGetValue(name, out variable);
+        variable = VariableObject(name);
+        return variable is not null;
     }
+
+    // The one object of a declared function, made on its first lookup (threads racing here may each build one: they are
+    // equal and hold nothing yet, and one wins); null when the spec declares no such function.
+    private NativeFunction? FunctionObject(string name)
+    {
+        if (_functionObjects.TryGetValue(name, out var f)) return f;
+        if (!Spec.TryGetFunction(name, out var spec)) return null;
+        return _functionObjects.GetOrAdd(name, new NativeFunction(this, spec, _functions[name], Options.CaptureErrnoForAll));
+    }
+
+    private NativeVariable? VariableObject(string name)
+    {
+        if (_variableObjects.TryGetValue(name, out var v)) return v;
+        if (!Spec.TryGetVariable(name, out var spec)) return null;
+        return _variableObjects.GetOrAdd(name, new NativeVariable(this, spec, _variables[name]));
+    }
+
+    // A class, not a value tuple: a cache keyed by a reference type runs the runtime's shared precompiled code, while a
+    // tuple key makes the JIT compile the dictionary for it on a process's first call (docs/benchmarks.md, cold start).
+    private sealed record TypedDelegateKey(string Name, Type Delegate);
 
     private FfiNameException NoFunction(string name) => FfiNameException.NotDeclared("function", name, Spec.Functions.Select(f => f.Name));
 

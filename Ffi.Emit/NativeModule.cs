@@ -29,9 +29,10 @@ public sealed partial class NativeModule : IDisposable
     private readonly Dictionary<string, nint> _functions;
     private readonly Dictionary<string, nint> _variables;
     private readonly FfiMemory _memory;
-    private readonly Dictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Name, Type Delegate), Lazy<Delegate>> _typed = new();
+    // Made on first lookup, not at Open: a spec of thousands of functions opens without an object per function.
+    private readonly ConcurrentDictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TypedDelegateKey, Delegate> _typed = new();
     private readonly CallbackRegistry _callbacks;
     private int _disposed;
 
@@ -39,10 +40,6 @@ public sealed partial class NativeModule : IDisposable
     {
         Spec = spec;
         Options = options;
-        foreach (var f in spec.Functions)
-            _functionObjects[f.Name] = new NativeFunction(this, f, functions[f.Name], options.CaptureErrnoForAll);
-        foreach (var v in spec.Variables)
-            _variableObjects[v.Name] = new NativeVariable(this, v, variables[v.Name]);
         _libraries = libraries;
         _functions = functions;
         _variables = variables;
@@ -50,7 +47,10 @@ public sealed partial class NativeModule : IDisposable
         Shapes = new CallShapes(spec.Lib);
         _callbacks = new CallbackRegistry(this);
         Context = new ModuleContext(spec.Lib, GetType().FullName!, Lifetime, options.Grants, _callbacks);
-        Lifetime.Own(libraries.Values);
+        var handles = new nint[libraries.Count];
+        int i = 0;
+        foreach (var library in libraries) handles[i++] = library.Value;
+        Lifetime.Own(handles);
     }
 
     /// <summary>
@@ -112,7 +112,7 @@ public sealed partial class NativeModule : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
-        return _functionObjects.TryGetValue(name, out var f) ? f : throw NoFunction(name);
+        return FunctionObject(name) ?? throw NoFunction(name);
     }
 
     /// <summary>A declared global variable.</summary>
@@ -122,7 +122,7 @@ public sealed partial class NativeModule : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
-        return _variableObjects.TryGetValue(name, out var v) ? v : throw NoVariable(name);
+        return VariableObject(name) ?? throw NoVariable(name);
     }
 
     /// <summary>
@@ -145,11 +145,10 @@ public sealed partial class NativeModule : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ThrowIfDisposed();
-        return (TDelegate)ModuleStubs.GetOrCreate(_typed, (name, typeof(TDelegate)), () =>
-        {
-            var f = Function(name);
-            return TypedStub.Create<TDelegate>(Context, Shapes, Stubs, f.Spec, f.Address, f.CapturesErrno, shape => PInvokeFor(f, shape));
-        });
+        // No lock per delegate: threads racing here may each bind one (the stub itself is emitted once, in Stubs), the
+        // first published wins, and a delegate type that does not match throws and leaves nothing behind.
+        var key = new TypedDelegateKey(name, typeof(TDelegate));
+        return (TDelegate)(_typed.TryGetValue(key, out var made) ? made : _typed.GetOrAdd(key, CreateTyped<TDelegate>(name)));
     }
 
     /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke(object[])"/>.</summary>
@@ -164,37 +163,6 @@ public sealed partial class NativeModule : IDisposable
 
     /// <summary>The errno captured by this thread's last call to a function declared <c>"errno": true</c>.</summary>
     public static int LastErrno => Native.LastErrno.Value;
-
-    internal void CheckCallable(string symbol, IReadOnlyList<string> capabilities)
-    {
-        ThrowIfDisposed();
-        foreach (var cap in capabilities)
-            if (!Options.Grants.Contains(cap)) throw new FfiCapabilityDeniedException(symbol, cap);
-    }
-
-    /// <summary>Where every emitter of this module gets its call plans and recipes.</summary>
-    internal CallShapes Shapes { get; }
-
-    /// <summary>The module's emitted code, shared per call shape.</summary>
-    internal ModuleStubs Stubs { get; } = new();
-
-    /// <summary>The raw stub of a function's call shape (functions with the same shape share it).</summary>
-    internal RawCall StubFor(CallShape shape, NativeFunction function) =>
-        Stubs.Raw(shape, function.Name, function.CapturesErrno, PInvokeFor(function, shape));
-
-    /// <summary>The P/Invoke method a trivial function is called through (no GC transition); null for other functions.</summary>
-    internal System.Reflection.MethodInfo? PInvokeFor(NativeFunction function, CallShape shape) =>
-        function.Spec.IsTrivial && !shape.Plan.IsVariadic
-            ? Stubs.TrivialPInvoke(function.Name, _libraries[function.Spec.Library ?? Spec.Lib], shape)
-            : null;
-
-    /// <summary>The module's liveness, which stubs and callables hold instead of the module.</summary>
-    internal Runtime.ModuleLifetime Lifetime { get; } = new();
-
-    /// <summary>What stubs need of the module (liveness, grants, callbacks), so that nothing below the facade names it.</summary>
-    internal ModuleContext Context { get; }
-
-    internal nint VariadicThunkFor(nint target) => Lifetime.VariadicThunkFor(target);
 
     /// <summary>The spec the module was opened from.</summary>
     public FfiSpec Spec { get; }

@@ -7,8 +7,13 @@ namespace Ffi.Abi;
 /// </summary>
 internal sealed class ArgumentFrame : IEquatable<ArgumentFrame>
 {
-    private ArgumentFrame(IReadOnlyList<long> offsets, long argumentBytes, long returnBytes)
+    // The array itself, compared and hashed in loops: LINQ or an enumerator over long is generic code over a value type
+    // that the JIT compiles on a process's first call (docs/benchmarks.md, cold start).
+    private readonly long[] _offsets;
+
+    private ArgumentFrame(long[] offsets, long argumentBytes, long returnBytes)
     {
+        _offsets = offsets;
         Offsets = offsets;
         ArgumentBytes = argumentBytes;
         ReturnBytes = returnBytes;
@@ -16,6 +21,9 @@ internal sealed class ArgumentFrame : IEquatable<ArgumentFrame>
 
     /// <summary>Where each argument's bytes start in the argument buffer.</summary>
     public IReadOnlyList<long> Offsets { get; }
+
+    /// <summary>Where argument <paramref name="index"/>'s bytes start (as <see cref="Offsets"/>, read from the array itself).</summary>
+    public long OffsetOf(int index) => _offsets[index];
 
     /// <summary>The argument buffer's size.</summary>
     public long ArgumentBytes { get; }
@@ -40,7 +48,15 @@ internal sealed class ArgumentFrame : IEquatable<ArgumentFrame>
 
     /// <inheritdoc />
     public bool Equals(ArgumentFrame? other) =>
-        other is not null && ArgumentBytes == other.ArgumentBytes && ReturnBytes == other.ReturnBytes && Offsets.SequenceEqual(other.Offsets);
+        other is not null && ArgumentBytes == other.ArgumentBytes && ReturnBytes == other.ReturnBytes && SameOffsets(other._offsets);
+
+    private bool SameOffsets(long[] other)
+    {
+        if (_offsets.Length != other.Length) return false;
+        for (int i = 0; i < other.Length; i++)
+            if (_offsets[i] != other[i]) return false;
+        return true;
+    }
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as ArgumentFrame);
@@ -48,10 +64,8 @@ internal sealed class ArgumentFrame : IEquatable<ArgumentFrame>
     /// <inheritdoc />
     public override int GetHashCode()
     {
-        var h = new HashCode();
-        h.Add(ArgumentBytes);
-        h.Add(ReturnBytes);
-        foreach (var o in Offsets) h.Add(o);
-        return h.ToHashCode();
+        long h = ArgumentBytes * 31 + ReturnBytes;
+        foreach (long o in _offsets) h = h * 31 + o;
+        return h.GetHashCode();
     }
 }

@@ -16,6 +16,14 @@ public sealed record HiddenReturnSlot : CarrierSlot
 /// <summary>Argument <paramref name="Argument"/>, a scalar, in its own register, loaded as <paramref name="Rep"/>.</summary>
 public sealed record ScalarSlot(int Argument, ScalarRep Rep) : CarrierSlot
 {
+    // Written out: the generated members go through EqualityComparer<ScalarRep>.Default, generic code over an enum that
+    // the JIT compiles on a process's first call (docs/benchmarks.md, cold start).
+    /// <inheritdoc />
+    public bool Equals(ScalarSlot? other) => other is not null && Argument == other.Argument && Rep == other.Rep;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Argument * 31 + (int)Rep;
+
     /// <inheritdoc />
     public override string ToString() => $"arg{Argument}: {Rep}";
 }

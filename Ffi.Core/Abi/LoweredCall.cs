@@ -29,7 +29,8 @@ public sealed class LoweredCall : IEquatable<LoweredCall>
         Slots = slots.ToArray();
         Return = ret;
         VectorRegisters = vectorRegisters;
-        _homes = Enumerable.Repeat(ArgumentHome.Omitted, argumentCount).ToArray();
+        _homes = new ArgumentHome[argumentCount];
+        for (int a = 0; a < argumentCount; a++) _homes[a] = ArgumentHome.Omitted;
         for (int s = 0; s < Slots.Count; s++)
         {
             switch (Slots[s])
@@ -94,7 +95,17 @@ public sealed class LoweredCall : IEquatable<LoweredCall>
     /// <inheritdoc />
     public bool Equals(LoweredCall? other) =>
         other is not null && ArgumentCount == other.ArgumentCount && VectorRegisters == other.VectorRegisters
-        && Return.Equals(other.Return) && Slots.SequenceEqual(other.Slots);
+        && Return.Equals(other.Return) && SameSlots(other);
+
+    // A loop, and below a hash combined by hand: LINQ and HashCode over this run on a process's first call, where
+    // their generic code over value types is compiled by the JIT (docs/benchmarks.md, cold start).
+    private bool SameSlots(LoweredCall other)
+    {
+        if (Slots.Count != other.Slots.Count) return false;
+        for (int s = 0; s < Slots.Count; s++)
+            if (!Slots[s].Equals(other.Slots[s])) return false;
+        return true;
+    }
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as LoweredCall);
@@ -102,12 +113,9 @@ public sealed class LoweredCall : IEquatable<LoweredCall>
     /// <inheritdoc />
     public override int GetHashCode()
     {
-        var h = new HashCode();
-        h.Add(ArgumentCount);
-        h.Add(VectorRegisters);
-        h.Add(Return);
-        foreach (var s in Slots) h.Add(s);
-        return h.ToHashCode();
+        int h = (ArgumentCount * 31 + (VectorRegisters ?? -1)) * 31 + Return.GetHashCode();
+        for (int s = 0; s < Slots.Count; s++) h = h * 31 + Slots[s].GetHashCode();
+        return h;
     }
 
     private void Place(int argument, ArgumentHome home)

@@ -13,6 +13,13 @@ public sealed record NoReturn : ReturnCarrier
 /// <summary>A scalar in <c>rax</c> or <c>xmm0</c>, as <paramref name="Rep"/>.</summary>
 public sealed record ScalarReturn(ScalarRep Rep) : ReturnCarrier
 {
+    // Written out, as ScalarSlot's: no EqualityComparer<ScalarRep> to compile on a process's first call.
+    /// <inheritdoc />
+    public bool Equals(ScalarReturn? other) => other is not null && Rep == other.Rep;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => (int)Rep;
+
     /// <inheritdoc />
     public override string ToString() => Rep.ToString();
 }

@@ -11,6 +11,7 @@ namespace Ffi.Abi;
 public static class SysVCallPlanner
 {
     private static readonly string[] IntegerRegisters = ["rdi", "rsi", "rdx", "rcx", "r8", "r9"];
+    private static readonly string[] SseRegisters = ["xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7"];
     private const int SseRegisterCount = 8;
 
     /// <summary>Plans a call.</summary>
@@ -37,7 +38,17 @@ public static class SysVCallPlanner
             var classes = SysVClassifier.Classify(t);
             // gcc gives an empty record (padding only) no stack space; see SysVClassifier.IsGccEmptyRecord.
             bool emptyRecord = t.IsAggregate && SysVClassifier.IsGccEmptyRecord(t);
-            if (classes.Count == 0 || classes.All(c => c == EightbyteClass.NoClass))
+            // Plain loops over the classes, no LINQ: this runs on a process's first call, where every generic
+            // instantiation over a value type is a method the JIT compiles (docs/benchmarks.md, cold start).
+            int needInt = 0, needSse = 0, used = 0;
+            for (int k = 0; k < classes.Count; k++)
+            {
+                var c = classes[k];
+                if (c == EightbyteClass.Integer) needInt++;
+                else if (c == EightbyteClass.Sse) needSse++;
+                if (c != EightbyteClass.NoClass) used++;
+            }
+            if (used == 0)
             {
                 passes[i] = new OmittedPass(t);
                 continue;
@@ -47,26 +58,27 @@ public static class SysVCallPlanner
                 passes[i] = emptyRecord ? new OmittedPass(t) : new MemoryPass(t, Location.Stack(Reserve(ref stack, t.Size, t.Align)));
                 continue;
             }
-            int needInt = classes.Count(c => c == EightbyteClass.Integer);
-            int needSse = classes.Count(c => c == EightbyteClass.Sse);
             bool fits = nextInt + needInt <= IntegerRegisters.Length && nextSse + needSse <= SseRegisterCount;
             if (!fits && emptyRecord)
             {
                 passes[i] = new OmittedPass(t);
                 continue;
             }
-            var where = new List<Location>();
+            Location[] where;
             if (fits)
             {
-                foreach (var c in classes)
+                where = new Location[needInt + needSse];
+                int w = 0;
+                for (int k = 0; k < classes.Count; k++)
                 {
-                    if (c == EightbyteClass.Integer) where.Add(Location.In(IntegerRegisters[nextInt++]));
-                    else if (c == EightbyteClass.Sse) where.Add(Location.In($"xmm{nextSse++}"));
+                    var c = classes[k];
+                    if (c == EightbyteClass.Integer) where[w++] = Location.In(IntegerRegisters[nextInt++]);
+                    else if (c == EightbyteClass.Sse) where[w++] = Location.In(SseRegister(nextSse++));
                 }
             }
             else
             {
-                where.Add(Location.Stack(Reserve(ref stack, t.Size, t.Align)));
+                where = [Location.Stack(Reserve(ref stack, t.Size, t.Align))];
             }
             passes[i] = t.IsAggregate ? new EightbytesPass(t, classes, where) : new ScalarPass(t, RepOf(t), where[0]);
         }
@@ -78,11 +90,20 @@ public static class SysVCallPlanner
         var classes = SysVClassifier.Classify(t);
         if (classes.Count == 0) return new OmittedPass(t);
         if (classes[0] == EightbyteClass.Memory) return new MemoryPass(t, Location.In("rax"));
-        int i = 0, s = 0;
-        var where = classes.Where(c => c != EightbyteClass.NoClass)
-            .Select(c => c == EightbyteClass.Integer ? Location.In(i++ == 0 ? "rax" : "rdx") : Location.In($"xmm{s++}")).ToList();
+        int used = 0;
+        for (int k = 0; k < classes.Count; k++) if (classes[k] != EightbyteClass.NoClass) used++;
+        var where = new Location[used];
+        int w = 0, i = 0, s = 0;
+        for (int k = 0; k < classes.Count; k++)
+        {
+            var c = classes[k];
+            if (c == EightbyteClass.NoClass) continue;
+            where[w++] = c == EightbyteClass.Integer ? Location.In(i++ == 0 ? "rax" : "rdx") : Location.In(SseRegister(s++));
+        }
         return t.IsAggregate ? new EightbytesPass(t, classes, where) : new ScalarPass(t, RepOf(t), where[0]);
     }
+
+    private static string SseRegister(int n) => SseRegisters[n];
 
     // Stack slots are whole eightbytes, and a value starts at a multiple of its own alignment — gcc does
     // this beyond 16 too: an aligned(32) struct after one stack eightbyte starts at stack+32 (since GCC 4.6).

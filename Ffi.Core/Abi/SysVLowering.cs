@@ -26,7 +26,9 @@ public static class SysVLowering
         ArgumentNullException.ThrowIfNull(plan);
         var slots = new List<CarrierSlot>();
         if (plan.HasHiddenReturnPointer) slots.Add(new HiddenReturnSlot());
-        var copies = new List<StackCopy>();
+        // An array, not a List<StackCopy>: a list of a value type is code the JIT compiles on a process's first call.
+        var copies = new StackCopy[plan.Parameters.Count];
+        int copied = 0;
         for (int i = 0; i < plan.Parameters.Count; i++)
         {
             switch (plan.Parameters[i])
@@ -35,17 +37,17 @@ public static class SysVLowering
                     slots.Add(new ScalarSlot(i, s.Rep));
                     break;
                 case ScalarPass s:
-                    copies.Add(new StackCopy(i, s.Where.StackOffset, s.Type.Size, s.Rep));
+                    copies[copied++] = new StackCopy(i, s.Where.StackOffset, s.Type.Size, s.Rep);
                     break;
                 case EightbytesPass { Where: [{ IsStack: false }, ..] } e:
                     var shape = ShapeOf(e.Classes, library, symbol, $"param[{i}]");
                     slots.Add(new EightbytesSlot(i, shape, CopyBytes(e.Type, shape)));
                     break;
                 case EightbytesPass e:
-                    copies.Add(new StackCopy(i, e.Where[0].StackOffset, e.Type.Size, null));
+                    copies[copied++] = new StackCopy(i, e.Where[0].StackOffset, e.Type.Size, null);
                     break;
                 case MemoryPass m:
-                    copies.Add(new StackCopy(i, m.Where.StackOffset, m.Type.Size, null));
+                    copies[copied++] = new StackCopy(i, m.Where.StackOffset, m.Type.Size, null);
                     break;
                 case OmittedPass:
                     break;
@@ -53,8 +55,12 @@ public static class SysVLowering
                     throw new ArgumentException($"param[{i}]: unknown pass {plan.Parameters[i]}", nameof(plan));
             }
         }
-        if (copies.Count > 0)
-            slots.Add(new StackImageSlot(Math.Max(Layout.SysVLayout.AlignUp(plan.StackBytes, 8), MinimumStackImage), copies));
+        if (copied > 0)
+        {
+            var image = new StackCopy[copied];
+            for (int c = 0; c < copied; c++) image[c] = copies[c];
+            slots.Add(new StackImageSlot(Math.Max(Layout.SysVLayout.AlignUp(plan.StackBytes, 8), MinimumStackImage), image));
+        }
         ReturnCarrier ret = plan.Return switch
         {
             MemoryPass m => new MemoryReturn(m.Type.Size),

@@ -44,17 +44,19 @@ public sealed partial class FfiMemory
     {
         ThrowIfDisposed();
         var arena = new Arena(this);
-        _arenas[arena] = 0;
+        (_arenas ?? Interlocked.CompareExchange(ref _arenas, new(), null) ?? _arenas)[arena] = 0;
         return arena;
     }
 
     // Live arenas, so that a pointer without its block (e.g. read back from C memory) still finds an arena's block.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Arena, byte> _arenas = new();
+    // Made with the first arena, not when a module opens (docs/benchmarks.md, cold start).
+    private System.Collections.Concurrent.ConcurrentDictionary<Arena, byte>? _arenas;
 
-    internal void ForgetArena(Arena arena) => _arenas.TryRemove(arena, out _);
+    internal void ForgetArena(Arena arena) => _arenas?.TryRemove(arena, out _);
 
     private NativeBlock? FindInArenas(nint address)
     {
+        if (_arenas is null) return null;
         foreach (var arena in _arenas.Keys)
             if (arena.Find(address) is { } block) return block;
         return null;

@@ -30,8 +30,10 @@ public sealed partial class FfiSpec
         Types = types;
         Functions = functions;
         Variables = variables;
-        _functions = functions.ToDictionary(f => f.Name, StringComparer.Ordinal);
-        _variables = variables.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        _functions = new Dictionary<string, FunctionSpec>(functions.Count, StringComparer.Ordinal);
+        foreach (var f in functions) _functions.Add(f.Name, f);
+        _variables = new Dictionary<string, VariableSpec>(variables.Count, StringComparer.Ordinal);
+        foreach (var v in variables) _variables.Add(v.Name, v);
     }
 
     /// <summary>The spec format version; always <c>"1"</c>.</summary>
@@ -158,8 +160,9 @@ public sealed partial class FfiSpec
                 throw new FfiSpecException($"{f.Path}: trivial", $"a trivial function cannot take a function pointer (param[{fp}]): a managed callback during a call without the GC transition would bring the runtime down");
             if (f.RetAsStr && !IsCharPointer(ret))
                 throw new FfiSpecException($"{f.Path}: ret_as_str", $"only valid on a char* or unsigned char* return, not {ret.DisplayName}");
-            functions.Add(new FunctionSpec(f.Name, ret, TypeResolver.WrittenName(f.Ret) ?? ret.DisplayName, ps,
-                f.Params.Select((p, i) => TypeResolver.WrittenName(p) ?? ps[i].DisplayName).ToArray(),
+            var names = new string[ps.Length];
+            for (int i = 0; i < names.Length; i++) names[i] = TypeResolver.WrittenName(f.Params[i]) ?? ps[i].DisplayName;
+            functions.Add(new FunctionSpec(f.Name, ret, TypeResolver.WrittenName(f.Ret) ?? ret.DisplayName, ps, names,
                 f.Variadic, f.Lib, f.Doc, f.RetAsStr, f.Errno, f.Caps, f.Trivial));
         }
 
@@ -170,7 +173,9 @@ public sealed partial class FfiSpec
             if (t is VoidType) throw new FfiSpecException(v.Type.Path, "a variable cannot have type void");
             variables.Add(new VariableSpec(v.Name, t, v.Lib, v.Doc, v.Caps));
         }
-        var constants = (raw.Constants ?? []).Select(c => KeyValuePair.Create(c.Name, c.Value)).ToArray();
+        // A loop, not LINQ over tuples: generic code over value types, compiled by the JIT on a process's first spec.
+        var constants = new KeyValuePair<string, long>[raw.Constants?.Count ?? 0];
+        for (int i = 0; i < constants.Length; i++) constants[i] = KeyValuePair.Create(raw.Constants![i].Name, raw.Constants[i].Value);
         return new FfiSpec(raw.Lib, types, functions, variables, constants, notes);
     }
 

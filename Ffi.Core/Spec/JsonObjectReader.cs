@@ -14,16 +14,23 @@ internal sealed class JsonObjectReader
     // Names in paths stay readable: only quotes, backslashes and control characters are escaped.
     private static readonly JsonSerializerOptions PathQuoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly Dictionary<string, JsonElement> _keys = new(StringComparer.Ordinal);
-    private readonly List<string> _order = [];
+    // Each key's index in document order, into _values. Not a Dictionary<string, JsonElement>: that is generic code
+    // over a value type, which the JIT compiles on a process's first spec (docs/benchmarks.md, cold start), while
+    // Dictionary<string, int> is precompiled in the runtime.
+    private readonly Dictionary<string, int> _keys;
+    private readonly List<string> _order;
+    private readonly JsonElement[] _values;
 
-    private JsonObjectReader(string path, string prefix)
+    private JsonObjectReader(string path, string prefix, int count)
     {
         Path = path;
         Prefix = prefix;
+        _keys = new Dictionary<string, int>(count, StringComparer.Ordinal); // sized once: no rehash per object
+        _order = new List<string>(count);
+        _values = new JsonElement[count];
     }
 
-    public string Path { get; }
+    public string Path { get; private set; }
 
     public string Prefix { get; private set; }
 
@@ -32,7 +39,7 @@ internal sealed class JsonObjectReader
     {
         if (element.ValueKind != JsonValueKind.Object)
             throw new FfiSpecException(path, $"{what} must be a JSON object, not {Describe(element)}");
-        var r = new JsonObjectReader(path, prefix ?? path + ".");
+        var r = new JsonObjectReader(path, prefix ?? path + ".", element.GetPropertyCount());
         foreach (var p in element.EnumerateObject())
         {
             string name;
@@ -44,8 +51,9 @@ internal sealed class JsonObjectReader
             {
                 throw new FfiSpecException(path, $"invalid key: {InvalidStringReason}", ex);
             }
-            if (!r._keys.TryAdd(name, p.Value))
+            if (!r._keys.TryAdd(name, r._order.Count))
                 throw new FfiSpecException(r.ChildPath(name), $"duplicate {duplicateNoun} \"{name}\"");
+            r._values[r._order.Count] = p.Value;
             r._order.Add(name);
         }
         return r;
@@ -56,12 +64,24 @@ internal sealed class JsonObjectReader
 
     public void SetPrefix(string prefix) => Prefix = prefix;
 
+    /// <summary>Names the object anew once its name is known (<c>functions[3]</c> becomes <c>functions[3] (crc32)</c>).</summary>
+    public void Rename(string path, string prefix)
+    {
+        Path = path;
+        Prefix = prefix;
+    }
+
     /// <summary>The path of a child key: <c>types.point</c>, or <c>types["my type"]</c> for a key that is not an identifier.</summary>
     public string ChildPath(string key) =>
         Prefix.EndsWith('.') && !IsIdentifier(key) ? $"{Prefix[..^1]}[{JsonSerializer.Serialize(key, PathQuoting)}]" : Prefix + key;
 
-    private static bool IsIdentifier(string key) =>
-        key.Length > 0 && (char.IsAsciiLetter(key[0]) || key[0] == '_') && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+    private static bool IsIdentifier(string key)
+    {
+        if (key.Length == 0 || !(char.IsAsciiLetter(key[0]) || key[0] == '_')) return false;
+        foreach (var c in key)
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_') return false;
+        return true;
+    }
 
     public bool Has(string key) => _keys.ContainsKey(key);
 
@@ -87,11 +107,20 @@ internal sealed class JsonObjectReader
         }
     }
 
-    public bool TryGet(string key, out JsonElement value) => _keys.TryGetValue(key, out value);
+    public bool TryGet(string key, out JsonElement value)
+    {
+        if (_keys.TryGetValue(key, out int at))
+        {
+            value = _values[at];
+            return true;
+        }
+        value = default;
+        return false;
+    }
 
     public JsonElement Required(string key, string what)
     {
-        if (!_keys.TryGetValue(key, out var v))
+        if (!TryGet(key, out var v))
             throw new FfiSpecException(Path, $"missing required key \"{key}\" ({what})");
         return v;
     }
@@ -104,7 +133,7 @@ internal sealed class JsonObjectReader
 
     public string? OptionalString(string key)
     {
-        if (!_keys.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (!TryGet(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         return v.ValueKind == JsonValueKind.String ? Text(v, ChildPath(key)) : throw WrongKind(key, v, "a string");
     }
 
@@ -121,7 +150,7 @@ internal sealed class JsonObjectReader
 
     public bool OptionalBool(string key)
     {
-        if (!_keys.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return false;
+        if (!TryGet(key, out var v) || v.ValueKind == JsonValueKind.Null) return false;
         return v.ValueKind switch
         {
             JsonValueKind.True => true,
@@ -132,7 +161,7 @@ internal sealed class JsonObjectReader
 
     public long? OptionalInteger(string key, long min, long max)
     {
-        if (!_keys.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (!TryGet(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         return Integer(v, ChildPath(key), min, max);
     }
 
@@ -144,7 +173,7 @@ internal sealed class JsonObjectReader
 
     public IReadOnlyList<string> OptionalStringArray(string key)
     {
-        if (!_keys.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return [];
+        if (!TryGet(key, out var v) || v.ValueKind == JsonValueKind.Null) return [];
         if (v.ValueKind != JsonValueKind.Array) throw WrongKind(key, v, "an array of strings");
         var list = new List<string>();
         int i = 0;

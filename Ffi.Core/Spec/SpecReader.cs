@@ -90,7 +90,7 @@ internal static class SpecReader
         var lib = r.RequiredString("lib");
         if (lib.Length == 0) throw new FfiSpecException("lib", "must name a library (a soname, file name or path), not be empty");
 
-        var types = new List<(string, TypeObjectSyntax)>();
+        var types = new List<TypeDeclarationSyntax>();
         if (r.TryGet("types", out var typesEl) && typesEl.ValueKind != JsonValueKind.Null)
         {
             if (typesEl.ValueKind != JsonValueKind.Object) throw r.WrongKind("types", typesEl, "an object of named types");
@@ -106,7 +106,7 @@ internal static class SpecReader
                     JsonValueKind.Object => ReadTypeObject(value, path),
                     _ => throw new FfiSpecException(path, $"must be a type object, or a string naming the aliased type, not {JsonObjectReader.Describe(value)}"),
                 };
-                types.Add((name, syntax));
+                types.Add(new TypeDeclarationSyntax(name, syntax));
             }
         }
 
@@ -143,9 +143,10 @@ internal static class SpecReader
                 i++;
             }
         }
-        var constants = new List<(string, long)>();
+        List<(string, long)>? constants = null; // made only when there are constants: a list of tuples is code the JIT compiles
         if (r.TryGet("constants", out var constsEl) && constsEl.ValueKind != JsonValueKind.Null)
         {
+            constants = [];
             // (ext) "constants": {"Z_OK": 0, …} — the enum constants and integer #defines ffi import keeps.
             var cr = JsonObjectReader.Open(constsEl, "constants", "constants", duplicateNoun: "constant");
             foreach (var k in cr.Keys)
@@ -162,7 +163,7 @@ internal static class SpecReader
         var r = JsonObjectReader.Open(e, $"functions[{index}]", "a function");
         var name = SymbolName(r);
         var path = $"functions[{index}] ({name})";
-        r = JsonObjectReader.Open(e, path, "a function", prefix: path + ": ");
+        r.Rename(path, path + ": ");
         r.RejectUnknownKeys("a function", SpecKeys.Function);
         var ret = ReadTypeRef(r.Required("ret", "the return type"), r.ChildPath("ret"));
         var ps = new List<TypeSyntax>();
@@ -180,7 +181,7 @@ internal static class SpecReader
         var r = JsonObjectReader.Open(e, $"variables[{index}]", "a variable");
         var name = SymbolName(r);
         var path = $"variables[{index}] ({name})";
-        r = JsonObjectReader.Open(e, path, "a variable", prefix: path + ": ");
+        r.Rename(path, path + ": ");
         r.RejectUnknownKeys("a variable", SpecKeys.Variable);
         var type = ReadTypeRef(r.Required("type", "the variable's type"), r.ChildPath("type"));
         var lib = r.OptionalString("lib");

@@ -19,11 +19,11 @@ internal sealed class TypeResolver
 {
     private readonly Dictionary<string, TypeObjectSyntax> _named = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CType> _resolved = new(StringComparer.Ordinal);
-    private readonly List<(string Name, bool IsAlias, bool IsAggregate)> _inProgress = [];
+    private List<(string Name, bool IsAlias, bool IsAggregate)>? _inProgress; // made with the first named type
     // The names on _inProgress, for a constant-time cycle test: searching the list made a deep chain quadratic.
     private readonly HashSet<string> _inProgressNames = new(StringComparer.Ordinal);
     private readonly Queue<Action> _deferred = new();
-    private readonly IReadOnlyList<(string Name, TypeObjectSyntax Syntax)> _declarations;
+    private readonly IReadOnlyList<TypeDeclarationSyntax> _declarations;
     private readonly TypeRegistry? _existing;
 
     /// <summary>A resolver for standalone types whose names refer to an existing registry.</summary>
@@ -33,7 +33,7 @@ internal sealed class TypeResolver
         _existing = existing;
     }
 
-    public TypeResolver(IReadOnlyList<(string Name, TypeObjectSyntax Syntax)> declarations)
+    public TypeResolver(IReadOnlyList<TypeDeclarationSyntax> declarations)
     {
         _declarations = declarations;
         foreach (var (name, syntax) in declarations) _named.Add(name, syntax);
@@ -47,9 +47,16 @@ internal sealed class TypeResolver
             ResolveNamed(name, syntax.Path);
             Drain();
         }
-        return new TypeRegistry(
-            _declarations.Select(d => KeyValuePair.Create(d.Name, _resolved[d.Name])).ToArray(),
-            _declarations.Where(d => d.Syntax is AliasSyntax).Select(d => d.Name));
+        // Loops, not LINQ over the declarations: this runs on a process's first spec (docs/benchmarks.md, cold start).
+        var named = new KeyValuePair<string, CType>[_declarations.Count];
+        var aliases = new List<string>();
+        for (int i = 0; i < named.Length; i++)
+        {
+            var d = _declarations[i];
+            named[i] = KeyValuePair.Create(d.Name, _resolved[d.Name]);
+            if (d.Syntax is AliasSyntax) aliases.Add(d.Name);
+        }
+        return new TypeRegistry(named, aliases);
     }
 
     /// <summary>Resolves a reference and everything it points to.</summary>
@@ -105,7 +112,7 @@ internal sealed class TypeResolver
 
         if (_inProgressNames.Contains(name))
         {
-            int at = _inProgress.FindIndex(e => e.Name == name);
+            int at = _inProgress!.FindIndex(e => e.Name == name);
             var chain = _inProgress.Skip(at).ToList();
             var text = string.Join(" -> ", chain.Select(e => e.Name).Append(name));
             throw new FfiSpecException(referencePath, chain.All(e => e.IsAlias) ? $"alias cycle: {text}"
@@ -113,7 +120,7 @@ internal sealed class TypeResolver
                 : $"cyclic type reference: {text} (an enum base or handle rep cannot refer back to the type itself)");
         }
         EnsureStack(referencePath);
-        _inProgress.Add((name, syntax is AliasSyntax, syntax is AggregateSyntax or ArraySyntax));
+        (_inProgress ??= []).Add((name, syntax is AliasSyntax, syntax is AggregateSyntax or ArraySyntax));
         _inProgressNames.Add(name);
         var t = Build(syntax, name);
         _inProgress.RemoveAt(_inProgress.Count - 1);

@@ -43,6 +43,9 @@ internal sealed record HandleSyntax(string Path, string? Name, string? Doc, stri
 /// </summary>
 internal sealed record AliasSyntax(string Path, string? Name, string? Doc, NameRefSyntax To, int? Align = null) : TypeObjectSyntax(Path, Name, Doc);
 
+/// <summary>A named type of the spec's <c>"types"</c> (or a C typedef or tag): its name and its definition.</summary>
+internal sealed record TypeDeclarationSyntax(string Name, TypeObjectSyntax Syntax);
+
 internal sealed record FunctionSyntax(
     string Path, string Name, TypeSyntax Ret, IReadOnlyList<TypeSyntax> Params, bool Variadic, string? Lib, string? Doc,
     bool RetAsStr, bool Errno, IReadOnlyList<string> Caps, bool Trivial);

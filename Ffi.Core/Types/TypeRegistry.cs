@@ -14,9 +14,16 @@ public sealed class TypeRegistry
 
     internal TypeRegistry(IReadOnlyList<KeyValuePair<string, CType>> declared, IEnumerable<string> aliases)
     {
-        _declared = new Dictionary<string, CType>(declared, StringComparer.Ordinal);
+        // A loop, not LINQ over the pairs: generic code over a value type, compiled by the JIT on a process's first spec.
+        _declared = new Dictionary<string, CType>(declared.Count, StringComparer.Ordinal);
+        var names = new string[declared.Count];
+        for (int i = 0; i < names.Length; i++)
+        {
+            _declared.Add(declared[i].Key, declared[i].Value);
+            names[i] = declared[i].Key;
+        }
         _aliases = new HashSet<string>(aliases, StringComparer.Ordinal);
-        Names = declared.Select(kv => kv.Key).ToArray();
+        Names = names;
     }
 
     /// <summary>A registry holding only the builtin types.</summary>

@@ -38,6 +38,6 @@ internal static class DynamicAggregateArgument
         il.Emit(OpCodes.Stloc, address);
         il.Emit(OpCodes.Ldloc, address);
         il.Emit(OpCodes.Brfalse, fail);
-        source.Aggregates[index] = (address, size);
+        source.Aggregates[index] = new(address, size);
     }
 }

@@ -273,7 +273,8 @@ internal static class DynamicArgumentChecks
     public sealed class LocalSource : ArgumentSource
     {
         public readonly Dictionary<int, IlLocal> Locals = [];
-        public readonly Dictionary<int, (IlLocal From, long Size)> Aggregates = [];
+        // A record, not a tuple, as the value: a dictionary of a value type is code the JIT compiles for the first invoker.
+        public readonly Dictionary<int, AggregateLocal> Aggregates = [];
 
         public override void PushValue(IlWriter il, int index, Type carrier, int bytes)
         {
@@ -289,4 +290,7 @@ internal static class DynamicArgumentChecks
 
         public override void PushReturnPointer(IlWriter il) => throw new InvalidOperationException("fast stubs do not return aggregates");
     }
+
+    /// <summary>Where an aggregate argument's bytes are while an invoker runs: the local holding their address, and their size.</summary>
+    public sealed record AggregateLocal(IlLocal From, long Size);
 }

@@ -26,8 +26,16 @@ internal static class DynamicInvokerEmitter
 {
     /// <summary>Whether the emitted invokers take a function of this shape (else it uses the general path).</summary>
     public static bool Eligible(LoweredCall plan, FastSlot[] slots, FastSlot result) =>
-        plan.VectorRegisters is null && !slots.Any(s => s.Kind is SlotKind.General or SlotKind.Void)
+        plan.VectorRegisters is null && AllFast(slots)
         && (result.Kind is not (SlotKind.General or SlotKind.Aggregate) || result.Kind == SlotKind.Aggregate && plan.Return is EightbytesReturn);
+
+    // A loop, not LINQ's Any over FastSlot (a struct): generic code the JIT would compile on a process's first call.
+    private static bool AllFast(FastSlot[] slots)
+    {
+        foreach (var s in slots)
+            if (s.Kind is SlotKind.General or SlotKind.Void) return false;
+        return true;
+    }
 
     /// <summary>The <see cref="ValueInvoker"/> code of a shape: <c>FfiValue (DynamicTarget, ReadOnlySpan&lt;FfiValue&gt;)</c>.</summary>
     public static DynamicMethod EmitValues(LoweredCall plan, bool captureErrno, MethodInfo? pinvoke, FastSlot[] slots, FastSlot result)

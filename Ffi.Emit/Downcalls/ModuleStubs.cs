@@ -17,7 +17,7 @@ namespace Ffi.Downcalls;
 internal sealed class ModuleStubs
 {
     private readonly ConcurrentDictionary<RawStubKey, Lazy<RawCall>> _raw = new();
-    private readonly ConcurrentDictionary<(string Symbol, LoweredCall Lowered), Lazy<MethodInfo>> _pinvokes = new();
+    private readonly ConcurrentDictionary<TrivialKey, Lazy<MethodInfo>> _pinvokes = new();
     private readonly ConcurrentDictionary<InvokerKey, Lazy<DynamicMethod>> _invokers = new();
     private readonly ConcurrentDictionary<TypedStubKey, Lazy<DynamicMethod>> _typed = new();
 
@@ -28,7 +28,7 @@ internal sealed class ModuleStubs
 
     /// <summary>The <c>[SuppressGCTransition]</c> P/Invoke of a trivial function, bound to <paramref name="library"/>'s handle.</summary>
     public MethodInfo TrivialPInvoke(string symbol, nint library, CallShape shape) =>
-        GetOrCreate(_pinvokes, (symbol, shape.Lowered), () =>
+        GetOrCreate(_pinvokes, new TrivialKey(symbol, shape.Lowered), () =>
         {
             var (ret, parameters) = CarrierIl.Signature(shape.Lowered);
             return TrivialCalls.Define(library, symbol, ret, parameters);
@@ -51,6 +51,10 @@ internal sealed class ModuleStubs
 
     /// <summary>Typed stubs emitted.</summary>
     public int TypedCount => _typed.Count;
+
+    // Keys are classes, never value tuples or structs: a cache keyed by a reference type runs the runtime's shared
+    // precompiled code, while a value-type key makes the JIT compile the dictionary for it when a module opens.
+    private sealed record TrivialKey(string Symbol, LoweredCall Lowered);
 
     /// <summary>One value per key, made once even when threads race; a factory that throws leaves no entry behind.</summary>
     public static TValue GetOrCreate<TKey, TValue>(ConcurrentDictionary<TKey, Lazy<TValue>> cache, TKey key, Func<TValue> make) where TKey : notnull

@@ -10,9 +10,10 @@ namespace Ffi.Downcalls;
 /// <summary>
 /// What a raw stub's code depends on — the recipe, the argument buffer's layout and errno capture, never type
 /// names — so that functions with the same shape share one stub; a trivial function's stub calls its own P/Invoke,
-/// so it is its own (<paramref name="TrivialSymbol"/>).
+/// so it is its own (<paramref name="TrivialSymbol"/>). A class: a value-type key would make the JIT compile the stub
+/// cache's dictionary code for it when a module opens (docs/benchmarks.md, cold start).
 /// </summary>
-internal readonly record struct RawStubKey(LoweredCall Lowered, ArgumentFrame Frame, bool CaptureErrno, string? TrivialSymbol);
+internal sealed record RawStubKey(LoweredCall Lowered, ArgumentFrame Frame, bool CaptureErrno, string? TrivialSymbol);
 
 /// <summary>
 /// Emits a <see cref="RawCall"/> per call shape: a DynamicMethod that loads each argument from the argument buffer
@@ -51,7 +52,7 @@ internal static class RawCallStub
         public override void PushAddress(IlWriter il, int index)
         {
             il.Emit(OpCodes.Ldarg_1);
-            CarrierIl.Offset(il, frame.Offsets[index]);
+            CarrierIl.Offset(il, frame.OffsetOf(index));
         }
 
         public override void PushReturnPointer(IlWriter il) => il.Emit(OpCodes.Ldarg_2);

@@ -12,7 +12,12 @@ namespace Ffi.Downcalls;
 /// </summary>
 internal sealed class TypedStubKey : IEquatable<TypedStubKey>
 {
-    private readonly (int Index, ArgumentMarshaller Marshaller, ScalarRep? Rep, long Size)[] _params;
+    // Plain arrays compared in loops, and hashes combined by hand: no tuples, LINQ or HashCode.Combine over value types,
+    // whose generic code the JIT would compile on a process's first typed call (docs/benchmarks.md, cold start).
+    private readonly int[] _indices;
+    private readonly ArgumentMarshaller[] _marshallers;
+    private readonly ScalarRep?[] _reps;
+    private readonly long[] _sizes;
 
     public TypedStubKey(Type delegateType, LoweredCall lowered, IReadOnlyList<DowncallArgument> parameters, ArgumentMarshaller returnMarshaller, bool gated, bool captureErrno,
         MethodInfo? pinvoke, int returnAlign)
@@ -24,7 +29,19 @@ internal sealed class TypedStubKey : IEquatable<TypedStubKey>
         CaptureErrno = captureErrno;
         PInvoke = pinvoke;
         ReturnAlign = returnAlign;
-        _params = parameters.Select(p => (p.Index, p.Marshaller, p.C.IsAggregate || p.C is Types.ArrayType || p.C is Types.VoidType ? (ScalarRep?)null : SysVCallPlanner.RepOf(p.C), p.C.Size)).ToArray();
+        int n = parameters.Count;
+        _indices = new int[n];
+        _marshallers = new ArgumentMarshaller[n];
+        _reps = new ScalarRep?[n];
+        _sizes = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            var p = parameters[i];
+            _indices[i] = p.Index;
+            _marshallers[i] = p.Marshaller;
+            _reps[i] = p.C.IsAggregate || p.C is Types.ArrayType || p.C is Types.VoidType ? null : SysVCallPlanner.RepOf(p.C);
+            _sizes[i] = p.C.Size;
+        }
     }
 
     public Type DelegateType { get; }
@@ -38,9 +55,22 @@ internal sealed class TypedStubKey : IEquatable<TypedStubKey>
     public bool Equals(TypedStubKey? other) =>
         other is not null && DelegateType == other.DelegateType && ReturnMarshaller == other.ReturnMarshaller && Gated == other.Gated
         && CaptureErrno == other.CaptureErrno && Equals(PInvoke, other.PInvoke) && ReturnAlign == other.ReturnAlign
-        && Lowered.Equals(other.Lowered) && _params.AsSpan().SequenceEqual(other._params);
+        && Lowered.Equals(other.Lowered) && SameParameters(other);
+
+    private bool SameParameters(TypedStubKey other)
+    {
+        if (_indices.Length != other._indices.Length) return false;
+        for (int i = 0; i < _indices.Length; i++)
+        {
+            if (_indices[i] != other._indices[i] || _reps[i] != other._reps[i] || _sizes[i] != other._sizes[i]
+                || !Equals(_marshallers[i], other._marshallers[i])) return false;
+        }
+        return true;
+    }
 
     public override bool Equals(object? obj) => Equals(obj as TypedStubKey);
 
-    public override int GetHashCode() => HashCode.Combine(DelegateType, Lowered, ReturnMarshaller, _params.Length, Gated, CaptureErrno);
+    public override int GetHashCode() =>
+        ((DelegateType.GetHashCode() * 31 + Lowered.GetHashCode()) * 31 + ReturnMarshaller.GetHashCode()) * 31
+        + _indices.Length * 4 + (Gated ? 2 : 0) + (CaptureErrno ? 1 : 0);
 }

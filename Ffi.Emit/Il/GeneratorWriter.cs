@@ -7,7 +7,9 @@ namespace Ffi.Il;
 /// <summary>The run-time sink: an <see cref="ILGenerator"/> (of a <see cref="DynamicMethod"/> or a <see cref="MethodBuilder"/>).</summary>
 internal sealed class GeneratorWriter(ILGenerator il) : IlWriter
 {
-    private readonly List<Label> _labels = [];
+    // An array grown by hand: a List<Label> is generic code over a value type that the JIT compiles for the first stub.
+    private Label[] _labels = new Label[8];
+    private int _labelCount;
     private readonly List<LocalBuilder> _locals = [];
 
     public override IlLocal DeclareLocal(Type type, bool pinned = false)
@@ -18,8 +20,14 @@ internal sealed class GeneratorWriter(ILGenerator il) : IlWriter
 
     public override IlLabel DefineLabel()
     {
-        _labels.Add(il.DefineLabel());
-        return new IlLabel(_labels.Count - 1);
+        if (_labelCount == _labels.Length)
+        {
+            var more = new Label[_labels.Length * 2];
+            for (int i = 0; i < _labelCount; i++) more[i] = _labels[i];
+            _labels = more;
+        }
+        _labels[_labelCount] = il.DefineLabel();
+        return new IlLabel(_labelCount++);
     }
 
     public override void MarkLabel(IlLabel label) => il.MarkLabel(_labels[label.Id]);
@@ -31,7 +39,12 @@ internal sealed class GeneratorWriter(ILGenerator il) : IlWriter
     public override void Emit(OpCode op, MethodInfo method) => il.Emit(op, method);
     public override void Emit(OpCode op, FieldInfo field) => il.Emit(op, field);
     public override void Emit(OpCode op, IlLabel label) => il.Emit(op, _labels[label.Id]);
-    public override void Emit(OpCode op, IlLabel[] labels) => il.Emit(op, labels.Select(l => _labels[l.Id]).ToArray());
+    public override void Emit(OpCode op, IlLabel[] labels)
+    {
+        var targets = new Label[labels.Length];
+        for (int i = 0; i < labels.Length; i++) targets[i] = _labels[labels[i].Id];
+        il.Emit(op, targets);
+    }
     public override void Emit(OpCode op, IlLocal local) => il.Emit(op, _locals[local.Index]);
     public override void EmitCalli(Type returnType, Type[] parameterTypes) =>
         il.EmitCalli(OpCodes.Calli, CallingConvention.Cdecl, returnType, parameterTypes);

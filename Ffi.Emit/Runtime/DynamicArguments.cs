@@ -66,7 +66,7 @@ internal static unsafe class DynamicArguments
                 *(nint*)at = scratch.Pin(array);
                 return;
             case Delegate callback when type is FuncPtrType fp:
-                *(nint*)at = scratch.Lease(prepared.Registry, fp, callback, prepared.Where[index]);
+                *(nint*)at = scratch.Lease(prepared.Callbacks, fp, callback, prepared.Where[index]);
                 return;
             case CallbackHandle handle when type is FuncPtrType:
                 *(nint*)at = handle.IsAlive ? handle.Address

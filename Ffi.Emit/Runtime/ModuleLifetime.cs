@@ -23,14 +23,20 @@ internal sealed class ModuleLifetime
     /// <summary>Set once when the module is disposed. A field, read by emitted code (<see cref="StubFields"/>).</summary>
     public volatile bool Disposed;
 
-    private readonly ConcurrentDictionary<nint, VariadicThunk> _thunks = new();
-    private nint[] _libraries = [];
+    // Made with the first variadic call: a dictionary keyed by nint is code the JIT compiles, which a module that
+    // calls no variadic function should not pay for when it opens (docs/benchmarks.md, cold start).
+    private ConcurrentDictionary<nint, VariadicThunk>? _thunks;
+    private nint[]? _libraries;
 
     /// <summary>Records the library handles to close once nothing can call into them (after <see cref="Retire"/>).</summary>
-    public void Own(IEnumerable<nint> libraries) => _libraries = libraries.ToArray();
+    public void Own(nint[] libraries) => _libraries = libraries;
 
     /// <summary>The variadic thunk for <paramref name="target"/>, made once and kept as long as this object.</summary>
-    public nint VariadicThunkFor(nint target) => _thunks.GetOrAdd(target, VariadicThunk.Create).Address;
+    public nint VariadicThunkFor(nint target)
+    {
+        var thunks = _thunks ?? Interlocked.CompareExchange(ref _thunks, new(), null) ?? _thunks;
+        return thunks.GetOrAdd(target, VariadicThunk.Create).Address;
+    }
 
     /// <summary>Marks the module disposed; its libraries and thunks are released by the finalizer (see remarks).</summary>
     public void Retire() => Disposed = true;
@@ -38,7 +44,7 @@ internal sealed class ModuleLifetime
     /// <summary>Closes the libraries of a disposed module: nothing can be running in them any more.</summary>
     ~ModuleLifetime()
     {
-        if (!Disposed) return;
+        if (!Disposed || _libraries is null) return;
         foreach (var h in _libraries) LibraryLoader.Free(h);
         // The thunks free their pages in their own finalizers: they became unreachable with this object.
     }

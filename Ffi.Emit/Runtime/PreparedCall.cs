@@ -9,7 +9,7 @@ namespace Ffi.Runtime;
 /// messages' places and fast slots. Fields, not properties: the hot paths read them directly.
 /// </summary>
 internal sealed class PreparedCall(CallShape shape, RawCall stub, nint target, IReadOnlyList<CType> types, string[] where,
-    bool hasAggregates, FastSlot[] slots, FastSlot returnSlot, int returnAlign, CallbackRegistry registry)
+    bool hasAggregates, FastSlot[] slots, FastSlot returnSlot, int returnAlign, ICallbackHost callbacks)
 {
     public readonly CallShape Shape = shape;
     public readonly CallPlan Plan = shape.Plan;
@@ -22,5 +22,5 @@ internal sealed class PreparedCall(CallShape shape, RawCall stub, nint target, I
     public readonly FastSlot[] Slots = slots;
     public readonly FastSlot Return = returnSlot;
     public readonly int ReturnAlign = returnAlign;
-    public readonly CallbackRegistry Registry = registry;
+    public readonly ICallbackHost Callbacks = callbacks;
 }

@@ -11,7 +11,17 @@ internal sealed class TypedTarget(ModuleContext module, FunctionSpec function, n
     internal readonly nint Address = address;
     internal readonly ModuleLifetime Lifetime = module.Lifetime;
     internal readonly string Name = function.Name;
-    private readonly string[] _where = parameterTypes.Select((t, i) => $"{function.Name}: param[{i}] ({t?.DisplayName})").ToArray();
+    // The parameters' names for messages, made when first needed: binding a thousand functions formats none of them.
+    private string[]? _where;
+
+    private string Where(int index) => (_where ??= Names())[index];
+
+    private string[] Names()
+    {
+        var names = new string[parameterTypes.Length];
+        for (int i = 0; i < names.Length; i++) names[i] = $"{function.Name}: param[{i}] ({parameterTypes[i]?.DisplayName})";
+        return names;
+    }
 
     /// <summary>Throws when the module was disposed, or, for gated functions, when a capability is missing.</summary>
     public void Check()
@@ -24,11 +34,11 @@ internal sealed class TypedTarget(ModuleContext module, FunctionSpec function, n
 
     /// <summary>The address a <see cref="NativePointer"/> argument stands for, tag-checked for parameter <paramref name="index"/>.</summary>
     public nint AddressOf(NativePointer p, int index) =>
-        ScalarMemory.TagChecked(p, ScalarMemory.ExpectedTag(parameterTypes[index]), parameterTypes[index].DisplayName, _where[index]);
+        ScalarMemory.TagChecked(p, ScalarMemory.ExpectedTag(parameterTypes[index]), parameterTypes[index].DisplayName, Where(index));
 
     /// <summary>The trampoline pool for a delegate argument of parameter <paramref name="index"/> (null for null).</summary>
     public SlotPool? CallbackPool(int index, Delegate? callback) =>
-        callback is null ? null : module.Callbacks.PoolFor((FuncPtrType)parameterTypes[index], callback, _where[index]);
+        callback is null ? null : module.Callbacks.PoolFor((FuncPtrType)parameterTypes[index], callback, Where(index));
 
     /// <summary>A transient callback for this call (null for a null delegate).</summary>
     public CallbackSlot? Lease(int index, SlotPool? pool, Delegate? callback, CallbackFrame frame) =>

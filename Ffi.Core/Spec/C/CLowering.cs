@@ -74,9 +74,9 @@ internal sealed class CLowering
     private static SourcePosition Position(CDeclarations d, string name) =>
         d.Typedefs.TryGetValue(name, out var t) ? t.At : d.Tags.TryGetValue(name, out var b) && b is not null ? b.At : default;
 
-    private List<(string, TypeObjectSyntax)> Types()
+    private List<TypeDeclarationSyntax> Types()
     {
-        var types = new List<(string, TypeObjectSyntax)>();
+        var types = new List<TypeDeclarationSyntax>();
         foreach (var key in _d.TypeOrder)
         {
             _d.TypeAnnotations.TryGetValue(key, out var notes);
@@ -85,13 +85,13 @@ internal sealed class CLowering
                 if (body is null)
                 {
                     var at = key;
-                    types.Add((key, key.StartsWith("enum ", StringComparison.Ordinal)
+                    types.Add(new(key, key.StartsWith("enum ", StringComparison.Ordinal)
                         ? new AliasSyntax(at, null, notes?.Doc, new NameRefSyntax(at, "uint"))
                         : new HandleSyntax(at, null, notes?.Doc, notes?.Tag ?? key[(key.IndexOf(' ') + 1)..], new NameRefSyntax(at, "pointer"))));
                 }
                 else
                 {
-                    types.Add((key, WithDoc((TypeObjectSyntax)Inline(body), notes?.Doc)));
+                    types.Add(new(key, WithDoc((TypeObjectSyntax)Inline(body), notes?.Doc)));
                 }
                 continue;
             }
@@ -113,7 +113,7 @@ internal sealed class CLowering
                 TypeObjectSyntax o => WithDoc(o, notes?.Doc),
                 _ => throw new InvalidOperationException("unexpected lowering"),
             };
-            types.Add((key, declared));
+            types.Add(new(key, declared));
         }
         return types;
     }
