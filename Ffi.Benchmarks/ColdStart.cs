@@ -9,9 +9,11 @@ namespace Ffi.Benchmarks;
 /// steady state does not apply): a library of <c>N</c> functions <c>int f_i(int, int)</c> compiled by gcc, its spec
 /// parsed and opened, and each function called once, in a fresh process per API, as a user's program would.
 /// <c>dotnet run -c Release --project Ffi.Benchmarks -- cold [N] [RUNS]</c> publishes <see cref="ColdStartChild"/> as a
-/// small console app twice — IL only (everything of ours compiled by the JIT) and ReadyToRun (what
-/// <c>-p:PublishReadyToRun=true</c> gives a user, and what shipping our assemblies precompiled would give) — and
-/// prints the medians of RUNS processes per API and mode, with a "hello world" process as the floor.
+/// small console app three times — IL only (everything of ours compiled by the JIT: <c>-p:FfiReadyToRun=false</c>), as
+/// shipped (the engine's assemblies precompiled by its Release build, the app's code JIT-compiled: what
+/// <c>dotnet run</c> of an app using the packages gets) and ReadyToRun (the app published with
+/// <c>-p:PublishReadyToRun=true</c> too) — and prints the medians of RUNS processes per API and mode, with a
+/// "hello world" process as the floor.
 /// </summary>
 public static class ColdStart
 {
@@ -24,7 +26,12 @@ public static class ColdStart
         int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
         var dir = Directory.CreateTempSubdirectory("ffi-cold-").FullName;
         var spec = Build(dir, n);
-        var modes = new[] { ("JIT", Publish(dir, readyToRun: false)), ("ReadyToRun", Publish(dir, readyToRun: true)) };
+        var modes = new[]
+        {
+            ("IL only", Publish(dir, "il", appReadyToRun: false, engineReadyToRun: false)),
+            ("as shipped", Publish(dir, "shipped", appReadyToRun: false, engineReadyToRun: true)),
+            ("app ReadyToRun", Publish(dir, "r2r", appReadyToRun: true, engineReadyToRun: true)),
+        };
         Console.WriteLine($"cold start: {n} functions int f_i(int, int), median of {runs} fresh processes each; load average {LoadAverage()}");
         Console.WriteLine("| API | code | parse + open (ms) | first calls (µs per function) | start → Main (ms) | start → last first call (ms) | main thread's CPU, Main → last call (ms) | methods JIT-compiled: load / open / calls |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---|");
@@ -64,7 +71,7 @@ public static class ColdStart
     }
 
     // The child app: ColdStartChild.cs compiled against the repository's Ffi.Core and Ffi.Emit, published for linux-x64.
-    private static string Publish(string dir, bool readyToRun)
+    private static string Publish(string dir, string name, bool appReadyToRun, bool engineReadyToRun)
     {
         var repo = Path.GetDirectoryName(typeof(ColdStart).Assembly.Location);
         while (repo is not null && !File.Exists(Path.Combine(repo, "Ffi.sln"))) repo = Path.GetDirectoryName(repo);
@@ -88,11 +95,12 @@ public static class ColdStart
             </Project>
             """);
         File.WriteAllText(Path.Combine(project, "Program.cs"), "return Ffi.Benchmarks.ColdStartChild.Run(args);\n");
-        var output = Path.Combine(dir, readyToRun ? "r2r" : "jit");
-        Console.Error.WriteLine($"publishing the child ({(readyToRun ? "ReadyToRun" : "IL")}) to {output}");
+        var output = Path.Combine(dir, name);
+        Console.Error.WriteLine($"publishing the child ({name}) to {output}");
         using var publish = Process.Start(new ProcessStartInfo("dotnet",
             ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", output, "-v", "quiet", "-nologo",
-             $"-p:PublishReadyToRun={(readyToRun ? "true" : "false")}"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+             $"-p:PublishReadyToRun={(appReadyToRun ? "true" : "false")}", $"-p:FfiReadyToRun={(engineReadyToRun ? "true" : "false")}"])
+            { RedirectStandardOutput = true, UseShellExecute = false })!;
         var log = publish.StandardOutput.ReadToEnd();
         publish.WaitForExit();
         if (publish.ExitCode != 0) throw new InvalidOperationException($"dotnet publish failed:\n{log}");

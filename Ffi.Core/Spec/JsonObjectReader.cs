@@ -12,14 +12,13 @@ namespace Ffi.Spec;
 internal sealed class JsonObjectReader
 {
     // Names in paths stay readable: only quotes, backslashes and control characters are escaped.
-    private static readonly JsonSerializerOptions PathQuoting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly System.Text.Encodings.Web.JavaScriptEncoder PathQuoting = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    // Each key's index in document order, into _values. Not a Dictionary<string, JsonElement>: that is generic code
-    // over a value type, which the JIT compiles on a process's first spec (docs/benchmarks.md, cold start), while
-    // Dictionary<string, int> is precompiled in the runtime.
+    // Each key's index in document order, into _values: a Dictionary<string, int> is code the runtime already holds
+    // precompiled (docs/benchmarks.md, cold start).
     private readonly Dictionary<string, int> _keys;
     private readonly List<string> _order;
-    private readonly JsonElement[] _values;
+    private readonly SpecJson[] _values;
 
     private JsonObjectReader(string path, string prefix, int count)
     {
@@ -27,7 +26,7 @@ internal sealed class JsonObjectReader
         Prefix = prefix;
         _keys = new Dictionary<string, int>(count, StringComparer.Ordinal); // sized once: no rehash per object
         _order = new List<string>(count);
-        _values = new JsonElement[count];
+        _values = new SpecJson[count];
     }
 
     public string Path { get; private set; }
@@ -35,7 +34,7 @@ internal sealed class JsonObjectReader
     public string Prefix { get; private set; }
 
     /// <summary>Opens <paramref name="element"/> as an object or throws naming <paramref name="what"/>.</summary>
-    public static JsonObjectReader Open(JsonElement element, string path, string what, string? prefix = null, string duplicateNoun = "key")
+    public static JsonObjectReader Open(SpecJson element, string path, string what, string? prefix = null, string duplicateNoun = "key")
     {
         if (element.ValueKind != JsonValueKind.Object)
             throw new FfiSpecException(path, $"{what} must be a JSON object, not {Describe(element)}");
@@ -73,7 +72,7 @@ internal sealed class JsonObjectReader
 
     /// <summary>The path of a child key: <c>types.point</c>, or <c>types["my type"]</c> for a key that is not an identifier.</summary>
     public string ChildPath(string key) =>
-        Prefix.EndsWith('.') && !IsIdentifier(key) ? $"{Prefix[..^1]}[{JsonSerializer.Serialize(key, PathQuoting)}]" : Prefix + key;
+        Prefix.EndsWith('.') && !IsIdentifier(key) ? $"{Prefix[..^1]}[\"{JsonEncodedText.Encode(key, PathQuoting)}\"]" : Prefix + key;
 
     private static bool IsIdentifier(string key)
     {
@@ -107,18 +106,21 @@ internal sealed class JsonObjectReader
         }
     }
 
-    public bool TryGet(string key, out JsonElement value)
+    public bool TryGet(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out SpecJson value)
     {
         if (_keys.TryGetValue(key, out int at))
         {
             value = _values[at];
             return true;
         }
-        value = default;
+        value = null;
         return false;
     }
 
-    public JsonElement Required(string key, string what)
+    /// <summary>The value of a key of <see cref="Keys"/>.</summary>
+    public SpecJson Get(string key) => _values[_keys[key]];
+
+    public SpecJson Required(string key, string what)
     {
         if (!TryGet(key, out var v))
             throw new FfiSpecException(Path, $"missing required key \"{key}\" ({what})");
@@ -165,7 +167,7 @@ internal sealed class JsonObjectReader
         return Integer(v, ChildPath(key), min, max);
     }
 
-    public JsonElement RequiredArray(string key)
+    public SpecJson RequiredArray(string key)
     {
         var v = Required(key, "an array");
         return v.ValueKind == JsonValueKind.Array ? v : throw WrongKind(key, v, "an array");
@@ -192,7 +194,7 @@ internal sealed class JsonObjectReader
     private const string InvalidStringReason = "an escape decodes to an unpaired UTF-16 surrogate (such as \"\\ud800\")";
 
     /// <summary>The text of a JSON string; an escape that decodes to an unpaired surrogate is an error at <paramref name="path"/>.</summary>
-    public static string Text(JsonElement v, string path)
+    public static string Text(SpecJson v, string path)
     {
         try
         {
@@ -204,7 +206,7 @@ internal sealed class JsonObjectReader
         }
     }
 
-    public static long Integer(JsonElement v, string path, long min, long max)
+    public static long Integer(SpecJson v, string path, long min, long max)
     {
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long n))
             throw new FfiSpecException(path, $"must be an integer from {min} to {max}, not {Describe(v)}");
@@ -213,11 +215,11 @@ internal sealed class JsonObjectReader
         return n;
     }
 
-    public FfiSpecException WrongKind(string key, JsonElement v, string expected) =>
+    public FfiSpecException WrongKind(string key, SpecJson v, string expected) =>
         new(ChildPath(key), $"must be {expected}, not {Describe(v)}");
 
     /// <summary>A short description of a JSON value for messages: <c>a number (3.5)</c>, <c>an object</c>…</summary>
-    public static string Describe(JsonElement v) => v.ValueKind switch
+    public static string Describe(SpecJson v) => v.ValueKind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",

@@ -12,7 +12,7 @@ namespace Ffi.Spec;
 /// </summary>
 internal static class SpecReader
 {
-    private static readonly JsonDocumentOptions Options = new()
+    private static readonly JsonReaderOptions Options = new()
     {
         MaxDepth = 256,
         CommentHandling = JsonCommentHandling.Skip,
@@ -21,36 +21,36 @@ internal static class SpecReader
 
     public static RawSpec Read(ReadOnlyMemory<byte> utf8)
     {
-        // JsonDocument checks UTF-8 only when a string is decoded, and then throws InvalidOperationException.
+        // The JSON reader checks UTF-8 only when a string is decoded, and then throws InvalidOperationException.
         // A UTF-8 byte order mark (editors on some systems write one) is not part of the JSON.
         if (utf8.Span.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
         if (!Utf8.IsValid(utf8.Span))
             throw new FfiSpecException("$", $"invalid text: the spec is not valid UTF-8 (at byte offset {FirstInvalidUtf8(utf8.Span)})");
-        JsonDocument doc;
+        SpecJson root;
         try
         {
-            doc = JsonDocument.Parse(utf8, Options);
+            root = SpecJson.Parse(utf8.Span, Options);
         }
         catch (JsonException ex)
         {
             var where = ex.LineNumber is long line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
             throw new FfiSpecException("$", $"invalid JSON{where}: {FirstSentence(ex.Message)}", ex);
         }
-        using (doc) return ReadRoot(doc.RootElement);
+        return ReadRoot(root);
     }
 
-    public static RawSpec Read(string json)
+    public static RawSpec Read(string json) => Read(Utf8Of(json));
+
+    private static byte[] Utf8Of(string json)
     {
-        byte[] bytes;
         try
         {
-            bytes = new UTF8Encoding(false, throwOnInvalidBytes: true).GetBytes(json);
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetBytes(json);
         }
         catch (EncoderFallbackException ex)
         {
             throw new FfiSpecException("$", "invalid text: the spec contains an unpaired UTF-16 surrogate", ex);
         }
-        return Read(bytes);
     }
 
     /// <summary>Reads one type reference (a JSON string name or type object) standing alone; paths start at <c>$</c>.</summary>
@@ -58,8 +58,7 @@ internal static class SpecReader
     {
         try
         {
-            using var doc = JsonDocument.Parse(json, Options);
-            return ReadTypeRef(doc.RootElement, "$");
+            return ReadTypeRef(SpecJson.Parse(Utf8Of(json), Options), "$");
         }
         catch (JsonException ex)
         {
@@ -80,7 +79,7 @@ internal static class SpecReader
         return (cut > 0 ? message[..cut] : message).TrimEnd();
     }
 
-    private static RawSpec ReadRoot(JsonElement root)
+    private static RawSpec ReadRoot(SpecJson root)
     {
         var r = JsonObjectReader.Open(root, "$", "the spec", prefix: "");
         r.RejectUnknownKeys("the spec", SpecKeys.Document);
@@ -99,7 +98,7 @@ internal static class SpecReader
             {
                 var path = tr.ChildPath(name);
                 if (name.Length == 0) throw new FfiSpecException(path, "a type name must not be empty");
-                tr.TryGet(name, out var value);
+                var value = tr.Get(name);
                 TypeObjectSyntax syntax = value.ValueKind switch
                 {
                     JsonValueKind.String => new AliasSyntax(path, null, null, NameRef(value, path)),
@@ -151,14 +150,14 @@ internal static class SpecReader
             var cr = JsonObjectReader.Open(constsEl, "constants", "constants", duplicateNoun: "constant");
             foreach (var k in cr.Keys)
             {
-                cr.TryGet(k, out var v);
+                var v = cr.Get(k);
                 constants.Add((k, JsonObjectReader.Integer(v, cr.ChildPath(k), long.MinValue, long.MaxValue)));
             }
         }
         return new RawSpec(lib, types, functions, variables, constants);
     }
 
-    private static FunctionSyntax ReadFunction(JsonElement e, int index)
+    private static FunctionSyntax ReadFunction(SpecJson e, int index)
     {
         var r = JsonObjectReader.Open(e, $"functions[{index}]", "a function");
         var name = SymbolName(r);
@@ -176,7 +175,7 @@ internal static class SpecReader
             r.OptionalBool("ret_as_str"), r.OptionalBool("errno"), r.OptionalStringArray("caps"), r.OptionalBool("trivial"));
     }
 
-    private static VariableSyntax ReadVariable(JsonElement e, int index)
+    private static VariableSyntax ReadVariable(SpecJson e, int index)
     {
         var r = JsonObjectReader.Open(e, $"variables[{index}]", "a variable");
         var name = SymbolName(r);
@@ -198,20 +197,20 @@ internal static class SpecReader
     }
 
     /// <summary>A type reference: a name (string) or an inline type object.</summary>
-    private static TypeSyntax ReadTypeRef(JsonElement e, string path) => e.ValueKind switch
+    private static TypeSyntax ReadTypeRef(SpecJson e, string path) => e.ValueKind switch
     {
         JsonValueKind.String => NameRef(e, path),
         JsonValueKind.Object => ReadTypeObject(e, path),
         _ => throw new FfiSpecException(path, $"a type must be a type name (string) or a type object, not {JsonObjectReader.Describe(e)}"),
     };
 
-    private static NameRefSyntax NameRef(JsonElement e, string path)
+    private static NameRefSyntax NameRef(SpecJson e, string path)
     {
         var name = JsonObjectReader.Text(e, path);
         return name.Length == 0 ? throw new FfiSpecException(path, "a type name must not be empty") : new NameRefSyntax(path, name);
     }
 
-    private static TypeObjectSyntax ReadTypeObject(JsonElement e, string path)
+    private static TypeObjectSyntax ReadTypeObject(SpecJson e, string path)
     {
         var r = JsonObjectReader.Open(e, path, "a type");
         var kind = r.RequiredString("kind");
@@ -247,7 +246,7 @@ internal static class SpecReader
                     var vr = JsonObjectReader.Open(vs, r.ChildPath("values"), "enum values", duplicateNoun: "enum constant");
                     foreach (var k in vr.Keys)
                     {
-                        vr.TryGet(k, out var v);
+                        var v = vr.Get(k);
                         values.Add((k, JsonObjectReader.Integer(v, vr.ChildPath(k), long.MinValue, long.MaxValue), vr.ChildPath(k)));
                     }
                 }

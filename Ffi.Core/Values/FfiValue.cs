@@ -58,8 +58,10 @@ public enum FfiValueKind : byte
 public readonly partial struct FfiValue : IEquatable<FfiValue>
 {
     // _bits, _ref and _kind are internal for one reader: the dynamic invokers Ffi.Emit emits read them directly
-    // (by nameof, see Ffi.Runtime.StubFields). Three words and a byte, so the value is 32 bytes: a caller writes every
-    // argument it builds, and each word more costs every call (a 40-byte layout cost the sum of six int64 +38%).
+    // (by nameof, see Ffi.Runtime.StubFields). Three words and two bytes, so the value is 32 bytes: a caller writes every
+    // argument it builds, and each word more costs every call (a 40-byte layout cost the sum of six int64 +38%). And
+    // five fields, not four: the JIT promotes a struct of up to four fields into registers, which made add(int) through
+    // Invoke(ReadOnlySpan<FfiValue>) cost 16 ns instead of 9 (docs/benchmarks.md).
     internal readonly ulong _bits;   // Aggregate: bytes 0–7
     private readonly ulong _high;    // Aggregate: bytes 8–15
     // String: the string. Object: the value. Pointer: null, its tag (a string), a native-integer mark, or what it
@@ -67,14 +69,16 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     // its AggregateOrigin (type and module memory). A variadic extra made with Typed: a TypedExtra around any of these.
     internal readonly object? _ref;
     internal readonly FfiValueKind _kind;
+    private readonly bool _typed;    // _ref is a TypedExtra (a variadic extra made with Typed)
 
     // In _ref of a Pointer-kind value made from nint or nuint: such a value is an integer as much as an address, so the
     // general conversion gets the nint or nuint back (range-checked for integer parameters) instead of a pointer.
     private static readonly object NativeIntMark = new(), NativeUIntMark = new();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, ulong high = 0)
+    private FfiValue(FfiValueKind kind, ulong bits, object? reference = null, ulong high = 0, bool typed = false)
     {
+        _typed = typed;
         _kind = kind;
         _bits = bits;
         _high = high;
@@ -88,7 +92,7 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     public static FfiValue Null => new(FfiValueKind.Pointer, 0);
 
     /// <summary>For a variadic extra made with <see cref="Typed"/>: the C type it is passed as (before default promotions).</summary>
-    public CType? ExtraType => (_ref as TypedExtra)?.Type;
+    public CType? ExtraType => _typed ? ((TypedExtra)_ref!).Type : null;
 
     /// <summary>A signed integer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -170,7 +174,7 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     public static FfiValue Typed(CType type, FfiValue value)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return new(value.Kind, value._bits, new TypedExtra(type, value.Payload), value._high);
+        return new(value.Kind, value._bits, new TypedExtra(type, value.Payload), value._high, typed: true);
     }
 
     /// <summary>The value as a signed integer (integers in range, bools, addresses).</summary>
@@ -218,7 +222,7 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     /// <exception cref="InvalidCastException">Not a pointer.</exception>
     public NativePointer ToPointer() => Kind switch
     {
-        FfiValueKind.Pointer or FfiValueKind.Void => new NativePointer((nint)_bits, _ref is TypedExtra ? null : PointerInfo.PointeeOf(_ref), PointerTag, null),
+        FfiValueKind.Pointer or FfiValueKind.Void => new NativePointer((nint)_bits, _typed ? null : PointerInfo.PointeeOf(_ref), PointerTag, null),
         FfiValueKind.Object when Payload is NativePointer p => p,
         FfiValueKind.Object when Payload is StructValue s => s.Pointer,
         FfiValueKind.Aggregate => ToStructValue().Pointer,
@@ -317,7 +321,7 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     /// </summary>
     internal static string? TagOf(object? reference) => PointerInfo.TagOf(reference is TypedExtra t ? t.Payload : reference);
 
-    private object? Payload => _ref is TypedExtra t ? t.Payload : _ref;
+    private object? Payload => _typed ? ((TypedExtra)_ref!).Payload : _ref;
 
     private AggregateOrigin Origin => (AggregateOrigin)Payload!;
 

@@ -168,6 +168,25 @@ public sealed class PackageTests
             $"the program ran against the packed Ffi.Emit {_version}\n{run.Describe()}");
     }
 
+    [Test]
+    public void LibraryAssembliesAreReadyToRunImages()
+    {
+        // Packed from a Release build on linux-x64: Crossgen2 precompiled them (build/ReadyToRun.targets). A
+        // ReadyToRun image is a managed assembly with a managed native header (the READYTORUN header).
+        foreach (var id in new[] { "Ffi.Core", "Ffi.Emit" })
+        {
+            using var zip = ZipFile.OpenRead(Path.Combine(_feed, $"{id}.{_version}.nupkg"));
+            using var packed = zip.GetEntry($"lib/net10.0/{id}.dll")!.Open();
+            var bytes = new MemoryStream();
+            packed.CopyTo(bytes);
+            bytes.Position = 0;
+            using var pe = new System.Reflection.PortableExecutable.PEReader(bytes);
+            var cor = pe.PEHeaders.CorHeader;
+            Assert.That(cor, Is.Not.Null, $"{id}.dll is not a managed assembly");
+            Assert.That(cor!.ManagedNativeHeaderDirectory.Size, Is.GreaterThan(0), $"{id}.dll in the package is IL only, not a ReadyToRun image");
+        }
+    }
+
     private string[] Entries(string id, string extension)
     {
         var path = Path.Combine(_feed, $"{id}.{_version}.{extension}");
@@ -206,6 +225,7 @@ public sealed class PackageTests
             File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
         foreach (var project in PackedProjects)
             CopyTree(Path.Combine(repository, project), Path.Combine(destination, project));
+        CopyTree(Path.Combine(repository, "build"), Path.Combine(destination, "build")); // MSBuild files the projects import
     }
 
     private static void CopyTree(string from, string to)
