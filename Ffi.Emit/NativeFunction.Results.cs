@@ -1,15 +1,7 @@
-using System.Collections.Concurrent;
-using System.Collections;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
-using Ffi.Abi;
-using Ffi.Downcalls;
 using Ffi.Memory;
-using Ffi.Native;
 using Ffi.Runtime;
-using Ffi.Shapes;
-using Ffi.Spec;
 using Ffi.Types;
 using Ffi.Values;
 

@@ -7,21 +7,11 @@ namespace Ffi.Tests.Compile;
 [TestFixture]
 public sealed class CompiledTypeShapeTests
 {
-    private const string Spec = """
+    private const string Spec = $$"""
         { "version": "1", "lib": "libc.so.6",
           "constants": { "BUF_SIZE": 8192, "NEG": -3 },
           "types": {
-            "e_i8": {"kind":"enum","base":"int8","values":{"I8_MIN":-128,"I8_MAX":127}},
-            "e_u8": {"kind":"enum","base":"uint8","values":{"U8_MAX":255}},
-            "e_i16": {"kind":"enum","base":"int16","values":{"I16_MIN":-32768}},
-            "e_u16": {"kind":"enum","base":"uint16","values":{"U16_MAX":65535}},
-            "e_i32": {"kind":"enum","base":"int","values":{"I32_MIN":-2147483648,"I32_ONE":1}},
-            "e_u32": {"kind":"enum","base":"uint32","values":{"U32_MAX":4294967295}},
-            "e_i64": {"kind":"enum","base":"int64","values":{"I64_MIN":-9223372036854775808}},
-            "e_u64": {"kind":"enum","base":"uint64","values":{"U64_BIG":9223372036854775807}},
-            "db": {"kind":"handle","tag":"db","rep":"pointer"},
-            "stmt": {"kind":"handle","tag":"stmt","rep":"pointer"},
-            "fd": {"kind":"handle","tag":"fd","rep":"int"},
+            {{CompileLayoutCases.ExtraTypes}},
             "pair": {"kind":"struct","fields":[{"name":"a","type":"int"},{"name":"b","type":"double"}]},
             "compare": {"kind":"funcptr","ret":"int","params":["pointer","pointer"]},
             "visit": {"kind":"funcptr","ret":"void","params":["pair","db",{"kind":"pointer","to":"pair"},"e_u16","bool"]}
