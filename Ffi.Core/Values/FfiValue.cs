@@ -313,7 +313,7 @@ public readonly partial struct FfiValue : IEquatable<FfiValue>
     internal object? Reference => Payload;
 
     /// <summary>A pointer's tag (null for untagged pointers and for other kinds).</summary>
-    internal string? PointerTag => PointerInfo.TagOf(Payload);
+    internal string? PointerTag => TagOf(_ref);
 
     /// <summary>
     /// The tag of the pointer whose <see cref="_ref"/> is <paramref name="reference"/>: what the emitted invokers call
