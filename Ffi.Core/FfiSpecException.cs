@@ -22,6 +22,12 @@ public sealed class FfiSpecException : FfiException
         Reason = reason;
     }
 
+    // A path of the spec reader, written out now.
+    internal FfiSpecException(Spec.SpecPath jsonPath, string reason, Exception? inner = null)
+        : this(jsonPath.ToString(), reason, inner)
+    {
+    }
+
     /// <summary>The JSON path of the element that is wrong; <c>$</c> for the document itself.</summary>
     public string JsonPath { get; }
 

@@ -148,8 +148,8 @@ public sealed partial class FfiSpec
         foreach (var f in raw.Functions)
         {
             var ret = resolver.Resolve(f.Ret);
-            if (ret is ArrayType) throw new FfiSpecException($"{f.Path}: ret", "a C function cannot return an array; return a pointer or a struct");
-            TypeResolver.RequireByValueSize(ret, $"{f.Path}: ret");
+            if (ret is ArrayType) throw new FfiSpecException(f.Path.Key(": ", "ret"), "a C function cannot return an array; return a pointer or a struct");
+            TypeResolver.RequireByValueSize(ret, f.Path.Key(": ", "ret"));
             var ps = new CType[f.Params.Count];
             for (int i = 0; i < ps.Length; i++)
             {

@@ -1,88 +1,97 @@
-using System.Text.Json;
-
 namespace Ffi.Spec;
 
 /// <summary>
 /// Reads the keys of one JSON object with the spec's rules: duplicate keys are errors, a known key of
 /// the wrong JSON kind is an error naming the key, and an unknown key is an error with a did-you-mean
 /// (<see cref="RejectUnknownKeys"/>; the original ignored them, so a typo such as <c>"ret_as_string"</c> did nothing).
-/// Child paths are <c>Prefix + key</c>; the prefix is <c>"types.point."</c> for type objects and
-/// <c>"functions[3] (crc32): "</c> for functions, matching the paths docs/spec-format.md shows.
+/// Child paths are the object's path, a separator and the key: <c>types.point</c> for type objects and
+/// <c>functions[3] (crc32): ret</c> for functions, matching the paths docs/spec-format.md shows; they are written out
+/// only for messages (<see cref="SpecPath"/>).
 /// </summary>
 internal sealed class JsonObjectReader
 {
-    // Names in paths stay readable: only quotes, backslashes and control characters are escaped.
-    private static readonly System.Text.Encodings.Web.JavaScriptEncoder PathQuoting = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    // Up to this many keys, a key is found by comparing it with each (a function has three to six): no dictionary
+    // to build per object. Larger objects (a spec's "types", "constants") get one.
+    private const int LinearKeys = 8;
 
-    // Each key's index in document order, into _values: a Dictionary<string, int> is code the runtime already holds
-    // precompiled (docs/benchmarks.md, cold start).
-    private readonly Dictionary<string, int> _keys;
-    private readonly List<string> _order;
-    private readonly SpecJson[] _values;
+    private readonly SpecJsonProperty[] _properties;
+    private readonly Dictionary<string, int>? _index;
+    private string[]? _keys;
 
-    private JsonObjectReader(string path, string prefix, int count)
+    private JsonObjectReader(SpecPath path, string separator, SpecJsonProperty[] properties, Dictionary<string, int>? index)
     {
         Path = path;
-        Prefix = prefix;
-        _keys = new Dictionary<string, int>(count, StringComparer.Ordinal); // sized once: no rehash per object
-        _order = new List<string>(count);
-        _values = new SpecJson[count];
+        Separator = separator;
+        _properties = properties;
+        _index = index;
     }
 
-    public string Path { get; private set; }
+    public SpecPath Path { get; private set; }
 
-    public string Prefix { get; private set; }
+    /// <summary>What comes between <see cref="Path"/> and a key in a child's path: <c>"."</c>, <c>": "</c>, or nothing at the root.</summary>
+    public string Separator { get; private set; }
 
     /// <summary>Opens <paramref name="element"/> as an object or throws naming <paramref name="what"/>.</summary>
-    public static JsonObjectReader Open(SpecJson element, string path, string what, string? prefix = null, string duplicateNoun = "key")
+    public static JsonObjectReader Open(SpecJson element, SpecPath path, string what, string separator = ".", string duplicateNoun = "key")
     {
-        if (element.ValueKind != JsonValueKind.Object)
+        if (element.ValueKind != SpecJsonKind.Object)
             throw new FfiSpecException(path, $"{what} must be a JSON object, not {Describe(element)}");
-        var r = new JsonObjectReader(path, prefix ?? path + ".", element.GetPropertyCount());
-        foreach (var p in element.EnumerateObject())
+        var properties = element.Properties;
+        foreach (var p in properties)
+            if (p.RawName is null) throw new FfiSpecException(path, $"invalid key: {InvalidStringReason}");
+        Dictionary<string, int>? index = null;
+        if (properties.Length > LinearKeys)
         {
-            string name;
-            try
-            {
-                name = p.Name;
-            }
-            catch (InvalidOperationException ex)
-            {
-                throw new FfiSpecException(path, $"invalid key: {InvalidStringReason}", ex);
-            }
-            if (!r._keys.TryAdd(name, r._order.Count))
-                throw new FfiSpecException(r.ChildPath(name), $"duplicate {duplicateNoun} \"{name}\"");
-            r._values[r._order.Count] = p.Value;
-            r._order.Add(name);
+            index = new Dictionary<string, int>(properties.Length, StringComparer.Ordinal); // sized once: no rehash
+            for (int i = 0; i < properties.Length; i++)
+                if (!index.TryAdd(properties[i].Name, i)) throw Duplicate(path, separator, properties[i].Name, duplicateNoun);
         }
-        return r;
+        else
+        {
+            for (int i = 1; i < properties.Length; i++)
+                for (int j = 0; j < i; j++)
+                    if (properties[i].Name == properties[j].Name) throw Duplicate(path, separator, properties[i].Name, duplicateNoun);
+        }
+        return new JsonObjectReader(path, separator, properties, index);
     }
 
-    /// <summary>The keys in document order.</summary>
-    public IReadOnlyList<string> Keys => _order;
+    private static FfiSpecException Duplicate(SpecPath path, string separator, string name, string noun) =>
+        new(path.Key(separator, name), $"duplicate {noun} \"{name}\"");
 
-    public void SetPrefix(string prefix) => Prefix = prefix;
+    /// <summary>The keys in document order.</summary>
+    public IReadOnlyList<string> Keys
+    {
+        get
+        {
+            if (_keys is null)
+            {
+                var keys = new string[_properties.Length];
+                for (int i = 0; i < keys.Length; i++) keys[i] = _properties[i].Name;
+                _keys = keys;
+            }
+            return _keys;
+        }
+    }
 
     /// <summary>Names the object anew once its name is known (<c>functions[3]</c> becomes <c>functions[3] (crc32)</c>).</summary>
-    public void Rename(string path, string prefix)
+    public void Rename(SpecPath path, string separator)
     {
         Path = path;
-        Prefix = prefix;
+        Separator = separator;
     }
 
     /// <summary>The path of a child key: <c>types.point</c>, or <c>types["my type"]</c> for a key that is not an identifier.</summary>
-    public string ChildPath(string key) =>
-        Prefix.EndsWith('.') && !IsIdentifier(key) ? $"{Prefix[..^1]}[\"{JsonEncodedText.Encode(key, PathQuoting)}\"]" : Prefix + key;
+    public SpecPath ChildPath(string key) => Path.Key(Separator, key);
 
-    private static bool IsIdentifier(string key)
+    public bool Has(string key) => Find(key) >= 0;
+
+    private int Find(string key)
     {
-        if (key.Length == 0 || !(char.IsAsciiLetter(key[0]) || key[0] == '_')) return false;
-        foreach (var c in key)
-            if (!char.IsAsciiLetterOrDigit(c) && c != '_') return false;
-        return true;
+        if (_index is not null) return _index.TryGetValue(key, out int at) ? at : -1;
+        for (int i = 0; i < _properties.Length; i++)
+            if (_properties[i].Name == key) return i;
+        return -1;
     }
-
-    public bool Has(string key) => _keys.ContainsKey(key);
 
     /// <summary>The prefix of keys left free for a spec's own annotations (<c>"x-origin": "zlib.h"</c>), as OpenAPI does.</summary>
     public const string AnnotationPrefix = "x-";
@@ -94,31 +103,33 @@ internal sealed class JsonObjectReader
     /// </summary>
     public void RejectUnknownKeys(string what, params string[] allowed)
     {
-        foreach (var key in _order)
+        foreach (var p in _properties)
         {
+            var key = p.Name;
             if (Array.IndexOf(allowed, key) >= 0 || key.StartsWith(AnnotationPrefix, StringComparison.Ordinal)) continue;
-            var hint = Suggest.DidYouMean(key, allowed);
-            if (hint.Length == 0)
-                hint = allowed.Length == 0 ? $" ({what} takes no other keys)"
-                    : allowed.Length == 1 ? $" (expected {allowed[0]})"
-                    : $" (expected {string.Join(", ", allowed[..^1])} or {allowed[^1]})";
-            throw new FfiSpecException(ChildPath(key), $"unknown key \"{key}\" in {what}{hint}");
+            throw UnknownKey(what, allowed, key);
         }
+    }
+
+    private FfiSpecException UnknownKey(string what, string[] allowed, string key)
+    {
+        var hint = Suggest.DidYouMean(key, allowed);
+        if (hint.Length == 0)
+            hint = allowed.Length == 0 ? $" ({what} takes no other keys)"
+                : allowed.Length == 1 ? $" (expected {allowed[0]})"
+                : $" (expected {string.Join(", ", allowed[..^1])} or {allowed[^1]})";
+        return new FfiSpecException(ChildPath(key), $"unknown key \"{key}\" in {what}{hint}");
     }
 
     public bool TryGet(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out SpecJson value)
     {
-        if (_keys.TryGetValue(key, out int at))
-        {
-            value = _values[at];
-            return true;
-        }
-        value = null;
-        return false;
+        int at = Find(key);
+        value = at >= 0 ? _properties[at].Value : null;
+        return at >= 0;
     }
 
     /// <summary>The value of a key of <see cref="Keys"/>.</summary>
-    public SpecJson Get(string key) => _values[_keys[key]];
+    public SpecJson Get(string key) => _properties[Find(key)].Value;
 
     public SpecJson Required(string key, string what)
     {
@@ -130,63 +141,66 @@ internal sealed class JsonObjectReader
     public string RequiredString(string key)
     {
         var v = Required(key, "a string");
-        return v.ValueKind == JsonValueKind.String ? Text(v, ChildPath(key)) : throw WrongKind(key, v, "a string");
+        return v.ValueKind == SpecJsonKind.String ? Text(v, key) : throw WrongKind(key, v, "a string");
     }
 
     public string? OptionalString(string key)
     {
-        if (!TryGet(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return v.ValueKind == JsonValueKind.String ? Text(v, ChildPath(key)) : throw WrongKind(key, v, "a string");
+        if (!TryGet(key, out var v) || v.ValueKind == SpecJsonKind.Null) return null;
+        return v.ValueKind == SpecJsonKind.String ? Text(v, key) : throw WrongKind(key, v, "a string");
     }
+
+    // A key's string: its path is written out only if the string does not decode.
+    private string Text(SpecJson v, string key) => v.TryGetString(out var text) ? text : Text(v, ChildPath(key));
 
     public bool RequiredBool(string key)
     {
         var v = Required(key, "true or false");
         return v.ValueKind switch
         {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
+            SpecJsonKind.True => true,
+            SpecJsonKind.False => false,
             _ => throw WrongKind(key, v, "true or false"),
         };
     }
 
     public bool OptionalBool(string key)
     {
-        if (!TryGet(key, out var v) || v.ValueKind == JsonValueKind.Null) return false;
+        if (!TryGet(key, out var v) || v.ValueKind == SpecJsonKind.Null) return false;
         return v.ValueKind switch
         {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
+            SpecJsonKind.True => true,
+            SpecJsonKind.False => false,
             _ => throw WrongKind(key, v, "true or false"),
         };
     }
 
     public long? OptionalInteger(string key, long min, long max)
     {
-        if (!TryGet(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (!TryGet(key, out var v) || v.ValueKind == SpecJsonKind.Null) return null;
         return Integer(v, ChildPath(key), min, max);
     }
 
     public SpecJson RequiredArray(string key)
     {
         var v = Required(key, "an array");
-        return v.ValueKind == JsonValueKind.Array ? v : throw WrongKind(key, v, "an array");
+        return v.ValueKind == SpecJsonKind.Array ? v : throw WrongKind(key, v, "an array");
     }
 
     public IReadOnlyList<string> OptionalStringArray(string key)
     {
-        if (!TryGet(key, out var v) || v.ValueKind == JsonValueKind.Null) return [];
-        if (v.ValueKind != JsonValueKind.Array) throw WrongKind(key, v, "an array of strings");
-        var list = new List<string>();
-        int i = 0;
-        foreach (var e in v.EnumerateArray())
+        if (!TryGet(key, out var v) || v.ValueKind == SpecJsonKind.Null) return [];
+        if (v.ValueKind != SpecJsonKind.Array) throw WrongKind(key, v, "an array of strings");
+        var items = v.Items;
+        var list = new string[items.Length];
+        for (int i = 0; i < items.Length; i++)
         {
-            var itemPath = $"{ChildPath(key)}[{i}]";
-            var text = e.ValueKind == JsonValueKind.String ? Text(e, itemPath) : "";
+            var e = items[i];
+            var itemPath = ChildPath(key).Item("", i);
+            var text = e.ValueKind == SpecJsonKind.String ? Text(e, itemPath) : "";
             if (text.Length == 0)
                 throw new FfiSpecException(itemPath, $"must be a non-empty string, not {Describe(e)}");
-            list.Add(text);
-            i++;
+            list[i] = text;
         }
         return list;
     }
@@ -194,21 +208,12 @@ internal sealed class JsonObjectReader
     private const string InvalidStringReason = "an escape decodes to an unpaired UTF-16 surrogate (such as \"\\ud800\")";
 
     /// <summary>The text of a JSON string; an escape that decodes to an unpaired surrogate is an error at <paramref name="path"/>.</summary>
-    public static string Text(SpecJson v, string path)
-    {
-        try
-        {
-            return v.GetString()!;
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new FfiSpecException(path, $"invalid string: {InvalidStringReason}", ex);
-        }
-    }
+    public static string Text(SpecJson v, SpecPath path) =>
+        v.TryGetString(out var text) ? text : throw new FfiSpecException(path, $"invalid string: {InvalidStringReason}");
 
-    public static long Integer(SpecJson v, string path, long min, long max)
+    public static long Integer(SpecJson v, SpecPath path, long min, long max)
     {
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long n))
+        if (v.ValueKind != SpecJsonKind.Number || !v.TryGetInt64(out long n))
             throw new FfiSpecException(path, $"must be an integer from {min} to {max}, not {Describe(v)}");
         if (n < min || n > max)
             throw new FfiSpecException(path, $"must be an integer from {min} to {max}, not {n}");
@@ -221,12 +226,12 @@ internal sealed class JsonObjectReader
     /// <summary>A short description of a JSON value for messages: <c>a number (3.5)</c>, <c>an object</c>…</summary>
     public static string Describe(SpecJson v) => v.ValueKind switch
     {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => $"a string ({Truncate(v.GetRawText())})",
-        JsonValueKind.Number => $"a number ({Truncate(v.GetRawText())})",
-        JsonValueKind.True or JsonValueKind.False => $"a boolean ({v.GetRawText()})",
-        JsonValueKind.Null => "null",
+        SpecJsonKind.Object => "an object",
+        SpecJsonKind.Array => "an array",
+        SpecJsonKind.String => $"a string ({Truncate(v.GetRawText())})",
+        SpecJsonKind.Number => $"a number ({Truncate(v.GetRawText())})",
+        SpecJsonKind.True or SpecJsonKind.False => $"a boolean ({v.GetRawText()})",
+        SpecJsonKind.Null => "null",
         _ => "nothing",
     };
 

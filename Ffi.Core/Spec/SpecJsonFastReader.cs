@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace Ffi.Spec;
 
@@ -7,20 +6,31 @@ namespace Ffi.Spec;
 /// A JSON reader for the plain subset a spec is written in: objects, arrays, strings (escapes included, except those
 /// to UTF-16 surrogates), integers that fit in 64 bits, <c>true</c>, <c>false</c>, <c>null</c>, and whitespace. It returns null
 /// for anything else — a comment, a surrogate escape, a fraction or exponent, a trailing comma, a syntax error, depth past the
-/// limit — and the caller parses the document again with <see cref="Utf8JsonReader"/>, which gives the same values for
+/// limit — and the caller parses the document again with <see cref="System.Text.Json.Utf8JsonReader"/>, which gives the same values for
 /// everything this accepts and words every error. So the fast path is never the one that decides what is valid.
 /// </summary>
 /// <remarks>
-/// The point is start-up time: the first use of <see cref="Utf8JsonReader"/> in a process costs about 30 ms (the
-/// assembly, and generic search code the JIT compiles), more than the whole target for loading a spec
-/// (docs/benchmarks.md, cold start). The input was checked to be valid UTF-8 before.
+/// The point is start-up time: the first use of <see cref="System.Text.Json.Utf8JsonReader"/> in a process costs about
+/// 30 ms (the assembly, and generic search code the JIT compiles), more than the whole target for loading a spec
+/// (docs/benchmarks.md, cold start). The input was checked to be valid UTF-8 before. A spec repeats itself (every
+/// function has a "name", "ret" and "params"; most parameters are "int" or a few other names), so short strings
+/// without escapes are shared: one string per key, one node per value, for the whole document.
 /// </remarks>
 internal ref struct SpecJsonFastReader
 {
+    private const int SharedLength = 32;   // strings up to this many bytes are shared
+    private const int SharedSlots = 128;   // a power of two
+
     private readonly ReadOnlySpan<byte> _text;
     private readonly int _maxDepth;
     private int _at;
     private int _depth;
+    // The properties and items of the objects and arrays being read, innermost last: one list for the whole document
+    // rather than one per object.
+    private readonly List<SpecJsonProperty> _properties = [];
+    private readonly List<SpecJson> _items = [];
+    private readonly string?[] _keys = new string?[SharedSlots];
+    private readonly SpecJson?[] _strings = new SpecJson?[SharedSlots];
 
     private SpecJsonFastReader(ReadOnlySpan<byte> text, int maxDepth)
     {
@@ -46,11 +56,10 @@ internal ref struct SpecJsonFastReader
         {
             case (byte)'{': return Object();
             case (byte)'[': return Array();
-            case (byte)'"':
-                return String() is { } str ? new SpecJson(JsonValueKind.String, "\"" + str.Raw + "\"", str.Text) : null;
-            case (byte)'t': return Literal("true"u8) ? new SpecJson(JsonValueKind.True, "true") : null;
-            case (byte)'f': return Literal("false"u8) ? new SpecJson(JsonValueKind.False, "false") : null;
-            case (byte)'n': return Literal("null"u8) ? new SpecJson(JsonValueKind.Null, "null") : null;
+            case (byte)'"': return StringValue();
+            case (byte)'t': return Literal("true"u8) ? new SpecJson(SpecJsonKind.True, null) : null;
+            case (byte)'f': return Literal("false"u8) ? new SpecJson(SpecJsonKind.False, null) : null;
+            case (byte)'n': return Literal("null"u8) ? new SpecJson(SpecJsonKind.Null, null) : null;
             default: return Integer();
         }
     }
@@ -59,27 +68,26 @@ internal ref struct SpecJsonFastReader
     {
         if (++_depth >= _maxDepth) return null; // at the limit, the full reader decides
         _at++; // {
-        var properties = new List<SpecJsonProperty>();
+        int first = _properties.Count;
         SkipWhitespace();
         if (_at < _text.Length && _text[_at] == '}')
         {
             _at++;
             _depth--;
-            return new SpecJson(properties.ToArray());
+            return new SpecJson(Take(_properties, first));
         }
         while (true)
         {
             SkipWhitespace();
             if (_at >= _text.Length || _text[_at] != '"') return null;
-            if (String() is not { } key) return null;
-            var name = key.Text;
+            if (Key() is not { } name) return null;
             SkipWhitespace();
             if (_at >= _text.Length || _text[_at] != ':') return null;
             _at++;
             SkipWhitespace();
             var value = Value();
             if (value is null) return null;
-            properties.Add(new SpecJsonProperty(name, value));
+            _properties.Add(new SpecJsonProperty(name, value));
             SkipWhitespace();
             if (_at >= _text.Length) return null;
             if (_text[_at] == ',')
@@ -90,7 +98,7 @@ internal ref struct SpecJsonFastReader
             if (_text[_at] != '}') return null;
             _at++;
             _depth--;
-            return new SpecJson(properties.ToArray());
+            return new SpecJson(Take(_properties, first));
         }
     }
 
@@ -98,20 +106,20 @@ internal ref struct SpecJsonFastReader
     {
         if (++_depth >= _maxDepth) return null; // at the limit, the full reader decides
         _at++; // [
-        var items = new List<SpecJson>();
+        int first = _items.Count;
         SkipWhitespace();
         if (_at < _text.Length && _text[_at] == ']')
         {
             _at++;
             _depth--;
-            return new SpecJson(items.ToArray());
+            return new SpecJson(Take(_items, first));
         }
         while (true)
         {
             SkipWhitespace();
             var item = Value();
             if (item is null) return null;
-            items.Add(item);
+            _items.Add(item);
             SkipWhitespace();
             if (_at >= _text.Length) return null;
             if (_text[_at] == ',')
@@ -122,8 +130,78 @@ internal ref struct SpecJsonFastReader
             if (_text[_at] != ']') return null;
             _at++;
             _depth--;
-            return new SpecJson(items.ToArray());
+            return new SpecJson(Take(_items, first));
         }
+    }
+
+    // The entries of `list` from `first` on, removed from it.
+    private static T[] Take<T>(List<T> list, int first) where T : class
+    {
+        int count = list.Count - first;
+        if (count == 0) return [];
+        var taken = new T[count];
+        list.CopyTo(first, taken, 0, count);
+        list.RemoveRange(first, count);
+        return taken;
+    }
+
+    // A key: shared when short and plain.
+    private string? Key()
+    {
+        int start = _at + 1;
+        if (Plain(start) is int end)
+        {
+            ref var slot = ref _keys[Slot(_text[start..end])];
+            if (slot is null || !Same(slot, _text[start..end])) slot = Encoding.UTF8.GetString(_text[start..end]);
+            _at = end + 1;
+            return slot;
+        }
+        return String()?.Text;
+    }
+
+    // A string value: one node for every occurrence of a short plain string; the raw text is kept only when it differs
+    // from the value's plain form (escapes).
+    private SpecJson? StringValue()
+    {
+        int start = _at + 1;
+        if (Plain(start) is int end)
+        {
+            ref var slot = ref _strings[Slot(_text[start..end])];
+            if (slot is null || !Same(slot.GetString(), _text[start..end]))
+                slot = new SpecJson(SpecJsonKind.String, null, Encoding.UTF8.GetString(_text[start..end]));
+            _at = end + 1;
+            return slot;
+        }
+        return String() is { } str ? new SpecJson(SpecJsonKind.String, str.Raw == str.Text ? null : "\"" + str.Raw + "\"", str.Text) : null;
+    }
+
+    // The closing quote of a string starting at `start` that is short, ASCII and free of escapes and control
+    // characters, or null.
+    private readonly int? Plain(int start)
+    {
+        int limit = Math.Min(_text.Length, start + SharedLength + 1);
+        for (int i = start; i < limit; i++)
+        {
+            byte b = _text[i];
+            if (b == '"') return i;
+            if (b < 0x20 || b >= 0x80 || b == '\\') return null;
+        }
+        return null;
+    }
+
+    private static int Slot(ReadOnlySpan<byte> ascii)
+    {
+        uint hash = 2166136261;
+        foreach (byte b in ascii) hash = (hash ^ b) * 16777619;
+        return (int)(hash & (SharedSlots - 1));
+    }
+
+    private static bool Same(string text, ReadOnlySpan<byte> ascii)
+    {
+        if (text.Length != ascii.Length) return false;
+        for (int i = 0; i < ascii.Length; i++)
+            if (text[i] != ascii[i]) return false;
+        return true;
     }
 
     // A string: its raw text between the quotes (escapes as written) and its decoded text; null for a control
@@ -221,7 +299,7 @@ internal ref struct SpecJsonFastReader
             if (magnitude > long.MaxValue) return null;
             value = (long)magnitude;
         }
-        return new SpecJson(JsonValueKind.Number, Encoding.UTF8.GetString(_text[start.._at]), integer: value);
+        return new SpecJson(SpecJsonKind.Number, Encoding.UTF8.GetString(_text[start.._at]), integer: value);
     }
 
     private bool Literal(ReadOnlySpan<byte> word)

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Unicode;
 using Ffi.Layout;
 
@@ -12,13 +11,6 @@ namespace Ffi.Spec;
 /// </summary>
 internal static class SpecReader
 {
-    private static readonly JsonReaderOptions Options = new()
-    {
-        MaxDepth = 256,
-        CommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = false,
-    };
-
     public static RawSpec Read(ReadOnlyMemory<byte> utf8)
     {
         // The JSON reader checks UTF-8 only when a string is decoded, and then throws InvalidOperationException.
@@ -26,17 +18,7 @@ internal static class SpecReader
         if (utf8.Span.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
         if (!Utf8.IsValid(utf8.Span))
             throw new FfiSpecException("$", $"invalid text: the spec is not valid UTF-8 (at byte offset {FirstInvalidUtf8(utf8.Span)})");
-        SpecJson root;
-        try
-        {
-            root = SpecJson.Parse(utf8.Span, Options);
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is long line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
-            throw new FfiSpecException("$", $"invalid JSON{where}: {FirstSentence(ex.Message)}", ex);
-        }
-        return ReadRoot(root);
+        return ReadRoot(SpecJson.Parse(utf8.Span));
     }
 
     public static RawSpec Read(string json) => Read(Utf8Of(json));
@@ -56,14 +38,8 @@ internal static class SpecReader
     /// <summary>Reads one type reference (a JSON string name or type object) standing alone; paths start at <c>$</c>.</summary>
     public static TypeSyntax ReadStandaloneType(string json)
     {
-        try
-        {
-            return ReadTypeRef(SpecJson.Parse(Utf8Of(json), Options), "$");
-        }
-        catch (JsonException ex)
-        {
-            throw new FfiSpecException("$", $"invalid JSON: {FirstSentence(ex.Message)}", ex);
-        }
+        var utf8 = Utf8Of(json);
+        return ReadTypeRef(SpecJsonFastReader.TryParse(utf8, SpecJsonFullReader.MaxDepth) ?? SpecJsonFullReader.Parse(utf8, position: false), SpecPath.Root);
     }
 
     private static int FirstInvalidUtf8(ReadOnlySpan<byte> utf8)
@@ -73,27 +49,21 @@ internal static class SpecReader
         return at;
     }
 
-    private static string FirstSentence(string message)
-    {
-        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd();
-    }
-
     private static RawSpec ReadRoot(SpecJson root)
     {
-        var r = JsonObjectReader.Open(root, "$", "the spec", prefix: "");
+        var r = JsonObjectReader.Open(root, SpecPath.Root, "the spec", separator: "");
         r.RejectUnknownKeys("the spec", SpecKeys.Document);
         var version = r.Required("version", "the string \"1\"");
-        if (version.ValueKind != JsonValueKind.String || JsonObjectReader.Text(version, "version") != "1")
+        if (version.ValueKind != SpecJsonKind.String || JsonObjectReader.Text(version, "version") != "1")
             throw new FfiSpecException("version", "unsupported version (expected \"1\")");
         var lib = r.RequiredString("lib");
         if (lib.Length == 0) throw new FfiSpecException("lib", "must name a library (a soname, file name or path), not be empty");
 
         var types = new List<TypeDeclarationSyntax>();
-        if (r.TryGet("types", out var typesEl) && typesEl.ValueKind != JsonValueKind.Null)
+        if (r.TryGet("types", out var typesEl) && typesEl.ValueKind != SpecJsonKind.Null)
         {
-            if (typesEl.ValueKind != JsonValueKind.Object) throw r.WrongKind("types", typesEl, "an object of named types");
-            var tr = JsonObjectReader.Open(typesEl, "types", "types", duplicateNoun: "type name");
+            if (typesEl.ValueKind != SpecJsonKind.Object) throw r.WrongKind("types", typesEl, "an object of named types");
+            var tr = JsonObjectReader.Open(typesEl, SpecPath.Of("types"), "types", duplicateNoun: "type name");
             foreach (var name in tr.Keys)
             {
                 var path = tr.ChildPath(name);
@@ -101,8 +71,8 @@ internal static class SpecReader
                 var value = tr.Get(name);
                 TypeObjectSyntax syntax = value.ValueKind switch
                 {
-                    JsonValueKind.String => new AliasSyntax(path, null, null, NameRef(value, path)),
-                    JsonValueKind.Object => ReadTypeObject(value, path),
+                    SpecJsonKind.String => new AliasSyntax(path, null, null, NameRef(value, path)),
+                    SpecJsonKind.Object => ReadTypeObject(value, path),
                     _ => throw new FfiSpecException(path, $"must be a type object, or a string naming the aliased type, not {JsonObjectReader.Describe(value)}"),
                 };
                 types.Add(new TypeDeclarationSyntax(name, syntax));
@@ -110,9 +80,9 @@ internal static class SpecReader
         }
 
         var functions = new List<FunctionSyntax>();
-        if (r.TryGet("functions", out var fnsEl) && fnsEl.ValueKind != JsonValueKind.Null)
+        if (r.TryGet("functions", out var fnsEl) && fnsEl.ValueKind != SpecJsonKind.Null)
         {
-            if (fnsEl.ValueKind != JsonValueKind.Array) throw r.WrongKind("functions", fnsEl, "an array of functions");
+            if (fnsEl.ValueKind != SpecJsonKind.Array) throw r.WrongKind("functions", fnsEl, "an array of functions");
             var seen = new Dictionary<string, int>(StringComparer.Ordinal);
             int i = 0;
             foreach (var fe in fnsEl.EnumerateArray())
@@ -127,9 +97,9 @@ internal static class SpecReader
         }
 
         var variables = new List<VariableSyntax>();
-        if (r.TryGet("variables", out var varsEl) && varsEl.ValueKind != JsonValueKind.Null)
+        if (r.TryGet("variables", out var varsEl) && varsEl.ValueKind != SpecJsonKind.Null)
         {
-            if (varsEl.ValueKind != JsonValueKind.Array) throw r.WrongKind("variables", varsEl, "an array of variables");
+            if (varsEl.ValueKind != SpecJsonKind.Array) throw r.WrongKind("variables", varsEl, "an array of variables");
             var seen = new Dictionary<string, int>(StringComparer.Ordinal);
             int i = 0;
             foreach (var ve in varsEl.EnumerateArray())
@@ -143,11 +113,11 @@ internal static class SpecReader
             }
         }
         List<(string, long)>? constants = null; // made only when there are constants: a list of tuples is code the JIT compiles
-        if (r.TryGet("constants", out var constsEl) && constsEl.ValueKind != JsonValueKind.Null)
+        if (r.TryGet("constants", out var constsEl) && constsEl.ValueKind != SpecJsonKind.Null)
         {
             constants = [];
             // (ext) "constants": {"Z_OK": 0, …} — the enum constants and integer #defines ffi import keeps.
-            var cr = JsonObjectReader.Open(constsEl, "constants", "constants", duplicateNoun: "constant");
+            var cr = JsonObjectReader.Open(constsEl, SpecPath.Of("constants"), "constants", duplicateNoun: "constant");
             foreach (var k in cr.Keys)
             {
                 var v = cr.Get(k);
@@ -157,18 +127,20 @@ internal static class SpecReader
         return new RawSpec(lib, types, functions, variables, constants);
     }
 
+    private static readonly SpecPath Functions = SpecPath.Of("functions");
+    private static readonly SpecPath Variables = SpecPath.Of("variables");
+
     private static FunctionSyntax ReadFunction(SpecJson e, int index)
     {
-        var r = JsonObjectReader.Open(e, $"functions[{index}]", "a function");
+        var r = JsonObjectReader.Open(e, Functions.Item("", index), "a function");
         var name = SymbolName(r);
-        var path = $"functions[{index}] ({name})";
-        r.Rename(path, path + ": ");
+        var path = r.Path.Named(name);
+        r.Rename(path, ": ");
         r.RejectUnknownKeys("a function", SpecKeys.Function);
         var ret = ReadTypeRef(r.Required("ret", "the return type"), r.ChildPath("ret"));
-        var ps = new List<TypeSyntax>();
-        int i = 0;
-        foreach (var p in r.RequiredArray("params").EnumerateArray())
-            ps.Add(ReadTypeRef(p, $"{path}: param[{i++}]"));
+        var items = r.RequiredArray("params").Items;
+        var ps = new TypeSyntax[items.Length];
+        for (int i = 0; i < ps.Length; i++) ps[i] = ReadTypeRef(items[i], path.Item(": param", i));
         var lib = r.OptionalString("lib");
         if (lib is { Length: 0 }) throw new FfiSpecException(r.ChildPath("lib"), "must name a library, not be empty");
         return new FunctionSyntax(path, name, ret, ps, r.OptionalBool("variadic"), lib, r.OptionalString("doc"),
@@ -177,10 +149,10 @@ internal static class SpecReader
 
     private static VariableSyntax ReadVariable(SpecJson e, int index)
     {
-        var r = JsonObjectReader.Open(e, $"variables[{index}]", "a variable");
+        var r = JsonObjectReader.Open(e, Variables.Item("", index), "a variable");
         var name = SymbolName(r);
-        var path = $"variables[{index}] ({name})";
-        r.Rename(path, path + ": ");
+        var path = r.Path.Named(name);
+        r.Rename(path, ": ");
         r.RejectUnknownKeys("a variable", SpecKeys.Variable);
         var type = ReadTypeRef(r.Required("type", "the variable's type"), r.ChildPath("type"));
         var lib = r.OptionalString("lib");
@@ -197,20 +169,20 @@ internal static class SpecReader
     }
 
     /// <summary>A type reference: a name (string) or an inline type object.</summary>
-    private static TypeSyntax ReadTypeRef(SpecJson e, string path) => e.ValueKind switch
+    private static TypeSyntax ReadTypeRef(SpecJson e, SpecPath path) => e.ValueKind switch
     {
-        JsonValueKind.String => NameRef(e, path),
-        JsonValueKind.Object => ReadTypeObject(e, path),
+        SpecJsonKind.String => NameRef(e, path),
+        SpecJsonKind.Object => ReadTypeObject(e, path),
         _ => throw new FfiSpecException(path, $"a type must be a type name (string) or a type object, not {JsonObjectReader.Describe(e)}"),
     };
 
-    private static NameRefSyntax NameRef(SpecJson e, string path)
+    private static NameRefSyntax NameRef(SpecJson e, SpecPath path)
     {
         var name = JsonObjectReader.Text(e, path);
         return name.Length == 0 ? throw new FfiSpecException(path, "a type name must not be empty") : new NameRefSyntax(path, name);
     }
 
-    private static TypeObjectSyntax ReadTypeObject(SpecJson e, string path)
+    private static TypeObjectSyntax ReadTypeObject(SpecJson e, SpecPath path)
     {
         var r = JsonObjectReader.Open(e, path, "a type");
         var kind = r.RequiredString("kind");
@@ -239,9 +211,9 @@ internal static class SpecReader
             case "enum":
             {
                 var baseEl = r.Required("base", "the name of an integer type");
-                if (baseEl.ValueKind != JsonValueKind.String) throw r.WrongKind("base", baseEl, "the name of an integer type");
-                var values = new List<(string, long, string)>();
-                if (r.TryGet("values", out var vs) && vs.ValueKind != JsonValueKind.Null)
+                if (baseEl.ValueKind != SpecJsonKind.String) throw r.WrongKind("base", baseEl, "the name of an integer type");
+                var values = new List<(string, long, SpecPath)>();
+                if (r.TryGet("values", out var vs) && vs.ValueKind != SpecJsonKind.Null)
                 {
                     var vr = JsonObjectReader.Open(vs, r.ChildPath("values"), "enum values", duplicateNoun: "enum constant");
                     foreach (var k in vr.Keys)
@@ -258,13 +230,13 @@ internal static class SpecReader
                 var ps = new List<TypeSyntax>();
                 int i = 0;
                 foreach (var p in r.RequiredArray("params").EnumerateArray())
-                    ps.Add(ReadTypeRef(p, $"{r.ChildPath("params")}[{i++}]"));
+                    ps.Add(ReadTypeRef(p, r.ChildPath("params").Item("", i++)));
                 return new FuncPtrSyntax(path, name, doc, ret, ps, r.OptionalBool("variadic"));
             }
             case "alias":
             {
                 var to = r.Required("to", "the name of the aliased type");
-                if (to.ValueKind != JsonValueKind.String) throw r.WrongKind("to", to, "the name of the aliased type");
+                if (to.ValueKind != SpecJsonKind.String) throw r.WrongKind("to", to, "the name of the aliased type");
                 // (ext) "align": N raises the alignment of an integer, floating or enum type, as a typedef with aligned(N).
                 return new AliasSyntax(path, name, doc, NameRef(to, r.ChildPath("to")), PowerOfTwo(r, "align", SysVLayout.MaxAlign));
             }
@@ -284,19 +256,19 @@ internal static class SpecReader
     {
         var v = r.Required("bits", "the width in bits");
         var text = string.Join(", ", allowed[..^1]) + " or " + allowed[^1];
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int bits) || Array.IndexOf(allowed, bits) < 0)
+        if (v.ValueKind != SpecJsonKind.Number || !v.TryGetInt32(out int bits) || Array.IndexOf(allowed, bits) < 0)
             throw new FfiSpecException(r.ChildPath("bits"), $"must be {text}, not {JsonObjectReader.Describe(v)}");
         return bits;
     }
 
-    private static AggregateSyntax ReadAggregate(JsonObjectReader r, string path, string? name, string? doc, bool isUnion)
+    private static AggregateSyntax ReadAggregate(JsonObjectReader r, SpecPath path, string? name, string? doc, bool isUnion)
     {
         var fields = new List<FieldSyntax>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int i = 0;
         foreach (var fe in r.RequiredArray("fields").EnumerateArray())
         {
-            var fpath = $"{r.ChildPath("fields")}[{i}]";
+            var fpath = r.ChildPath("fields").Item("", i);
             var fr = JsonObjectReader.Open(fe, fpath, "a field");
             fr.RejectUnknownKeys("a field", SpecKeys.Field);
             var fname = fr.RequiredString("name");

@@ -71,7 +71,7 @@ internal sealed class TypeResolver
     public static string? WrittenName(TypeSyntax syntax) => (syntax as NameRefSyntax)?.Name;
 
     /// <summary>Rejects a type that cannot be held by value at <paramref name="path"/> (void, flexible arrays).</summary>
-    public static void RequireValue(CType type, string path, string what)
+    public static void RequireValue(CType type, SpecPath path, string what)
     {
         if (type is VoidType)
             throw new FfiSpecException(path, $"void is only valid as a return type or a pointee, not as {what}");
@@ -91,7 +91,7 @@ internal sealed class TypeResolver
         _ => throw new InvalidOperationException($"unexpected syntax {syntax.GetType().Name}"),
     };
 
-    private CType ResolveNamed(string name, string referencePath)
+    private CType ResolveNamed(string name, SpecPath referencePath)
     {
         if (_resolved.TryGetValue(name, out var done)) return done;
         if (!_named.TryGetValue(name, out var syntax))
@@ -99,7 +99,7 @@ internal sealed class TypeResolver
             if (_existing is not null && _existing.TryGet(name, out var known)) return known;
             if (BuiltinTypes.TryGet(name, out var builtin)) return builtin;
             // "unsigned int", "const char *", "struct tm *", "void (*)(int)": a C spelling of a type.
-            var spelled = C.CTypeSpelling.TryParse(name, referencePath, KnownNames());
+            var spelled = C.CTypeSpelling.TryParse(name, referencePath.ToString(), KnownNames());
             if (spelled is NameRefSyntax alias && alias.Name != name) return ResolveNamed(alias.Name, referencePath);
             if (spelled is not null and not NameRefSyntax)
             {
@@ -110,15 +110,7 @@ internal sealed class TypeResolver
             throw new FfiSpecException(referencePath, $"unknown type \"{name}\"{Suggest.DidYouMean(name, KnownNames())}");
         }
 
-        if (_inProgressNames.Contains(name))
-        {
-            int at = _inProgress!.FindIndex(e => e.Name == name);
-            var chain = _inProgress.Skip(at).ToList();
-            var text = string.Join(" -> ", chain.Select(e => e.Name).Append(name));
-            throw new FfiSpecException(referencePath, chain.All(e => e.IsAlias) ? $"alias cycle: {text}"
-                : chain.Any(e => e.IsAggregate) ? $"cyclic aggregate reference: {text} (a type cannot contain itself by value; use a pointer)"
-                : $"cyclic type reference: {text} (an enum base or handle rep cannot refer back to the type itself)");
-        }
+        if (_inProgressNames.Contains(name)) throw Cycle(name, referencePath);
         EnsureStack(referencePath);
         (_inProgress ??= []).Add((name, syntax is AliasSyntax, syntax is AggregateSyntax or ArraySyntax));
         _inProgressNames.Add(name);
@@ -129,10 +121,22 @@ internal sealed class TypeResolver
         return t;
     }
 
+    // Its own method: the lambdas and LINQ over tuples of the message are code a process would otherwise load and
+    // prepare with ResolveNamed, on its first spec (docs/benchmarks.md, cold start).
+    private FfiSpecException Cycle(string name, SpecPath referencePath)
+    {
+        int at = _inProgress!.FindIndex(e => e.Name == name);
+        var chain = _inProgress.Skip(at).ToList();
+        var text = string.Join(" -> ", chain.Select(e => e.Name).Append(name));
+        return new FfiSpecException(referencePath, chain.All(e => e.IsAlias) ? $"alias cycle: {text}"
+            : chain.Any(e => e.IsAggregate) ? $"cyclic aggregate reference: {text} (a type cannot contain itself by value; use a pointer)"
+            : $"cyclic type reference: {text} (an enum base or handle rep cannot refer back to the type itself)");
+    }
+
     private IEnumerable<string> KnownNames() =>
         _named.Keys.Concat(BuiltinTypes.All.Keys).Concat(_existing?.Names ?? []);
 
-    private static void EnsureStack(string path)
+    private static void EnsureStack(SpecPath path)
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
             throw new FfiSpecException(path, "type references nest too deeply");
@@ -207,7 +211,7 @@ internal sealed class TypeResolver
     }
 
     /// <summary>Rejects a parameter type C does not allow (void, arrays by value).</summary>
-    public static void RequireParameter(CType type, string path)
+    public static void RequireParameter(CType type, SpecPath path)
     {
         if (type is VoidType)
             throw new FfiSpecException(path, "void is not a parameter type (a function without parameters has \"params\": [])");
@@ -219,7 +223,7 @@ internal sealed class TypeResolver
 
     // typedef int aint __attribute__((aligned(8))): the same scalar with a raised alignment (never lowered, as gcc
     // does for a typedef that does not say packed); its size stays, so an array of it is refused (see ArraySyntax).
-    private static CType Aligned(CType target, int align, string? name, string? doc, string path) => target switch
+    private static CType Aligned(CType target, int align, string? name, string? doc, SpecPath path) => target switch
     {
         IntType i => new IntType(i.Bits, i.IsSigned, i.IsBool, name, doc, Math.Max(i.Align, align)),
         FloatType f => new FloatType(f.Bits, name, doc, Math.Max(f.Align, align)),
@@ -230,7 +234,7 @@ internal sealed class TypeResolver
     /// Rejects a parameter or return type larger than <see cref="FunctionSpec.MaxByValueSize"/>: C would copy it onto
     /// the stack of the calling thread (a 1 TiB struct, or a few MB on a 1.5 MB thread stack, is a crash, not a call).
     /// </summary>
-    public static void RequireByValueSize(CType type, string path)
+    public static void RequireByValueSize(CType type, SpecPath path)
     {
         if (type.Size > FunctionSpec.MaxByValueSize)
             throw new FfiSpecException(path, $"{type.DisplayName} is {type.Size} bytes; a value passed or returned by value may have at most {FunctionSpec.MaxByValueSize} (C copies it on the stack): pass a pointer");

@@ -1,53 +1,53 @@
 namespace Ffi.Spec;
 
 // The spec's type references as written, before names are resolved. Every node carries the JSON path
-// it came from so that resolution errors can name the place. A closed family consumed by TypeResolver.
+// it came from (written out only for a message) so that resolution errors can name the place. A closed family consumed by TypeResolver.
 
 /// <summary>A type reference as written in the spec.</summary>
-internal abstract record TypeSyntax(string Path);
+internal abstract record TypeSyntax(SpecPath Path);
 
 /// <summary><c>"int32"</c>: a reference by name.</summary>
-internal sealed record NameRefSyntax(string Path, string Name) : TypeSyntax(Path);
+internal sealed record NameRefSyntax(SpecPath Path, string Name) : TypeSyntax(Path);
 
 /// <summary>An inline or declared type object (<c>{"kind": …}</c>).</summary>
-internal abstract record TypeObjectSyntax(string Path, string? Name, string? Doc) : TypeSyntax(Path);
+internal abstract record TypeObjectSyntax(SpecPath Path, string? Name, string? Doc) : TypeSyntax(Path);
 
-internal sealed record VoidSyntax(string Path, string? Name, string? Doc) : TypeObjectSyntax(Path, Name, Doc);
+internal sealed record VoidSyntax(SpecPath Path, string? Name, string? Doc) : TypeObjectSyntax(Path, Name, Doc);
 
-internal sealed record IntSyntax(string Path, string? Name, string? Doc, int Bits, bool Signed) : TypeObjectSyntax(Path, Name, Doc);
+internal sealed record IntSyntax(SpecPath Path, string? Name, string? Doc, int Bits, bool Signed) : TypeObjectSyntax(Path, Name, Doc);
 
-internal sealed record FloatSyntax(string Path, string? Name, string? Doc, int Bits) : TypeObjectSyntax(Path, Name, Doc);
+internal sealed record FloatSyntax(SpecPath Path, string? Name, string? Doc, int Bits) : TypeObjectSyntax(Path, Name, Doc);
 
 /// <summary>A pointer; <paramref name="Const"/>: the pointee is <c>const</c> (<c>const char *</c>).</summary>
-internal sealed record PointerSyntax(string Path, string? Name, string? Doc, TypeSyntax To, string? Tag, bool Const = false) : TypeObjectSyntax(Path, Name, Doc);
+internal sealed record PointerSyntax(SpecPath Path, string? Name, string? Doc, TypeSyntax To, string? Tag, bool Const = false) : TypeObjectSyntax(Path, Name, Doc);
 
-internal sealed record ArraySyntax(string Path, string? Name, string? Doc, TypeSyntax Of, long? Length) : TypeObjectSyntax(Path, Name, Doc);
+internal sealed record ArraySyntax(SpecPath Path, string? Name, string? Doc, TypeSyntax Of, long? Length) : TypeObjectSyntax(Path, Name, Doc);
 
-internal sealed record FieldSyntax(string Path, string FieldName, TypeSyntax Type, int? Bits, int? Align = null, bool Packed = false);
+internal sealed record FieldSyntax(SpecPath Path, string FieldName, TypeSyntax Type, int? Bits, int? Align = null, bool Packed = false);
 
 /// <summary>A struct or union; <paramref name="Pack"/> is the <c>#pragma pack(N)</c> it was declared under.</summary>
-internal sealed record AggregateSyntax(string Path, string? Name, string? Doc, bool IsUnion, IReadOnlyList<FieldSyntax> Fields, bool Packed, int? Align, int? Pack = null)
+internal sealed record AggregateSyntax(SpecPath Path, string? Name, string? Doc, bool IsUnion, IReadOnlyList<FieldSyntax> Fields, bool Packed, int? Align, int? Pack = null)
     : TypeObjectSyntax(Path, Name, Doc);
 
-internal sealed record EnumSyntax(string Path, string? Name, string? Doc, NameRefSyntax Base, IReadOnlyList<(string Name, long Value, string Path)> Values)
+internal sealed record EnumSyntax(SpecPath Path, string? Name, string? Doc, NameRefSyntax Base, IReadOnlyList<(string Name, long Value, SpecPath Path)> Values)
     : TypeObjectSyntax(Path, Name, Doc);
 
-internal sealed record FuncPtrSyntax(string Path, string? Name, string? Doc, TypeSyntax Ret, IReadOnlyList<TypeSyntax> Params, bool Variadic)
+internal sealed record FuncPtrSyntax(SpecPath Path, string? Name, string? Doc, TypeSyntax Ret, IReadOnlyList<TypeSyntax> Params, bool Variadic)
     : TypeObjectSyntax(Path, Name, Doc);
 
-internal sealed record HandleSyntax(string Path, string? Name, string? Doc, string Tag, TypeSyntax Rep) : TypeObjectSyntax(Path, Name, Doc);
+internal sealed record HandleSyntax(SpecPath Path, string? Name, string? Doc, string Tag, TypeSyntax Rep) : TypeObjectSyntax(Path, Name, Doc);
 
 /// <summary>
 /// An alias: <c>"size_t": "u64"</c> or <c>{"kind": "alias", "to": "u64"}</c>; with <paramref name="Align"/>, a typedef
 /// that raises its scalar type's alignment (<c>typedef int aint __attribute__((aligned(8)));</c>).
 /// </summary>
-internal sealed record AliasSyntax(string Path, string? Name, string? Doc, NameRefSyntax To, int? Align = null) : TypeObjectSyntax(Path, Name, Doc);
+internal sealed record AliasSyntax(SpecPath Path, string? Name, string? Doc, NameRefSyntax To, int? Align = null) : TypeObjectSyntax(Path, Name, Doc);
 
 /// <summary>A named type of the spec's <c>"types"</c> (or a C typedef or tag): its name and its definition.</summary>
 internal sealed record TypeDeclarationSyntax(string Name, TypeObjectSyntax Syntax);
 
 internal sealed record FunctionSyntax(
-    string Path, string Name, TypeSyntax Ret, IReadOnlyList<TypeSyntax> Params, bool Variadic, string? Lib, string? Doc,
+    SpecPath Path, string Name, TypeSyntax Ret, IReadOnlyList<TypeSyntax> Params, bool Variadic, string? Lib, string? Doc,
     bool RetAsStr, bool Errno, IReadOnlyList<string> Caps, bool Trivial);
 
-internal sealed record VariableSyntax(string Path, string Name, TypeSyntax Type, string? Lib, string? Doc, IReadOnlyList<string> Caps);
+internal sealed record VariableSyntax(SpecPath Path, string Name, TypeSyntax Type, string? Lib, string? Doc, IReadOnlyList<string> Caps);

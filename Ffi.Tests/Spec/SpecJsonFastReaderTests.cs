@@ -11,8 +11,6 @@ namespace Ffi.Tests.Spec;
 [TestFixture]
 public sealed class SpecJsonFastReaderTests
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 256, CommentHandling = JsonCommentHandling.Skip };
-
     [TestCase("{\"a\": 1, // comment\n \"b\": 2}")]
     [TestCase("{\"a\": \"\\ud800\"}")]
     [TestCase("{\"a\": \"\\ud83d\\ude00\"}")]
@@ -40,7 +38,7 @@ public sealed class SpecJsonFastReaderTests
     {
         var deep = Encoding.UTF8.GetBytes(new string('[', 300) + new string(']', 300));
         Assert.That(SpecJsonFastReader.TryParse(deep, 256), Is.Null);
-        Assert.That(() => SpecJson.ParseWithReader(deep, Options), Throws.InstanceOf<JsonException>());
+        Assert.That(() => SpecJsonFullReader.ParseWithReader(deep), Throws.InstanceOf<JsonException>());
         var shallow = Encoding.UTF8.GetBytes(new string('[', 100) + new string(']', 100));
         Assert.That(SpecJsonFastReader.TryParse(shallow, 256), Is.Not.Null);
     }
@@ -53,6 +51,22 @@ public sealed class SpecJsonFastReaderTests
     {
         var bytes = Encoding.UTF8.GetBytes(json);
         Assert.That(SpecJsonFastReader.TryParse(bytes, 256), Is.Not.Null, "in the subset");
+        AssertSame(bytes);
+    }
+
+    [Test]
+    public void ShortPlainStringsAreSharedAndLongOrEscapedOnesAreNot()
+    {
+        var longText = new string('x', 40);
+        var bytes = Encoding.UTF8.GetBytes($"[{{\"ret\": \"int\"}}, {{\"ret\": \"int\"}}, \"{longText}\", \"{longText}\", \"a\\nb\", \"a\\nb\"]");
+        var items = SpecJsonFastReader.TryParse(bytes, 256)!.Items;
+        var (first, second) = (items[0].Properties[0], items[1].Properties[0]);
+        Assert.That(first.Name, Is.SameAs(second.Name), "one string per key");
+        Assert.That(first.Value, Is.SameAs(second.Value), "one node per short plain value");
+        Assert.That(items[2], Is.Not.SameAs(items[3]));
+        Assert.That(items[3].GetString(), Is.EqualTo(longText));
+        Assert.That(items[4], Is.Not.SameAs(items[5]));
+        Assert.That(items[5].GetRawText(), Is.EqualTo("\"a\\nb\""));
         AssertSame(bytes);
     }
 
@@ -89,7 +103,7 @@ public sealed class SpecJsonFastReaderTests
     {
         var fast = SpecJsonFastReader.TryParse(utf8, 256);
         if (fast is null) return;
-        var full = SpecJson.ParseWithReader(utf8, Options);
+        var full = SpecJsonFullReader.ParseWithReader(utf8);
         AssertEqual(fast, full, "$");
     }
 
@@ -99,7 +113,7 @@ public sealed class SpecJsonFastReaderTests
         Assert.That(a.GetRawText(), Is.EqualTo(b.GetRawText()), path);
         Assert.That(a.TryGetInt64(out long x), Is.EqualTo(b.TryGetInt64(out long y)), path);
         Assert.That(x, Is.EqualTo(y), path);
-        if (a.ValueKind == JsonValueKind.String) Assert.That(a.GetString(), Is.EqualTo(b.GetString()), path);
+        if (a.ValueKind == SpecJsonKind.String) Assert.That(a.GetString(), Is.EqualTo(b.GetString()), path);
         var ai = a.EnumerateArray();
         var bi = b.EnumerateArray();
         Assert.That(ai, Has.Count.EqualTo(bi.Count), path);

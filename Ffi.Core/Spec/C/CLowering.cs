@@ -196,7 +196,7 @@ internal sealed class CLowering
         {
             CAggregate g => new AggregateSyntax(path, null, null, g.IsUnion,
                 g.Members.Select(m => new FieldSyntax(Path(m.At), m.Name, MemberType(m), m.Bits, m.Align, m.Packed)).ToList(), g.Packed, g.Align, g.Pack),
-            CEnum e => new EnumSyntax(path, null, null, new NameRefSyntax(path, e.Base), e.Values.Select(v => (v.Name, v.Value, Path(v.At))).ToList()),
+            CEnum e => new EnumSyntax(path, null, null, new NameRefSyntax(path, e.Base), e.Values.Select(v => (v.Name, v.Value, (SpecPath)Path(v.At))).ToList()),
             _ => throw new InvalidOperationException($"unexpected C body {body.GetType().Name}"),
         };
     }
