@@ -61,16 +61,18 @@ public sealed partial class NativeModule
     // equal and hold nothing yet, and one wins); null when the spec declares no such function.
     private NativeFunction? FunctionObject(string name)
     {
-        if (_functionObjects.TryGetValue(name, out var f)) return f;
+        var objects = _functionObjects ?? Interlocked.CompareExchange(ref _functionObjects, new(StringComparer.Ordinal), null) ?? _functionObjects;
+        if (objects.TryGetValue(name, out var f)) return f;
         if (!Spec.TryGetFunction(name, out var spec)) return null;
-        return _functionObjects.GetOrAdd(name, new NativeFunction(this, spec, _functions[name], Options.CaptureErrnoForAll));
+        return objects.GetOrAdd(name, new NativeFunction(this, spec, _functions[name], Options.CaptureErrnoForAll));
     }
 
     private NativeVariable? VariableObject(string name)
     {
-        if (_variableObjects.TryGetValue(name, out var v)) return v;
+        var objects = _variableObjects ?? Interlocked.CompareExchange(ref _variableObjects, new(StringComparer.Ordinal), null) ?? _variableObjects;
+        if (objects.TryGetValue(name, out var v)) return v;
         if (!Spec.TryGetVariable(name, out var spec)) return null;
-        return _variableObjects.GetOrAdd(name, new NativeVariable(this, spec, _variables[name]));
+        return objects.GetOrAdd(name, new NativeVariable(this, spec, _variables[name]));
     }
 
     // A class, not a value tuple: a cache keyed by a reference type runs the runtime's shared precompiled code, while a

@@ -19,8 +19,10 @@ public sealed partial class NativeModule
     /// <summary>Where every emitter of this module gets its call plans and recipes.</summary>
     internal CallShapes Shapes { get; }
 
-    /// <summary>The module's emitted code, shared per call shape.</summary>
-    internal ModuleStubs Stubs { get; } = new();
+    /// <summary>The module's emitted code, shared per call shape; made on the first call, not at Open.</summary>
+    internal ModuleStubs Stubs => _stubs ?? Interlocked.CompareExchange(ref _stubs, new(), null) ?? _stubs;
+
+    private ModuleStubs? _stubs;
 
     /// <summary>The raw stub of a function's call shape (functions with the same shape share it).</summary>
     internal RawCall StubFor(CallShape shape, NativeFunction function) =>

@@ -29,10 +29,11 @@ public sealed partial class NativeModule : IDisposable
     private readonly Dictionary<string, nint> _functions;
     private readonly Dictionary<string, nint> _variables;
     private readonly FfiMemory _memory;
-    // Made on first lookup, not at Open: a spec of thousands of functions opens without an object per function.
-    private readonly ConcurrentDictionary<string, NativeFunction> _functionObjects = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, NativeVariable> _variableObjects = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<TypedDelegateKey, Delegate> _typed = new();
+    // Made on first lookup, not at Open: a spec of thousands of functions opens without an object per function, and
+    // a module nothing is called from never builds these caches (docs/benchmarks.md, cold start).
+    private ConcurrentDictionary<string, NativeFunction>? _functionObjects;
+    private ConcurrentDictionary<string, NativeVariable>? _variableObjects;
+    private ConcurrentDictionary<TypedDelegateKey, Delegate>? _typed;
     private readonly CallbackRegistry _callbacks;
     private int _disposed;
 
@@ -65,8 +66,8 @@ public sealed partial class NativeModule : IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         options ??= new FfiOptions();
         var libraries = new Dictionary<string, nint>(StringComparer.Ordinal);
-        var functions = new Dictionary<string, nint>(StringComparer.Ordinal);
-        var variables = new Dictionary<string, nint>(StringComparer.Ordinal);
+        var functions = new Dictionary<string, nint>(spec.Functions.Count, StringComparer.Ordinal); // sized once: no rehash
+        var variables = new Dictionary<string, nint>(spec.Variables.Count, StringComparer.Ordinal);
         try
         {
             nint Library(string? name)
@@ -148,7 +149,8 @@ public sealed partial class NativeModule : IDisposable
         // No lock per delegate: threads racing here may each bind one (the stub itself is emitted once, in Stubs), the
         // first published wins, and a delegate type that does not match throws and leaves nothing behind.
         var key = new TypedDelegateKey(name, typeof(TDelegate));
-        return (TDelegate)(_typed.TryGetValue(key, out var made) ? made : _typed.GetOrAdd(key, CreateTyped<TDelegate>(name)));
+        var typed = _typed ?? Interlocked.CompareExchange(ref _typed, new(), null) ?? _typed;
+        return (TDelegate)(typed.TryGetValue(key, out var made) ? made : typed.GetOrAdd(key, CreateTyped<TDelegate>(name)));
     }
 
     /// <summary>Calls a declared function dynamically; see <see cref="NativeFunction.Invoke(object[])"/>.</summary>

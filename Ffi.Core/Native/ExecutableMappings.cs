@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Ffi.Native;
 
 /// <summary>
@@ -39,21 +37,53 @@ internal static class ExecutableMappings
     }
 
     // Lines such as "7f3a1c200000-7f3a1c3a5000 r-xp 00028000 08:01 1234  /usr/lib/x86_64-linux-gnu/libc.so.6",
-    // sorted by address. An array grown by hand, not a List of tuples: that is generic code over a value type, which
-    // the JIT compiles when the first module opens (docs/benchmarks.md, cold start).
+    // sorted by address, read as bytes and parsed by hand: line strings and the number parser's generic code were
+    // a millisecond of the first Open (docs/benchmarks.md, cold start). An array grown by hand, not a List of
+    // tuples: generic code over a value type, which the JIT would compile when the first module opens.
     private static (ulong Start, ulong End)[] Read()
     {
+        var text = File.ReadAllBytes("/proc/self/maps");
         var ranges = new (ulong Start, ulong End)[64];
         int count = 0;
-        foreach (var line in File.ReadLines("/proc/self/maps"))
+        for (int at = 0; at < text.Length;)
         {
-            int dash = line.IndexOf('-'), space = line.IndexOf(' ');
-            if (dash < 0 || space < dash || space + 3 >= line.Length || line[space + 3] != 'x') continue;
-            if (count == ranges.Length) ranges = Copy(ranges, count, count * 2);
-            ranges[count++] = (ulong.Parse(line.AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                ulong.Parse(line.AsSpan(dash + 1, space - dash - 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+            int end = Array.IndexOf(text, (byte)'\n', at);
+            if (end < 0) end = text.Length;
+            if (Range(text.AsSpan(at, end - at)) is { } range)
+            {
+                if (count == ranges.Length) ranges = Copy(ranges, count, count * 2);
+                ranges[count++] = range;
+            }
+            at = end + 1;
         }
         return Copy(ranges, count, count);
+    }
+
+    // "START-END PERMS …" with x in PERMS, or null.
+    private static (ulong Start, ulong End)? Range(ReadOnlySpan<byte> line)
+    {
+        int dash = line.IndexOf((byte)'-'), space = line.IndexOf((byte)' ');
+        if (dash <= 0 || space <= dash + 1 || space + 3 >= line.Length || line[space + 3] != 'x') return null;
+        return Hex(line[..dash]) is ulong start && Hex(line[(dash + 1)..space]) is ulong end ? (start, end) : null;
+    }
+
+    private static ulong? Hex(ReadOnlySpan<byte> digits)
+    {
+        if (digits.Length > 16) return null;
+        ulong value = 0;
+        foreach (byte b in digits)
+        {
+            int d = b switch
+            {
+                >= (byte)'0' and <= (byte)'9' => b - '0',
+                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+                _ => -1,
+            };
+            if (d < 0) return null;
+            value = value << 4 | (uint)d;
+        }
+        return value;
     }
 
     private static (ulong Start, ulong End)[] Copy((ulong Start, ulong End)[] from, int count, int length)

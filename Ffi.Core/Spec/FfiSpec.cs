@@ -149,7 +149,7 @@ public sealed partial class FfiSpec
         {
             var ret = resolver.Resolve(f.Ret);
             if (ret is ArrayType) throw new FfiSpecException(f.Path.Key(": ", "ret"), "a C function cannot return an array; return a pointer or a struct");
-            TypeResolver.RequireByValueSize(ret, f.Path.Key(": ", "ret"));
+            if (ret.Size > FunctionSpec.MaxByValueSize) TypeResolver.RequireByValueSize(ret, f.Path.Key(": ", "ret")); // the path is made only for the message
             var ps = new CType[f.Params.Count];
             for (int i = 0; i < ps.Length; i++)
             {

@@ -14,15 +14,16 @@ internal sealed class JsonObjectReader
     // to build per object. Larger objects (a spec's "types", "constants") get one.
     private const int LinearKeys = 8;
 
-    private readonly SpecJsonProperty[] _properties;
+    private readonly string?[] _keys;       // none null: Open checked
+    private readonly SpecJson[] _values;
     private readonly Dictionary<string, int>? _index;
-    private string[]? _keys;
 
-    private JsonObjectReader(SpecPath path, string separator, SpecJsonProperty[] properties, Dictionary<string, int>? index)
+    private JsonObjectReader(SpecPath path, string separator, SpecJson element, Dictionary<string, int>? index)
     {
         Path = path;
         Separator = separator;
-        _properties = properties;
+        _keys = element.Keys;
+        _values = element.Items;
         _index = index;
     }
 
@@ -36,42 +37,30 @@ internal sealed class JsonObjectReader
     {
         if (element.ValueKind != SpecJsonKind.Object)
             throw new FfiSpecException(path, $"{what} must be a JSON object, not {Describe(element)}");
-        var properties = element.Properties;
-        foreach (var p in properties)
-            if (p.RawName is null) throw new FfiSpecException(path, $"invalid key: {InvalidStringReason}");
+        var keys = element.Keys;
+        foreach (var key in keys)
+            if (key is null) throw new FfiSpecException(path, $"invalid key: {InvalidStringReason}");
         Dictionary<string, int>? index = null;
-        if (properties.Length > LinearKeys)
+        if (keys.Length > LinearKeys)
         {
-            index = new Dictionary<string, int>(properties.Length, StringComparer.Ordinal); // sized once: no rehash
-            for (int i = 0; i < properties.Length; i++)
-                if (!index.TryAdd(properties[i].Name, i)) throw Duplicate(path, separator, properties[i].Name, duplicateNoun);
+            index = new Dictionary<string, int>(keys.Length, StringComparer.Ordinal); // sized once: no rehash
+            for (int i = 0; i < keys.Length; i++)
+                if (!index.TryAdd(keys[i]!, i)) throw Duplicate(path, separator, keys[i]!, duplicateNoun);
         }
         else
         {
-            for (int i = 1; i < properties.Length; i++)
+            for (int i = 1; i < keys.Length; i++)
                 for (int j = 0; j < i; j++)
-                    if (properties[i].Name == properties[j].Name) throw Duplicate(path, separator, properties[i].Name, duplicateNoun);
+                    if (keys[i] == keys[j]) throw Duplicate(path, separator, keys[i]!, duplicateNoun);
         }
-        return new JsonObjectReader(path, separator, properties, index);
+        return new JsonObjectReader(path, separator, element, index);
     }
 
     private static FfiSpecException Duplicate(SpecPath path, string separator, string name, string noun) =>
         new(path.Key(separator, name), $"duplicate {noun} \"{name}\"");
 
     /// <summary>The keys in document order.</summary>
-    public IReadOnlyList<string> Keys
-    {
-        get
-        {
-            if (_keys is null)
-            {
-                var keys = new string[_properties.Length];
-                for (int i = 0; i < keys.Length; i++) keys[i] = _properties[i].Name;
-                _keys = keys;
-            }
-            return _keys;
-        }
-    }
+    public IReadOnlyList<string> Keys => _keys!;
 
     /// <summary>Names the object anew once its name is known (<c>functions[3]</c> becomes <c>functions[3] (crc32)</c>).</summary>
     public void Rename(SpecPath path, string separator)
@@ -88,8 +77,8 @@ internal sealed class JsonObjectReader
     private int Find(string key)
     {
         if (_index is not null) return _index.TryGetValue(key, out int at) ? at : -1;
-        for (int i = 0; i < _properties.Length; i++)
-            if (_properties[i].Name == key) return i;
+        for (int i = 0; i < _keys.Length; i++)
+            if (_keys[i] == key) return i;
         return -1;
     }
 
@@ -103,9 +92,9 @@ internal sealed class JsonObjectReader
     /// </summary>
     public void RejectUnknownKeys(string what, params string[] allowed)
     {
-        foreach (var p in _properties)
+        foreach (var key in _keys)
         {
-            var key = p.Name;
+            if (key is null) continue; // Open refused these
             if (Array.IndexOf(allowed, key) >= 0 || key.StartsWith(AnnotationPrefix, StringComparison.Ordinal)) continue;
             throw UnknownKey(what, allowed, key);
         }
@@ -124,12 +113,12 @@ internal sealed class JsonObjectReader
     public bool TryGet(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out SpecJson value)
     {
         int at = Find(key);
-        value = at >= 0 ? _properties[at].Value : null;
+        value = at >= 0 ? _values[at] : null;
         return at >= 0;
     }
 
     /// <summary>The value of a key of <see cref="Keys"/>.</summary>
-    public SpecJson Get(string key) => _properties[Find(key)].Value;
+    public SpecJson Get(string key) => _values[Find(key)];
 
     public SpecJson Required(string key, string what)
     {

@@ -10,7 +10,7 @@ namespace Ffi.Spec;
 internal sealed class SpecJson
 {
     private static readonly SpecJson[] NoItems = [];
-    private static readonly SpecJsonProperty[] NoProperties = [];
+    private static readonly string?[] NoKeys = [];
 
     private readonly string? _text;      // a string's text; null when it does not decode (see InvalidText)
     private readonly string? _raw;       // the JSON as written, for messages; null when it is derived from the value
@@ -29,16 +29,25 @@ internal sealed class SpecJson
 
     internal SpecJson(SpecJson[] items) : this(SpecJsonKind.Array, "") => Items = items;
 
-    internal SpecJson(SpecJsonProperty[] properties) : this(SpecJsonKind.Object, "") => Properties = properties;
+    /// <summary>An object: its keys (null for one that does not decode) and their values, in document order.</summary>
+    internal SpecJson(string?[] keys, SpecJson[] values) : this(SpecJsonKind.Object, "")
+    {
+        Keys = keys;
+        Items = values;
+    }
 
     /// <summary>The JSON kind.</summary>
     public SpecJsonKind ValueKind { get; }
 
-    /// <summary>An array's items (empty for anything else).</summary>
+    /// <summary>An array's items, or an object's values in document order (empty for anything else).</summary>
     public SpecJson[] Items { get; } = NoItems;
 
-    /// <summary>An object's properties in document order (empty for anything else).</summary>
-    public SpecJsonProperty[] Properties { get; } = NoProperties;
+    /// <summary>
+    /// An object's keys in document order, each the key of the value at the same index of <see cref="Items"/>; null for
+    /// a key whose escape decodes to an unpaired surrogate (empty for anything else). Objects with the same keys may
+    /// share one array: never write to it.
+    /// </summary>
+    public string?[] Keys { get; } = NoKeys;
 
     /// <summary>Parses a whole document with the fast reader, or the full one for anything unusual; a syntax error is an <see cref="FfiSpecException"/> at <c>$</c>.</summary>
     public static SpecJson Parse(ReadOnlySpan<byte> utf8) =>
@@ -81,27 +90,5 @@ internal sealed class SpecJson
         SpecJsonKind.Null => "null",
         _ => "",
     };
-
-    /// <summary>An array's items.</summary>
-    public IReadOnlyList<SpecJson> EnumerateArray() => Items;
-
-    /// <summary>An object's properties, in document order.</summary>
-    public IReadOnlyList<SpecJsonProperty> EnumerateObject() => Properties;
-
-    /// <summary>An object's number of properties.</summary>
-    public int GetPropertyCount() => Properties.Length;
 }
 
-/// <summary>One property of a <see cref="SpecJson"/> object.</summary>
-internal sealed class SpecJsonProperty(string? name, SpecJson value)
-{
-    /// <summary>The key (as <see cref="System.Text.Json.JsonProperty.Name"/>: one that does not decode throws).</summary>
-    /// <exception cref="InvalidOperationException">The key holds an invalid UTF-16 surrogate.</exception>
-    public string Name => name ?? throw new InvalidOperationException("the key holds an invalid UTF-16 surrogate");
-
-    /// <summary>The key, or null when it does not decode.</summary>
-    public string? RawName => name;
-
-    /// <summary>The value.</summary>
-    public SpecJson Value { get; } = value;
-}

@@ -20,6 +20,7 @@ internal ref struct SpecJsonFastReader
 {
     private const int SharedLength = 32;   // strings up to this many bytes are shared
     private const int SharedSlots = 128;   // a power of two
+    private const int MaxKeySets = 16;     // key arrays remembered for sharing
 
     private readonly ReadOnlySpan<byte> _text;
     private readonly int _maxDepth;
@@ -27,8 +28,10 @@ internal ref struct SpecJsonFastReader
     private int _depth;
     // The properties and items of the objects and arrays being read, innermost last: one list for the whole document
     // rather than one per object.
-    private readonly List<SpecJsonProperty> _properties = [];
+    private readonly List<string> _keyStack = [];
     private readonly List<SpecJson> _items = [];
+    // Key arrays already made: objects with the same keys in the same order (every function of a spec, mostly) share one.
+    private readonly List<string?[]> _keySets = [];
     private readonly string?[] _keys = new string?[SharedSlots];
     private readonly SpecJson?[] _strings = new SpecJson?[SharedSlots];
 
@@ -68,13 +71,13 @@ internal ref struct SpecJsonFastReader
     {
         if (++_depth >= _maxDepth) return null; // at the limit, the full reader decides
         _at++; // {
-        int first = _properties.Count;
+        int firstKey = _keyStack.Count, first = _items.Count;
         SkipWhitespace();
         if (_at < _text.Length && _text[_at] == '}')
         {
             _at++;
             _depth--;
-            return new SpecJson(Take(_properties, first));
+            return new SpecJson([], []);
         }
         while (true)
         {
@@ -87,7 +90,8 @@ internal ref struct SpecJsonFastReader
             SkipWhitespace();
             var value = Value();
             if (value is null) return null;
-            _properties.Add(new SpecJsonProperty(name, value));
+            _keyStack.Add(name);
+            _items.Add(value);
             SkipWhitespace();
             if (_at >= _text.Length) return null;
             if (_text[_at] == ',')
@@ -98,7 +102,7 @@ internal ref struct SpecJsonFastReader
             if (_text[_at] != '}') return null;
             _at++;
             _depth--;
-            return new SpecJson(Take(_properties, first));
+            return new SpecJson(KeySet(firstKey), Take(_items, first));
         }
     }
 
@@ -143,6 +147,27 @@ internal ref struct SpecJsonFastReader
         list.CopyTo(first, taken, 0, count);
         list.RemoveRange(first, count);
         return taken;
+    }
+
+    // The keys from `first` on, removed from the stack, as an array shared with every earlier object of the same keys.
+    // Keys are shared strings, so comparing references compares them.
+    private string?[] KeySet(int first)
+    {
+        int count = _keyStack.Count - first;
+        foreach (var set in _keySets)
+        {
+            if (set.Length != count) continue;
+            int i = 0;
+            while (i < count && ReferenceEquals(set[i], _keyStack[first + i])) i++;
+            if (i == count)
+            {
+                _keyStack.RemoveRange(first, count);
+                return set;
+            }
+        }
+        var keys = Take(_keyStack, first);
+        if (_keySets.Count < MaxKeySets) _keySets.Add(keys);
+        return keys;
     }
 
     // A key: shared when short and plain.

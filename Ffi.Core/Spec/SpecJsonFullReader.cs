@@ -62,14 +62,15 @@ internal static class SpecJsonFullReader
         {
             case JsonTokenType.StartObject:
             {
-                var properties = new List<SpecJsonProperty>();
+                var keys = new List<string?>();
+                var values = new List<SpecJson>();
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var name = Decode(ref reader);
+                    keys.Add(Decode(ref reader));
                     reader.Read();
-                    properties.Add(new SpecJsonProperty(name, ReadValue(ref reader)));
+                    values.Add(ReadValue(ref reader));
                 }
-                return new SpecJson(properties.ToArray());
+                return new SpecJson(keys.ToArray(), values.ToArray());
             }
             case JsonTokenType.StartArray:
             {

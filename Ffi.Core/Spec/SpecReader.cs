@@ -83,9 +83,10 @@ internal static class SpecReader
         if (r.TryGet("functions", out var fnsEl) && fnsEl.ValueKind != SpecJsonKind.Null)
         {
             if (fnsEl.ValueKind != SpecJsonKind.Array) throw r.WrongKind("functions", fnsEl, "an array of functions");
-            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            functions.Capacity = fnsEl.Items.Length;
+            var seen = new Dictionary<string, int>(fnsEl.Items.Length, StringComparer.Ordinal); // sized once: no rehash
             int i = 0;
-            foreach (var fe in fnsEl.EnumerateArray())
+            foreach (var fe in fnsEl.Items)
             {
                 var fn = ReadFunction(fe, i);
                 if (seen.TryGetValue(fn.Name, out int first))
@@ -102,7 +103,7 @@ internal static class SpecReader
             if (varsEl.ValueKind != SpecJsonKind.Array) throw r.WrongKind("variables", varsEl, "an array of variables");
             var seen = new Dictionary<string, int>(StringComparer.Ordinal);
             int i = 0;
-            foreach (var ve in varsEl.EnumerateArray())
+            foreach (var ve in varsEl.Items)
             {
                 var v = ReadVariable(ve, i);
                 if (seen.TryGetValue(v.Name, out int first))
@@ -229,7 +230,7 @@ internal static class SpecReader
                 var ret = ReadTypeRef(r.Required("ret", "the return type"), r.ChildPath("ret"));
                 var ps = new List<TypeSyntax>();
                 int i = 0;
-                foreach (var p in r.RequiredArray("params").EnumerateArray())
+                foreach (var p in r.RequiredArray("params").Items)
                     ps.Add(ReadTypeRef(p, r.ChildPath("params").Item("", i++)));
                 return new FuncPtrSyntax(path, name, doc, ret, ps, r.OptionalBool("variadic"));
             }
@@ -266,7 +267,7 @@ internal static class SpecReader
         var fields = new List<FieldSyntax>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int i = 0;
-        foreach (var fe in r.RequiredArray("fields").EnumerateArray())
+        foreach (var fe in r.RequiredArray("fields").Items)
         {
             var fpath = r.ChildPath("fields").Item("", i);
             var fr = JsonObjectReader.Open(fe, fpath, "a field");

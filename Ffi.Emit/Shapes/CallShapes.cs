@@ -11,7 +11,8 @@ namespace Ffi.Shapes;
 /// </summary>
 internal sealed class CallShapes(string library)
 {
-    private readonly ConcurrentDictionary<CallSignature, CallShape> _shapes = new();
+    // Made on the first call, not when the module opens (docs/benchmarks.md, cold start).
+    private ConcurrentDictionary<CallSignature, CallShape>? _shapes;
 
     /// <summary>The shape of a call.</summary>
     /// <param name="returnType">The return type.</param>
@@ -22,9 +23,10 @@ internal sealed class CallShapes(string library)
     public CallShape For(CType returnType, CType[] parameters, int? fixedCount, string symbol)
     {
         var key = new CallSignature(returnType, parameters, fixedCount);
-        if (_shapes.TryGetValue(key, out var shape)) return shape;
+        var shapes = _shapes ?? Interlocked.CompareExchange(ref _shapes, new(), null) ?? _shapes;
+        if (shapes.TryGetValue(key, out var shape)) return shape;
         var plan = SysVCallPlanner.Plan(returnType, parameters, fixedCount);
         shape = new CallShape(plan, SysVLowering.Lower(plan, library, symbol), ArgumentFrame.For(plan));
-        return _shapes.GetOrAdd(key, shape);
+        return shapes.GetOrAdd(key, shape);
     }
 }
