@@ -38,8 +38,8 @@ internal static class ExecutableMappings
 
     // Lines such as "7f3a1c200000-7f3a1c3a5000 r-xp 00028000 08:01 1234  /usr/lib/x86_64-linux-gnu/libc.so.6",
     // sorted by address, read as bytes and parsed by hand: line strings and the number parser's generic code were
-    // a millisecond of the first Open (docs/benchmarks.md, cold start). An array grown by hand, not a List of
-    // tuples: generic code over a value type, which the JIT would compile when the first module opens.
+    // a millisecond of the first Open (docs/benchmarks.md, cold start). Plain loops and out parameters, no generic
+    // code over value types (a nullable tuple, Array.IndexOf of bytes), which the JIT would compile in every process.
     private static (ulong Start, ulong End)[] Read()
     {
         var text = File.ReadAllBytes("/proc/self/maps");
@@ -47,32 +47,37 @@ internal static class ExecutableMappings
         int count = 0;
         for (int at = 0; at < text.Length;)
         {
-            int end = Array.IndexOf(text, (byte)'\n', at);
-            if (end < 0) end = text.Length;
-            if (Range(text.AsSpan(at, end - at)) is { } range)
+            int end = at;
+            while (end < text.Length && text[end] != (byte)'\n') end++;
+            if (Range(text, at, end, out ulong start, out ulong stop))
             {
                 if (count == ranges.Length) ranges = Copy(ranges, count, count * 2);
-                ranges[count++] = range;
+                ranges[count++] = (start, stop);
             }
             at = end + 1;
         }
         return Copy(ranges, count, count);
     }
 
-    // "START-END PERMS …" with x in PERMS, or null.
-    private static (ulong Start, ulong End)? Range(ReadOnlySpan<byte> line)
+    // "START-END PERMS …" (the line is text[from..to]) with x in PERMS.
+    private static bool Range(byte[] text, int from, int to, out ulong start, out ulong end)
     {
-        int dash = line.IndexOf((byte)'-'), space = line.IndexOf((byte)' ');
-        if (dash <= 0 || space <= dash + 1 || space + 3 >= line.Length || line[space + 3] != 'x') return null;
-        return Hex(line[..dash]) is ulong start && Hex(line[(dash + 1)..space]) is ulong end ? (start, end) : null;
+        start = end = 0;
+        int dash = from, space;
+        while (dash < to && text[dash] != (byte)'-') dash++;
+        space = dash;
+        while (space < to && text[space] != (byte)' ') space++;
+        return dash > from && space > dash + 1 && space + 3 < to && text[space + 3] == (byte)'x'
+            && Hex(text, from, dash, out start) && Hex(text, dash + 1, space, out end);
     }
 
-    private static ulong? Hex(ReadOnlySpan<byte> digits)
+    private static bool Hex(byte[] text, int from, int to, out ulong value)
     {
-        if (digits.Length > 16) return null;
-        ulong value = 0;
-        foreach (byte b in digits)
+        value = 0;
+        if (to - from > 16) return false;
+        for (int i = from; i < to; i++)
         {
+            byte b = text[i];
             int d = b switch
             {
                 >= (byte)'0' and <= (byte)'9' => b - '0',
@@ -80,10 +85,10 @@ internal static class ExecutableMappings
                 >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
                 _ => -1,
             };
-            if (d < 0) return null;
+            if (d < 0) return false;
             value = value << 4 | (uint)d;
         }
-        return value;
+        return true;
     }
 
     private static (ulong Start, ulong End)[] Copy((ulong Start, ulong End)[] from, int count, int length)

@@ -34,7 +34,7 @@ internal static unsafe partial class LibraryFileCheck
         if (fd < 0) return; // missing or unreadable: dlopen says so in its own words
         try
         {
-            var (mode, size) = Status(library, fd);
+            Status(library, fd, out uint mode, out long size);
             if ((mode & SIfMt) != SIfReg)
                 throw Refuse(library, $"it is not a regular file but {Kind(mode)}");
             CheckElf(library, fd, size);
@@ -131,7 +131,8 @@ internal static unsafe partial class LibraryFileCheck
         [FieldOffset(48)] public long Size;
     }
 
-    private static (uint Mode, long Size) Status(string library, int fd)
+    // Out parameters, not a tuple: a tuple of two value types is code the JIT compiles in every process (docs/benchmarks.md, cold start).
+    private static void Status(string library, int fd, out uint mode, out long size)
     {
         StatBuffer st;
         int rc;
@@ -144,7 +145,8 @@ internal static unsafe partial class LibraryFileCheck
             rc = Fxstat64(1, fd, &st); // glibc before 2.33 exports fstat only as __fxstat64(_STAT_VER = 1, …)
         }
         if (rc != 0) throw Refuse(library, $"its status cannot be read (fstat: errno {Marshal.GetLastSystemError()})");
-        return (st.Mode, st.Size);
+        mode = st.Mode;
+        size = st.Size;
     }
 
     [LibraryImport("libc.so.6", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
