@@ -63,32 +63,34 @@ internal static unsafe partial class LibraryFileCheck
         ushort phentsize = BinaryPrimitives.ReadUInt16LittleEndian(h[54..]), phnum = BinaryPrimitives.ReadUInt16LittleEndian(h[56..]);
         ushort shentsize = BinaryPrimitives.ReadUInt16LittleEndian(h[58..]), shnum = BinaryPrimitives.ReadUInt16LittleEndian(h[60..]);
         if (phnum == 0 || phentsize != ProgramHeaderSize) throw Refuse(library, "its ELF header has no valid program header table");
-        Within(library, "the program headers", phoff, (ulong)phnum * ProgramHeaderSize, size);
+        Within(library, "the program headers", -1, phoff, (ulong)phnum * ProgramHeaderSize, size);
         var ph = Read(library, fd, (long)phoff, phnum * ProgramHeaderSize);
         for (int i = 0; i < phnum; i++)
         {
             // Elf64_Phdr: p_type@0, p_offset@8, p_filesz@32.
             var p = ph.AsSpan(i * ProgramHeaderSize, ProgramHeaderSize);
             if (BinaryPrimitives.ReadUInt32LittleEndian(p) != PtLoad) continue;
-            Within(library, $"segment {i}", BinaryPrimitives.ReadUInt64LittleEndian(p[8..]), BinaryPrimitives.ReadUInt64LittleEndian(p[32..]), size);
+            Within(library, "segment", i, BinaryPrimitives.ReadUInt64LittleEndian(p[8..]), BinaryPrimitives.ReadUInt64LittleEndian(p[32..]), size);
         }
         if (shoff == 0 || shnum == 0) return; // no section headers: the loader does not need them
         if (shentsize != SectionHeaderSize) throw Refuse(library, $"its section headers have size {shentsize}, not {SectionHeaderSize}");
-        Within(library, "the section headers", shoff, (ulong)shnum * SectionHeaderSize, size);
+        Within(library, "the section headers", -1, shoff, (ulong)shnum * SectionHeaderSize, size);
         var sh = Read(library, fd, (long)shoff, shnum * SectionHeaderSize);
         for (int i = 0; i < shnum; i++)
         {
             // Elf64_Shdr: sh_type@4, sh_offset@24, sh_size@32; SHT_NOBITS (.bss) occupies no bytes of the file.
             var s = sh.AsSpan(i * SectionHeaderSize, SectionHeaderSize);
             if (BinaryPrimitives.ReadUInt32LittleEndian(s[4..]) == ShtNoBits) continue;
-            Within(library, $"section {i}", BinaryPrimitives.ReadUInt64LittleEndian(s[24..]), BinaryPrimitives.ReadUInt64LittleEndian(s[32..]), size);
+            Within(library, "section", i, BinaryPrimitives.ReadUInt64LittleEndian(s[24..]), BinaryPrimitives.ReadUInt64LittleEndian(s[32..]), size);
         }
     }
 
-    private static void Within(string library, string what, ulong offset, ulong length, long size)
+    // `what` with its index (-1: none) is written into the message only when it is needed: formatting it for every
+    // segment and section cost the first Open of a process its first string formatting (docs/benchmarks.md, cold start).
+    private static void Within(string library, string what, int index, ulong offset, ulong length, long size)
     {
         if (offset > (ulong)size || length > (ulong)size - offset)
-            throw Refuse(library, $"it is a truncated or corrupt ELF: {what} (bytes {offset}..{offset + length}) lie beyond the end of the {size}-byte file");
+            throw Refuse(library, $"it is a truncated or corrupt ELF: {(index < 0 ? what : $"{what} {index}")} (bytes {offset}..{offset + length}) lie beyond the end of the {size}-byte file");
     }
 
     private static FfiBindException Refuse(string library, string why) =>

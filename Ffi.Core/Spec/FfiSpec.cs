@@ -93,7 +93,8 @@ public sealed partial class FfiSpec
     public static FfiSpec Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllBytes(path));
+        var utf8 = File.ReadAllBytes(path); // read once, not copied again (Parse of a span must copy)
+        return Guarded(() => Spec.SpecReader.Read(utf8));
     }
 
     /// <summary>Reads a spec from JSON text, reporting a malformed spec without throwing.</summary>
