@@ -49,10 +49,6 @@ internal sealed class SpecJson
     /// </summary>
     public string?[] Keys { get; } = NoKeys;
 
-    /// <summary>Parses a whole document with the fast reader, or the full one for anything unusual; a syntax error is an <see cref="FfiSpecException"/> at <c>$</c>.</summary>
-    public static SpecJson Parse(ReadOnlySpan<byte> utf8) =>
-        SpecJsonFastReader.TryParse(utf8, SpecJsonFullReader.MaxDepth) ?? SpecJsonFullReader.Parse(utf8);
-
     /// <summary>A string's text (as <see cref="System.Text.Json.JsonElement.GetString"/>: an escape that decodes to an unpaired surrogate throws).</summary>
     /// <exception cref="InvalidOperationException">Not a string, or the string does not decode.</exception>
     public string GetString() =>

@@ -26,6 +26,7 @@ internal ref struct SpecJsonFastReader
     private readonly int _maxDepth;
     private int _at;
     private int _depth;
+    private bool _nonAscii;
     // The properties and items of the objects and arrays being read, innermost last: one list for the whole document
     // rather than one per object.
     private readonly List<string> _keyStack = [];
@@ -42,14 +43,21 @@ internal ref struct SpecJsonFastReader
     }
 
     /// <summary>The document's value, or null when it is not in the subset (or not valid).</summary>
-    public static SpecJson? TryParse(ReadOnlySpan<byte> utf8, int maxDepth)
+    public static SpecJson? TryParse(ReadOnlySpan<byte> utf8, int maxDepth) => TryParse(utf8, maxDepth, out _);
+
+    /// <summary>
+    /// The document's value, or null when it is not in the subset (or not valid); <paramref name="ascii"/> says whether
+    /// every byte it read is ASCII. Only then is the text known to be valid UTF-8 without checking it: a string with
+    /// other bytes is decoded leniently here, so the caller checks the whole text first.
+    /// </summary>
+    public static SpecJson? TryParse(ReadOnlySpan<byte> utf8, int maxDepth, out bool ascii)
     {
         var r = new SpecJsonFastReader(utf8, maxDepth);
         r.SkipWhitespace();
         var root = r.Value();
-        if (root is null) return null;
         r.SkipWhitespace();
-        return r._at == r._text.Length ? root : null;
+        ascii = !r._nonAscii;
+        return root is not null && r._at == r._text.Length ? root : null;
     }
 
     private SpecJson? Value()
@@ -248,6 +256,7 @@ internal ref struct SpecJsonFastReader
                 return (raw, text);
             }
             if (b < 0x20) return null;
+            if (b >= 0x80) _nonAscii = true;
             if (b != '\\')
             {
                 _at++;

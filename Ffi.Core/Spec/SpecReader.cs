@@ -13,12 +13,19 @@ internal static class SpecReader
 {
     public static RawSpec Read(ReadOnlyMemory<byte> utf8)
     {
-        // The JSON reader checks UTF-8 only when a string is decoded, and then throws InvalidOperationException.
         // A UTF-8 byte order mark (editors on some systems write one) is not part of the JSON.
         if (utf8.Span.StartsWith("\uFEFF"u8)) utf8 = utf8[3..];
-        if (!Utf8.IsValid(utf8.Span))
-            throw new FfiSpecException("$", $"invalid text: the spec is not valid UTF-8 (at byte offset {FirstInvalidUtf8(utf8.Span)})");
-        return ReadRoot(SpecJson.Parse(utf8.Span));
+        // The text must be valid UTF-8: both readers decode strings leniently (System.Text.Json checks only when a
+        // string is decoded, and then throws InvalidOperationException). A document the fast reader read without
+        // meeting a byte that is not ASCII is valid already, so the usual spec is not scanned a second time.
+        var root = SpecJsonFastReader.TryParse(utf8.Span, SpecJsonFullReader.MaxDepth, out bool ascii);
+        if (root is null || !ascii)
+        {
+            if (!Utf8.IsValid(utf8.Span))
+                throw new FfiSpecException("$", $"invalid text: the spec is not valid UTF-8 (at byte offset {FirstInvalidUtf8(utf8.Span)})");
+            root ??= SpecJsonFullReader.Parse(utf8.Span);
+        }
+        return ReadRoot(root);
     }
 
     public static RawSpec Read(string json) => Read(Utf8Of(json));

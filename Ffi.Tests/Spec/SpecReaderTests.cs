@@ -170,6 +170,11 @@ public sealed partial class SpecReaderTests
         ex = Assert.Throws<FfiSpecException>(() => FfiSpec.Parse(badKey));
         Assert.That(ex.Message, Is.EqualTo("$: invalid text: the spec is not valid UTF-8 (at byte offset 26)"));
 
+        // Outside a string, where the fast reader stops at once: the text is still checked before the JSON is.
+        byte[] badSpace = [.. "{\"version\":\"1\","u8, 0xFF, .. "\"lib\":\"x\"}"u8];
+        ex = Assert.Throws<FfiSpecException>(() => FfiSpec.Parse(badSpace));
+        Assert.That(ex.Message, Is.EqualTo("$: invalid text: the spec is not valid UTF-8 (at byte offset 15)"));
+
         // A lone surrogate in a .NET string cannot be encoded as UTF-8 at all.
         ex = Assert.Throws<FfiSpecException>(() => FfiSpec.Parse("{\"version\":\"1\",\"lib\":\"a\uD800\"}"));
         Assert.That(ex.Message, Is.EqualTo("$: invalid text: the spec contains an unpaired UTF-16 surrogate"));
