@@ -44,14 +44,22 @@ public sealed class BuildPackageTests
         }
         """;
 
-    // What the program prints about struct sample, printed by C for the same declaration.
-    private const string SampleC = """
+    // A second binding, from C declarations (its library given by the item's Lib), with the default namespace Pair.
+    private const string PairH = """
+        struct pair { char tag; long long value; unsigned short kinds[3]; };
+        enum mode { MODE_A = 3, MODE_B };
+        """;
+
+    // What the program prints about both structs, printed by C for the same declarations.
+    private const string LayoutC = """
         #include <stddef.h>
         #include <stdio.h>
         struct sample { char c; double d; short s; int a[3]; };
+        struct pair { char tag; long long value; unsigned short kinds[3]; };
         int main(void) {
             printf("layout sizeof=%zu d=%zu s=%zu a=%zu\n", sizeof(struct sample), offsetof(struct sample, d),
                    offsetof(struct sample, s), offsetof(struct sample, a));
+            printf("pair sizeof=%zu value=%zu kinds=%zu\n", sizeof(struct pair), offsetof(struct pair, value), offsetof(struct pair, kinds));
             return 0;
         }
         """;
@@ -61,10 +69,12 @@ public sealed class BuildPackageTests
 
         var s = default(Sample.sample);
         Console.WriteLine($"layout sizeof={Unsafe.SizeOf<Sample.sample>()} d={Offset(ref s, ref s.d)} s={Offset(ref s, ref s.s)} a={Offset(ref s, ref s.a)}");
-        Console.WriteLine($"BLUE={(int)Sample.color.BLUE} ANSWER={Sample.Lib.ANSWER} BIG={Sample.Lib.BIG} lib={Sample.Lib.Library}");
+        var p = default(Pair.struct_pair);
+        Console.WriteLine($"pair sizeof={Unsafe.SizeOf<Pair.struct_pair>()} value={Offset(ref p, ref p.value)} kinds={Offset(ref p, ref p.kinds)}");
+        Console.WriteLine($"BLUE={(int)Sample.color.BLUE} ANSWER={Sample.Lib.ANSWER} BIG={Sample.Lib.BIG} lib={Sample.Lib.Library} MODE_B={(int)Pair.enum_mode.MODE_B}");
 
-        static long Offset<T>(ref Sample.sample s, ref T field) =>
-            (long)Unsafe.ByteOffset(ref Unsafe.As<Sample.sample, byte>(ref s), ref Unsafe.As<T, byte>(ref field));
+        static long Offset<TStruct, TField>(ref TStruct s, ref TField field) =>
+            (long)Unsafe.ByteOffset(ref Unsafe.As<TStruct, byte>(ref s), ref Unsafe.As<TField, byte>(ref field));
         """;
 
     private string _root = null!;
@@ -141,26 +151,29 @@ public sealed class BuildPackageTests
     {
         var app = WriteApp("app", SampleJson);
         var spec = Path.Combine(app, "sample.json");
+        var header = Path.Combine(app, "pair.h");
 
         var first = await _dotnet.Run(app, BuildTimeout, "build", "-v:n", "--disable-build-servers");
-        Assert.That(first.Stdout, Does.Contain($"compile \"{spec}\"").And.Contain("--namespace \"Sample\" --class \"Lib\"").And.Not.Contain(SkippedCompile), first.Describe());
+        Assert.That(first.Stdout, Does.Contain($"compile \"{spec}\"").And.Contain("--namespace \"Sample\" --class \"Lib\"")
+            .And.Contain($"compile \"{header}\"").And.Contain("--lib \"libc.so.6\"").And.Not.Contain(SkippedCompile), first.Describe());
 
         var run = await _dotnet.Run(app, RunTimeout, Path.Combine("bin", "Debug", "net10.0", "App.dll"));
-        var expectedLayout = Gcc.CompileAndRun(SampleC, "build-package-sample").Trim();
+        var gcc = Gcc.CompileAndRun(LayoutC, "build-package-layout").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.That(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Is.EqualTo(new[] { expectedLayout, "BLUE=4 ANSWER=42 BIG=-9000000000 lib=libc.so.6" }), run.Describe());
+            Is.EqualTo(new[] { gcc[0], gcc[1], "BLUE=4 ANSWER=42 BIG=-9000000000 lib=libc.so.6 MODE_B=4" }), run.Describe());
         Assert.That(Path.Combine(app, "bin", "Debug", "net10.0", "Sample.Bindings.xml"), Does.Exist, "the XML documentation is copied beside the assembly");
 
         var again = await _dotnet.Run(app, BuildTimeout, "build", "-v:n", "--disable-build-servers");
-        Assert.That(again.Stdout, Does.Contain(SkippedCompile).And.Not.Contain($"compile \"{spec}\""), again.Describe());
+        Assert.That(again.Stdout, Does.Contain(SkippedCompile).And.Not.Contain(" compile \""), again.Describe());
 
+        // Only the touched spec is compiled again; the other binding's batch is skipped.
         File.SetLastWriteTimeUtc(spec, DateTime.UtcNow);
         var touched = await _dotnet.Run(app, BuildTimeout, "build", "-v:n", "--disable-build-servers");
-        Assert.That(touched.Stdout, Does.Contain($"compile \"{spec}\"").And.Not.Contain(SkippedCompile), touched.Describe());
+        Assert.That(touched.Stdout, Does.Contain($"compile \"{spec}\"").And.Contain(SkippedCompile).And.Not.Contain($"compile \"{header}\""), touched.Describe());
 
         // New options for the item (the class is a property here): compiled again, with them.
         var options = await _dotnet.Run(app, BuildTimeout, "build", "-t:FfiCompileBindings", "-p:SampleClass=Other", "-v:n", "--disable-build-servers");
-        Assert.That(options.Stdout, Does.Contain("--namespace \"Sample\" --class \"Other\"").And.Not.Contain(SkippedCompile), options.Describe());
+        Assert.That(options.Stdout, Does.Contain("--namespace \"Sample\" --class \"Other\"").And.Not.Contain($"compile \"{header}\""), options.Describe());
     }
 
     [Test]
@@ -194,10 +207,12 @@ public sealed class BuildPackageTests
               <ItemGroup>
                 <PackageReference Include="Ffi.Build" Version="{_version}" />
                 <FfiBinding Include="sample.json" Namespace="Sample" Class="$(SampleClass)" />
+                <FfiBinding Include="pair.h" Lib="libc.so.6" />
               </ItemGroup>
             </Project>
             """);
         File.WriteAllText(Path.Combine(app, "sample.json"), specJson);
+        File.WriteAllText(Path.Combine(app, "pair.h"), PairH);
         File.WriteAllText(Path.Combine(app, "Program.cs"), Program);
         return app;
     }
