@@ -12,7 +12,8 @@ namespace Ffi.Demo.Compile;
 /// <c>variables[0] (errno): type</c>, <c>constants.Z_OK</c>, <c>$</c> for the document. A key is matched as the longest
 /// key of the object that the rest of the path starts with (a type may be named <c>a.b</c>); <c>param[N]</c> is
 /// <c>params[N]</c>; <c> (name)</c> after an index only repeats the name; <c>[]</c> (an array's element) is <c>"of"</c>
-/// and <c>*</c> (a pointee) is <c>"to"</c>. When the path goes on where the JSON does not (a name that refers to a
+/// and <c>*</c> (a pointee) is <c>"to"</c>. A name that is no key is looked up by <c>"name"</c> among an array's
+/// elements (<c>functions.crc32</c>) or a struct's fields (<c>types.point.y</c>). When the path goes on where the JSON does not (a name that refers to a
 /// type declared elsewhere), the deepest value found is the answer: the error is still inside it.
 /// Columns count characters (Unicode scalar values), as editors do; a byte order mark is not a column.
 /// </remarks>
@@ -60,12 +61,13 @@ internal static class JsonPathLocator
         return (line, column);
     }
 
-    /// <summary>A JSON value and where it starts: an object's members (the first of duplicate keys), an array's items.</summary>
+    /// <summary>A JSON value and where it starts: an object's members (the first of duplicate keys), an array's items, a string's text.</summary>
     private sealed class Node(int offset)
     {
         public int Offset { get; } = offset;
         public Dictionary<string, Node>? Members { get; set; }
         public List<Node>? Items { get; set; }
+        public string? Text { get; set; }
     }
 
     private static Node? Parse(ReadOnlySpan<byte> text)
@@ -100,6 +102,7 @@ internal static class JsonPathLocator
             node.Items = [];
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) node.Items.Add(ReadValue(ref reader));
         }
+        else if (reader.TokenType == JsonTokenType.String) node.Text = reader.GetString();
         return node;
     }
 
@@ -140,13 +143,25 @@ internal static class JsonPathLocator
         if (rest.StartsWith("[\"", StringComparison.Ordinal) && QuotedKey(rest) is ({ } key, int length)) return (Member(node, key), rest[length..]);
         if (rest.StartsWith('[') && Index(rest) is (int index, int used))
             return (node.Items is { } items && index < items.Count ? items[index] : null, rest[used..]);
-        if (node.Members is null) return (null, rest);
-        string? best = null;
-        foreach (var k in node.Members.Keys)
-            if (k.Length > (best?.Length ?? -1) && rest.StartsWith(k, StringComparison.Ordinal) && EndsStep(rest, k.Length)) best = k;
-        if (best is not null) return (node.Members[best], rest[best.Length..]);
+        if (node.Members is { } members && Longest(members.Keys, rest) is { } member) return (members[member], rest[member.Length..]);
         // "functions[3] (f): param[1]" is the value params[1].
-        return rest.StartsWith("param[", StringComparison.Ordinal) ? (Member(node, "params"), rest["param".Length..]) : (null, rest);
+        if (rest.StartsWith("param[", StringComparison.Ordinal)) return (Member(node, "params"), rest["param".Length..]);
+        // By name: "functions.crc32" is the element of functions named crc32, "types.point.y" the field y of point.
+        var named = node.Items ?? (Member(node, "fields")?.Items);
+        if (named is not null && Longest(named.Select(NameOf).OfType<string>(), rest) is { } name)
+            return (named.First(n => NameOf(n) == name), rest[name.Length..]);
+        return (null, rest);
+    }
+
+    private static string? NameOf(Node n) => Member(n, "name")?.Text;
+
+    // The longest of the names that the rest of the path starts with, as a whole step.
+    private static string? Longest(IEnumerable<string> names, string rest)
+    {
+        string? best = null;
+        foreach (var k in names)
+            if (k.Length > (best?.Length ?? -1) && rest.StartsWith(k, StringComparison.Ordinal) && EndsStep(rest, k.Length)) best = k;
+        return best;
     }
 
     private static bool EndsStep(string rest, int at) => at == rest.Length || rest[at] is '.' or '[' or ':' or ' ' or '*';

@@ -70,6 +70,10 @@ public sealed class JsonPathLocatorTests
             Assert.That(Locate("functions[0] (f): ret"), Is.EqualTo(At("\"int\", \"params\": []")));
             Assert.That(Locate("variables[0] (zlib_flags): type"), Is.EqualTo(At("\"ulong\"}")));
             Assert.That(Locate("constants.Z_OK"), Is.EqualTo(At("0}")));
+            Assert.That(Locate("functions.crc32"), Is.EqualTo(At("{\"name\": \"crc32\"")), "an element by its name");
+            Assert.That(Locate("functions.crc32: param[2]"), Is.EqualTo(At("\"uint\"]")));
+            Assert.That(Locate("types.point.y"), Is.EqualTo(At("{\"name\": \"y\"")), "a field by its name");
+            Assert.That(Locate("types.point.y.bits"), Is.EqualTo(At("3}")));
         });
     }
 
