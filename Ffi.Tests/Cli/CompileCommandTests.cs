@@ -99,6 +99,38 @@ public sealed class CompileCommandTests
         Assert.That(doc.Root!.Element("assembly")!.Element("name")!.Value, Is.EqualTo("Samples.Abi.Bindings"));
     }
 
+    [Test]
+    public void TheZlibExampleCompilesWithZlibHsLayout()
+    {
+        var spec = Path.Combine(AppContext.BaseDirectory, "examples", "zlib.json");
+        var (code, stdout, stderr) = InProcessCli.Run(["compile", spec, "-o", _dir]);
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0], Is.EqualTo(Path.Combine(_dir, "Zlib.Bindings.dll")));
+
+        var gcc = Gcc.CompileAndRun("""
+            #include <stddef.h>
+            #include <stdio.h>
+            #include <zlib.h>
+            int main(void) {
+                printf("%zu %zu %zu %zu\n", sizeof(z_stream), offsetof(z_stream, avail_out), offsetof(z_stream, msg), offsetof(z_stream, adler));
+                return 0;
+            }
+            """, "compile-cli-zlib").Split(' ').Select(long.Parse).ToArray();
+        var context = new AssemblyLoadContext("compile-cli-zlib", isCollectible: true);
+        try
+        {
+            var zStream = context.LoadFromAssemblyPath(Path.Combine(_dir, "Zlib.Bindings.dll")).GetType("Zlib.z_stream", throwOnError: true)!;
+            Assert.That(CompiledAssembly.SizeOf(zStream), Is.EqualTo(gcc[0]), "sizeof(z_stream)");
+            Assert.That(CompiledAssembly.Measure(zStream, "avail_out").Offset, Is.EqualTo(gcc[1]));
+            Assert.That(CompiledAssembly.Measure(zStream, "msg").Offset, Is.EqualTo(gcc[2]));
+            Assert.That(CompiledAssembly.Measure(zStream, "adler").Offset, Is.EqualTo(gcc[3]));
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
     [TestCase("zlib.json", "Zlib")]
     [TestCase("my-lib_v2.json", "MyLibV2")]
     [TestCase("libSDL2.h", "LibSDL2")]
