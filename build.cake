@@ -35,7 +35,7 @@ Task("Test")
 });
 
 Task("Pack")
-    .Description("Packs Ffi.Core, Ffi.Emit (with .snupkg symbols) and the Ffi.Tool .NET tool into ./artifacts (docs/packages.md).")
+    .Description("Packs Ffi.Core, Ffi.Emit (with .snupkg symbols), the Ffi.Tool .NET tool and the Ffi.Build MSBuild package into ./artifacts (docs/packages.md).")
     .IsDependentOn("Test")
     .Does(() =>
 {

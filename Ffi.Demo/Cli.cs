@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ffi.Demo.Calls;
+using Ffi.Demo.Compile;
 using Ffi.Demo.Import;
 using Ffi.Demo.Inspect;
 using Ffi.Spec;
@@ -8,7 +9,8 @@ namespace Ffi.Demo;
 
 /// <summary>
 /// The <c>ffi</c> command line: <c>ffi</c> / <c>ffi demo</c> (the tour), <c>ffi inspect SPEC [--json]</c>,
-/// <c>ffi call SPEC FUNCTION [ARG ...]</c>, <c>ffi batch SPEC [--isolate]</c>, <c>ffi --version</c>.
+/// <c>ffi call SPEC FUNCTION [ARG ...]</c>, <c>ffi batch SPEC [--isolate]</c>, <c>ffi import</c>, <c>ffi header</c>,
+/// <c>ffi compile</c>, <c>ffi --version</c>.
 /// Exit codes: 0 success, 1 the call failed, 2 bad input (usage, unreadable or malformed spec, missing library).
 /// </summary>
 public static class Cli
@@ -39,6 +41,8 @@ public static class Cli
           ffi import HEADER... --lib LIB [-I DIR] [-D NAME=VALUE] [--only PREFIX]
                                      preprocess C headers and print a JSON spec of their declarations
           ffi header SPEC            print a spec as C declarations
+          ffi compile SPEC [-o DIR] [--namespace N] [--class C]
+                                     compile a spec into a bindings assembly (N.Bindings.dll + .xml)
           ffi --help                 show this help; ffi COMMAND --help shows a command's help
           ffi --version              show the version
 
@@ -92,6 +96,7 @@ public static class Cli
             """,
         ["import"] = ImportCommand.Help,
         ["header"] = HeaderCommand.Help,
+        ["compile"] = CompileCommand.Help,
     };
 
     /// <summary>Runs one command; writes results to <paramref name="stdout"/> and errors to <paramref name="stderr"/>.</summary>
@@ -123,6 +128,8 @@ public static class Cli
                 return ImportCommand.Run(args[1..], stdout, stderr);
             case "header":
                 return HeaderCommand.Run(args[1..], stdout, stderr);
+            case "compile":
+                return CompileCommand.Run(args[1..], stdout, stderr);
             case "--help" or "-h" or "help":
                 stdout.WriteLine(Usage);
                 return Ok;

@@ -36,8 +36,9 @@ public sealed class PackageTests
         _dotnet = new DotnetCommand(Path.Combine(_root, "nuget-packages"));
 
         // A copy of the sources, so that packing neither reads nor rewrites the bin/ and obj/ of the build under test.
+        // Ffi.Compile is not packed: the tool (Ffi.Demo) carries it.
         var src = Path.Combine(_root, "src");
-        CopySources(RepositoryRoot(), src);
+        SourceTree.Copy(src, [.. PackedProjects, "Ffi.Compile"]);
         File.WriteAllText(Path.Combine(src, "packages.slnx"),
             "<Solution>\n" + string.Concat(PackedProjects.Select(p => $"  <Project Path=\"{p}/{p}.csproj\" />\n")) + "</Solution>\n");
         await _dotnet.Run(src, PackTimeout,
@@ -204,39 +205,4 @@ public sealed class PackageTests
 
     private static XElement? Element(XDocument nuspec, string name) =>
         nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == name);
-
-    // The checkout holding the sources of the test assembly: the first ancestor of the output folder with Ffi.Core.
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Ffi.Core", "Ffi.Core.csproj"))) return dir.FullName;
-        }
-        Assert.Fail($"no checkout above {TestContext.CurrentContext.TestDirectory}: the packaging tests pack the sources");
-        return null!;
-    }
-
-    // The files at the root (Directory.Build.props, .editorconfig, global.json, LICENSE...) and the packed projects,
-    // without their build outputs. Not git's files: a worktree's .git is a file, and the copy is no checkout.
-    private static void CopySources(string repository, string destination)
-    {
-        Directory.CreateDirectory(destination);
-        foreach (var file in Directory.GetFiles(repository).Where(f => !Path.GetFileName(f).StartsWith(".git", StringComparison.Ordinal)))
-            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
-        foreach (var project in PackedProjects)
-            CopyTree(Path.Combine(repository, project), Path.Combine(destination, project));
-        CopyTree(Path.Combine(repository, "build"), Path.Combine(destination, "build")); // MSBuild files the projects import
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (var dir in Directory.GetDirectories(from))
-        {
-            if (Path.GetFileName(dir) is "bin" or "obj") continue;
-            CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)));
-        }
-    }
 }
