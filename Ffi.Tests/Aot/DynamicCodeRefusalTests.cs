@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Ffi.Memory;
 using Ffi.Spec;
 using Ffi.Tests.Adversarial;
+using Ffi.Tests.Docs;
 
 namespace Ffi.Tests.Aot;
 
@@ -58,6 +59,7 @@ public sealed class DynamicCodeRefusalTests
             "DynamicCodeSupport=false). Ffi.Emit generates code at run time; under NativeAOT use compiled bindings " +
             "(`ffi compile SPEC` or an <FfiBinding> item, see docs/aot.md)."));
         Assert.That(e.Operation, Is.EqualTo("NativeModule.Open"));
+        Assert.That(DocText.Read("docs/errors.md"), Does.Contain(e.Message), "docs/errors.md shows the message word for word");
         Assert.That(e, Is.InstanceOf<FfiException>());
     });
 
