@@ -1,5 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Ffi.Binding;
 using Ffi.Callbacks;
 using Ffi.Memory;

@@ -1,6 +1,6 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;

@@ -1,5 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Ffi.Abi;
 using Ffi.Downcalls;
 using Ffi.Memory;
