@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Ffi.Binding;
 using Ffi.Callbacks;
 using Ffi.Memory;
@@ -104,6 +105,8 @@ public sealed class CallbackRegistry : ICallbackHost
     /// </summary>
     /// <exception cref="FfiArgumentException">The type is not a function pointer type, is variadic, or the delegate does not fit it.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    [RequiresDynamicCode(DynamicCode.Message)]
+    [RequiresUnreferencedCode(DynamicCode.Message)]
     public CallbackHandle Register(string funcptrType, Delegate callback)
     {
         ArgumentNullException.ThrowIfNull(funcptrType);
@@ -115,6 +118,8 @@ public sealed class CallbackRegistry : ICallbackHost
     /// <summary>Registers <paramref name="callback"/> as a C function of <paramref name="type"/> (see <see cref="Register(string, Delegate)"/>).</summary>
     /// <exception cref="FfiArgumentException">The type is variadic, or the delegate does not fit it.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    [RequiresDynamicCode(DynamicCode.Message)]
+    [RequiresUnreferencedCode(DynamicCode.Message)]
     public CallbackHandle Register(FuncPtrType type, Delegate callback)
     {
         ArgumentNullException.ThrowIfNull(type);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Ffi.Memory;
 using Ffi.Types;
 using Ffi.Values;
@@ -30,6 +31,7 @@ public sealed partial class NativeFunction
     /// <exception cref="FfiMemoryException"><paramref name="result"/> is null, released, or too small (checked before the call).</exception>
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    [RequiresDynamicCode(DynamicCode.Message)]
     public void InvokeInto(ReadOnlySpan<FfiValue> args, NativePointer result)
     {
         var type = Spec.ReturnType;

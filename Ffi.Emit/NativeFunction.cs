@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -81,6 +82,8 @@ public sealed unsafe partial class NativeFunction
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
     /// <exception cref="FfiCallbackException">A callback that C called during the call threw, or C called a released one.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    [RequiresDynamicCode(DynamicCode.Message)]
+    [RequiresUnreferencedCode(DynamicCode.Message)]
     public object? Invoke(params object?[] args) => (_objects ?? MakeObjectInvoker())(args);
 
     // Every case: variadic functions, values of other kinds, conversions, errors.
@@ -149,6 +152,7 @@ public sealed unsafe partial class NativeFunction
     /// <exception cref="FfiCapabilityDeniedException">The function needs a capability the module was not granted.</exception>
     /// <exception cref="FfiCallbackException">A callback that C called during the call threw, or C called a released one.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
+    [RequiresDynamicCode(DynamicCode.Message)]
     public FfiValue Invoke(ReadOnlySpan<FfiValue> args) => (_values ?? MakeValueInvoker())(args);
 
     // Every case: variadic functions, values of other kinds, conversions, errors.

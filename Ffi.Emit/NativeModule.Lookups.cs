@@ -12,9 +12,12 @@ public sealed partial class NativeModule
     /// </summary>
     /// <param name="spec">A spec from <see cref="FfiSpec.Parse(string)"/> or <see cref="FfiSpec.Load"/>.</param>
     /// <param name="module">The module, when it opened.</param>
-    /// <param name="error">Why it did not (an <see cref="FfiBindException"/>: a library or a symbol is missing).</param>
+    /// <param name="error">Why it did not (an <see cref="FfiBindException"/>: a library or a symbol is missing; an
+    /// <see cref="FfiDynamicCodeException"/> in a process that cannot generate code, such as a NativeAOT app).</param>
     /// <param name="options">Capabilities granted and errno capture; defaults grant nothing.</param>
     /// <returns>Whether the module opened.</returns>
+    [RequiresDynamicCode(DynamicCode.Message)]
+    [RequiresUnreferencedCode(DynamicCode.Message)]
     public static bool TryOpen(FfiSpec spec, [NotNullWhen(true)] out NativeModule? module, [NotNullWhen(false)] out FfiException? error,
         FfiOptions? options = null)
     {

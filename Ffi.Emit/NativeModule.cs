@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Ffi.Abi;
 using Ffi.Downcalls;
 using Ffi.Memory;
@@ -61,9 +62,13 @@ public sealed partial class NativeModule : IDisposable
     /// <param name="spec">A spec from <see cref="FfiSpec.Parse(string)"/> or <see cref="FfiSpec.Load"/>.</param>
     /// <param name="options">Capabilities granted and errno capture; defaults grant nothing.</param>
     /// <exception cref="FfiBindException">A library cannot be loaded (the message says what was tried) or a symbol is missing.</exception>
+    /// <exception cref="FfiDynamicCodeException">The process cannot generate code at run time (NativeAOT): use compiled bindings.</exception>
+    [RequiresDynamicCode(DynamicCode.Message)]
+    [RequiresUnreferencedCode(DynamicCode.Message)]
     public static NativeModule Open(FfiSpec spec, FfiOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        DynamicCode.EnsureSupported("NativeModule.Open");
         options ??= new FfiOptions();
         var libraries = new Dictionary<string, nint>(StringComparer.Ordinal);
         var functions = new Dictionary<string, nint>(spec.Functions.Count, StringComparer.Ordinal); // sized once: no rehash
@@ -100,8 +105,14 @@ public sealed partial class NativeModule : IDisposable
     /// <param name="options">Capabilities granted and errno capture; defaults grant nothing.</param>
     /// <exception cref="FfiSpecException">The declarations are malformed (<c>file:line:column</c>, the line and a caret).</exception>
     /// <exception cref="FfiBindException">The library cannot be loaded or a symbol is missing.</exception>
-    public static NativeModule Open(string lib, string declarations, FfiOptions? options = null) =>
-        Open(FfiSpec.ParseC(declarations, lib), options);
+    /// <exception cref="FfiDynamicCodeException">The process cannot generate code at run time (NativeAOT): use compiled bindings.</exception>
+    [RequiresDynamicCode(DynamicCode.Message)]
+    [RequiresUnreferencedCode(DynamicCode.Message)]
+    public static NativeModule Open(string lib, string declarations, FfiOptions? options = null)
+    {
+        DynamicCode.EnsureSupported("NativeModule.Open");
+        return Open(FfiSpec.ParseC(declarations, lib), options);
+    }
 
     /// <summary>The options the module was opened with.</summary>
     public FfiOptions Options { get; }
@@ -142,6 +153,8 @@ public sealed partial class NativeModule : IDisposable
     /// <exception cref="FfiBindException">The delegate's types do not match the spec.</exception>
     /// <exception cref="ObjectDisposedException">The module was disposed.</exception>
     /// <remarks>Calling the delegate throws what <see cref="NativeFunction.Invoke(object[])"/> throws, <see cref="FfiCallbackException"/> included.</remarks>
+    [RequiresDynamicCode(DynamicCode.Message)]
+    [RequiresUnreferencedCode(DynamicCode.Message)]
     public TDelegate GetFunction<TDelegate>(string name) where TDelegate : Delegate
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -157,6 +170,8 @@ public sealed partial class NativeModule : IDisposable
     /// <exception cref="FfiNameException">The spec declares no such function (the message suggests the nearest names).</exception>
     /// <exception cref="FfiArgumentException">Wrong number of arguments, or a value that does not convert.</exception>
     /// <exception cref="FfiCallbackException">A callback that C called during the call threw, or C called a released one.</exception>
+    [RequiresDynamicCode(DynamicCode.Message)]
+    [RequiresUnreferencedCode(DynamicCode.Message)]
     public object? Invoke(string function, params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(function);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Ffi.Types;
 
 namespace Ffi.Memory;
@@ -57,4 +58,11 @@ public sealed class Arena : BlockOwner
         ThrowIfDisposed();
         return _memory.BoxIn(this, type, init);
     }
+
+    /// <inheritdoc cref="FfiMemory.Box{T}(CType, T)"/>
+    public NativePointer Box<[DynamicallyAccessedMembers(InitializerMembers.Kept)] T>(string type, T init) => Box(_memory.TypeOf(type), init);
+
+    /// <inheritdoc cref="FfiMemory.Box{T}(CType, T)"/>
+    public NativePointer Box<[DynamicallyAccessedMembers(InitializerMembers.Kept)] T>(CType type, T init) =>
+        Box(type, InitializerMembers.Typed(init));
 }

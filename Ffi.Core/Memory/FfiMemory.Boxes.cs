@@ -1,5 +1,5 @@
 using System.Collections;
-using System.Reflection;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Ffi.Types;
 
@@ -22,6 +22,18 @@ public sealed partial class FfiMemory
 
     /// <inheritdoc cref="Box(string, object?)"/>
     public NativePointer Box(CType type, object? init = null) => BoxIn(this, type, init);
+
+    /// <summary>
+    /// <see cref="Box(string, object?)"/> with an initializer of static type <typeparamref name="T"/> (C# picks this
+    /// overload for anonymous objects): its public properties and fields are read through <typeparamref name="T"/>, which
+    /// keeps them under trimming (PublishTrimmed, NativeAOT; docs/aot.md).
+    /// </summary>
+    /// <inheritdoc cref="Box(string, object?)"/>
+    public NativePointer Box<[DynamicallyAccessedMembers(InitializerMembers.Kept)] T>(string type, T init) => Box(TypeOf(type), init);
+
+    /// <inheritdoc cref="Box{T}(string, T)"/>
+    public NativePointer Box<[DynamicallyAccessedMembers(InitializerMembers.Kept)] T>(CType type, T init) =>
+        BoxIn(this, type, InitializerMembers.Typed(init));
 
     internal NativePointer BoxIn(BlockOwner owner, CType type, object? init)
     {
@@ -50,6 +62,8 @@ public sealed partial class FfiMemory
     /// </summary>
     internal static unsafe void WriteValue(CType type, nint address, object? value, string where)
     {
+        // A typed initializer is read member by member for a struct or union; for anything else it is the value it wraps.
+        if (value is TypedInitializer typed && type is not AggregateType) value = typed.Value;
         if (ScalarMemory.IsScalar(type))
         {
             ScalarMemory.Write(type, address, value, where);
@@ -168,29 +182,18 @@ public sealed partial class FfiMemory
     {
         switch (value)
         {
+            case TypedInitializer typed:
+                return typed.Members(where);
             case IEnumerable<KeyValuePair<string, object?>> pairs:
                 return pairs;
             case IDictionary dict:
                 return dict.Keys.Cast<object>().Select(k => KeyValuePair.Create(k as string
                     ?? throw new FfiArgumentException(where, $"dictionary keys must be field names (strings), not {ValueConverter.Describe(k)}"), dict[k]));
-            case string or IEnumerable:
-            case var _ when value.GetType().IsPrimitive || value is Enum || value is decimal:
+            case var _ when !InitializerMembers.IsMemberObject(value):
                 throw new FfiArgumentException(where, $"{(type is UnionType ? "union" : "struct")} init must be a map (dictionary or object with properties) or null, not {ValueConverter.Describe(value)}");
             default:
-                // Anonymous objects, records, classes and structs: public properties and fields by name.
-                var t = value.GetType();
-                var properties = t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
-                var fields = t.GetFields(BindingFlags.Public | BindingFlags.Instance);
-                if (properties.Length == 0 && fields.Length == 0 && !IsEmptyAnonymousObject(t))
-                    throw new FfiArgumentException(where, $"{ValueConverter.Describe(value)} has no public properties or fields to read " +
-                        "(if it had some, trimming (PublishTrimmed, NativeAOT) removed them): pass a Dictionary<string, object?>, or null for zeros");
-                return properties.Select(p => KeyValuePair.Create(p.Name, p.GetValue(value)))
-                    .Concat(fields.Select(f => KeyValuePair.Create(f.Name, f.GetValue(value))));
+                // Anonymous objects, records, classes and structs given as object: public properties and fields by name.
+                return InitializerMembers.Reflected(value, where);
         }
     }
-
-    // `new { }`: an anonymous type whose constructor takes nothing really has no members (all zeros, like null). A
-    // trimmed one keeps its constructor's parameters, which is how the two are told apart.
-    private static bool IsEmptyAnonymousObject(Type t) =>
-        t.Name.Contains("AnonymousType", StringComparison.Ordinal) && t.GetConstructors().All(c => c.GetParameters().Length == 0);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Ffi.Types;
 
 namespace Ffi.Memory;
@@ -47,6 +48,23 @@ public sealed partial class FfiMemory
     /// <inheritdoc cref="Set(NativePointer, string, object?)"/>
     public void Set(string type, NativePointer p, string path, object? value) => Set(TypeOf(type), p, path, value);
 
+    /// <summary>
+    /// <see cref="Set(NativePointer, string, object?)"/> with a value of static type <typeparamref name="T"/> (C# picks
+    /// this overload unless the value is typed <see cref="object"/>): an object written to an aggregate member has its
+    /// public properties and fields read through <typeparamref name="T"/>, which keeps them under trimming (docs/aot.md).
+    /// </summary>
+    /// <inheritdoc cref="Set(NativePointer, string, object?)"/>
+    public void Set<[DynamicallyAccessedMembers(InitializerMembers.Kept)] T>(NativePointer p, string path, T value) =>
+        Set(TypeFor(p, "Set"), p, path, InitializerMembers.Typed(value));
+
+    /// <inheritdoc cref="Set{T}(NativePointer, string, T)"/>
+    public void Set<[DynamicallyAccessedMembers(InitializerMembers.Kept)] T>(string type, NativePointer p, string path, T value) =>
+        Set(TypeOf(type), p, path, InitializerMembers.Typed(value));
+
+    /// <inheritdoc cref="Set{T}(NativePointer, string, T)"/>
+    public void Set<[DynamicallyAccessedMembers(InitializerMembers.Kept)] T>(CType type, NativePointer p, string path, T value) =>
+        Set(type, p, path, InitializerMembers.Typed(value));
+
     /// <inheritdoc cref="Set(string, NativePointer, string, object?)"/>
     public unsafe void Set(CType type, NativePointer p, string path, object? value)
     {
@@ -57,7 +75,7 @@ public sealed partial class FfiMemory
         if (loc.BitWidth is int width)
         {
             CheckAccess(p, loc.BitOffset / 8, BitAccess.BytesTouched(loc.BitOffset, width), where);
-            WriteBitfield(loc.Type, p.Address, loc.BitOffset, width, value, where);
+            WriteBitfield(loc.Type, p.Address, loc.BitOffset, width, value is TypedInitializer typed ? typed.Value : value, where);
             return;
         }
         CheckAccess(p, loc.Offset, loc.Type.Size, where);

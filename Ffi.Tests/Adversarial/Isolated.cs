@@ -52,9 +52,10 @@ internal static class Isolated
 
     /// <summary>
     /// In the NUnit run: runs the calling test method in a child process and fails the test if the child fails,
-    /// crashes or hangs. In the child: runs <paramref name="body"/>.
+    /// crashes or hangs. In the child: runs <paramref name="body"/>. <paramref name="runtimeConfig"/> replaces the test
+    /// assembly's runtimeconfig.json in the child (for switches the runtime reads once per process).
     /// </summary>
-    public static void Run(Action body, TimeSpan? timeout = null)
+    public static void Run(Action body, TimeSpan? timeout = null, string? runtimeConfig = null)
     {
         if (InChild)
         {
@@ -63,7 +64,7 @@ internal static class Isolated
         }
         var test = TestContext.CurrentContext.Test;
         var fixture = test.ClassName ?? throw new InvalidOperationException("Isolated.Run must be called from a test method");
-        var outcome = RunChild(fixture, test.MethodName!, timeout ?? DefaultTimeout);
+        var outcome = RunChild(fixture, test.MethodName!, timeout ?? DefaultTimeout, runtimeConfig);
         if (outcome.Failure is { } failure) Assert.Fail(failure);
     }
 
@@ -71,7 +72,7 @@ internal static class Isolated
     public readonly record struct Outcome(string? Failure, string Stdout, string Stderr);
 
     /// <summary>Runs <c>FIXTURE.METHOD</c> in a child process and describes how it ended.</summary>
-    public static Outcome RunChild(string fixture, string method, TimeSpan timeout)
+    public static Outcome RunChild(string fixture, string method, TimeSpan timeout, string? runtimeConfig = null)
     {
         var assembly = typeof(Isolated).Assembly.Location;
         var psi = new ProcessStartInfo(DotnetHost())
@@ -81,7 +82,7 @@ internal static class Isolated
             UseShellExecute = false,
             WorkingDirectory = Environment.CurrentDirectory,
         };
-        foreach (var a in new[] { "exec", "--runtimeconfig", Path.ChangeExtension(assembly, ".runtimeconfig.json"),
+        foreach (var a in new[] { "exec", "--runtimeconfig", runtimeConfig ?? Path.ChangeExtension(assembly, ".runtimeconfig.json"),
                      "--depsfile", Path.ChangeExtension(assembly, ".deps.json"), assembly, Switch, fixture, method })
             psi.ArgumentList.Add(a);
         // The runtime's own crash report is enough: no core dumps or createdump runs for deliberate crashes.

@@ -48,7 +48,7 @@ public sealed partial class ErrorsDocTests
     {
         Assert.That(Expect<FfiArgumentException>(() => _libc.Invoke("abs", "seven")), Is.InstanceOf<FfiException>());
         foreach (var t in new[] { typeof(FfiSpecException), typeof(FfiBindException), typeof(FfiArgumentException), typeof(FfiMemoryException),
-                     typeof(FfiCapabilityDeniedException), typeof(FfiCallbackException), typeof(FfiNameException) })
+                     typeof(FfiCapabilityDeniedException), typeof(FfiCallbackException), typeof(FfiNameException), typeof(FfiDynamicCodeException) })
         {
             Assert.That(t.IsSubclassOf(typeof(FfiException)), t.Name);
             Assert.That(PageText.Value, Does.Contain("## `" + t.Name + "`"));
