@@ -10,7 +10,7 @@ namespace Ffi.Compile.TypeEmit;
 /// </summary>
 internal static class NativeClass
 {
-    public static void Define(GeneratedTypes g, FfiSpec spec, string className)
+    public static TypeDefinition Define(GeneratedTypes g, FfiSpec spec, string className)
     {
         var ts = g.Module.TypeSystem;
         var t = g.DefineTop(className, "--class", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.BeforeFieldInit,
@@ -27,5 +27,6 @@ internal static class NativeClass
             t.Fields.Add(field);
             g.Docs.Field(field, $"C constant <c>{GeneratedTypes.Xml(name)}</c> = {value}.");
         }
+        return t;
     }
 }
