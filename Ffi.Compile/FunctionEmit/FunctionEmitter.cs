@@ -22,7 +22,8 @@ namespace Ffi.Compile.FunctionEmit;
 /// integers, float, double, bool     → the CLR primitive of the same width and signedness
 /// enum, handle, struct, union       → the generated type (a by-value aggregate of any ABI class, a typed handle)
 /// const char *, const wchar_t *     → string (a UTF-8 / UTF-32 copy for the call); a char * result marked
-///                                     "ret_as_str" or pointing to const char → string
+///                                     "ret_as_str" or pointing to const char → string. Bytes (const unsigned
+///                                     char *, zlib's const Bytef *) stay pointers: they are data, not text
 /// other pointers                    → T* (void* where T has no CLR type); function pointers → nint
 /// </code>
 /// </summary>
@@ -77,18 +78,21 @@ internal static class FunctionEmitter
     /// <summary>Whether a function is compiled now: variadic functions are not yet (they need no code generation at run time, which is next).</summary>
     public static bool IsCompiled(FunctionSpec f) => !f.IsVariadic;
 
+    // C's text is char (signed here); unsigned char pointers carry bytes.
+    private static bool IsText(CType c) => c is PointerType { Pointee: IntType { Bits: 8, IsSigned: true, IsBool: false } };
+
     private static string Notes(FunctionSpec f) =>
         (f.CapturesErrno ? "; stores C's errno in <c>Ffi.Native.LastErrno.Value</c>" : "")
         + (f.IsTrivial ? "; called without a GC transition (declared trivial)" : "")
         + (f.Capabilities.Count > 0 ? $"; needs the capabilities {GeneratedTypes.Xml(string.Join(", ", f.Capabilities))}" : "");
 
     private static System.Type ParameterType(GeneratedTypes g, LoadedTypes loaded, CType c, string path) =>
-        MappingRules.IsConstCharPointer(c) || MappingRules.IsConstWideCharPointer(c) ? typeof(string) : loaded.ToClr(g.ValueOf(c, new Place(path)));
+        IsText(c) && MappingRules.IsConstCharPointer(c) || MappingRules.IsConstWideCharPointer(c) ? typeof(string) : loaded.ToClr(g.ValueOf(c, new Place(path)));
 
     private static System.Type ReturnType(GeneratedTypes g, LoadedTypes loaded, FunctionSpec f, string path) => f.ReturnType switch
     {
         VoidType => typeof(void),
-        PointerType { IsCharPointer: true } p when p.IsPointeeConst || f.ReturnsString => typeof(string),
+        PointerType { IsCharPointer: true } p when IsText(p) && p.IsPointeeConst || f.ReturnsString => typeof(string),
         var c => loaded.ToClr(g.ValueOf(c, new Place(path + ".ret"))),
     };
 }
