@@ -3,6 +3,7 @@ using Ffi.Binding;
 using Ffi.Compile.Il;
 using Ffi.Compile.TypeEmit;
 using Ffi.Downcalls;
+using Ffi.Il;
 using Ffi.Marshallers;
 using Ffi.Shapes;
 using Ffi.Spec;
@@ -68,9 +69,11 @@ internal static class FunctionEmitter
             native.Methods.Add(method);
             var target = new CompiledTarget(nativeType.GetField(support.Cells[id].Name, BindingFlags.NonPublic | BindingFlags.Static)!, bind, id, gate,
                 support.BitsOf(f), f.Name);
-            var il = new CecilWriter(method, operands, suppressGcTransition: f.IsTrivial);
+            var cecil = new CecilWriter(method, operands, suppressGcTransition: f.IsTrivial);
+            var il = StubListings.For(cecil);
             TypedStub.EmitBody(il, target, shape.Lowered, bound, returnMarshaller, ret, f.CapturesErrno, pinvoke: null, f.ReturnType.Align);
-            il.Finish();
+            cecil.Finish();
+            StubListings.Done("compiled_" + f.Name, il);
             g.Docs.Method(method, DocFile.Summary(f.Doc, $"Calls C <c>{GeneratedTypes.Xml(f.Signature)}</c>{Notes(f)}."));
         }
     }
