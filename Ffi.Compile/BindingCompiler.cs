@@ -10,7 +10,7 @@ namespace Ffi.Compile;
 /// Compiles a spec ahead of time into an assembly, with Mono.Cecil: every named struct and union as a blittable value
 /// type of exactly gcc's layout (bitfields as properties, arrays as inline arrays), every enum as a .NET enum, every
 /// handle as a strongly typed struct, every function pointer type as a delegate type, and a static class with the
-/// library name, the constants and one static method per function, whose body the engine's own emitters write
+/// library name, the constants, a static property per variable and one static method per function, whose body the engine's own emitters write
 /// (the same recipes and marshallers as <c>GetFunction&lt;T&gt;</c>, through the IL writer's Cecil sink).
 /// </summary>
 /// <remarks>
@@ -46,7 +46,7 @@ public static class BindingCompiler
         {
             var functions = spec.Functions.Where(FunctionEmitter.IsCompiled).ToList();
             var (types, typesDoc) = Write(spec, ns, className, assemblyName, functions, loaded: null);
-            if (functions.Count == 0) return new CompiledBindings(assemblyName, types, typesDoc);
+            if (functions.Count == 0 && spec.Variables.Count == 0) return new CompiledBindings(assemblyName, types, typesDoc);
             using var loaded = new LoadedTypes(types);
             var (assembly, doc) = Write(spec, ns, className, assemblyName, functions, loaded);
             return new CompiledBindings(assemblyName, assembly, doc);
@@ -58,7 +58,7 @@ public static class BindingCompiler
         }
     }
 
-    // One phase: the types and the class; with the first phase loaded, the functions' methods too.
+    // One phase: the types and the class; with the first phase loaded, the functions' methods and the variables' properties too.
     private static (byte[] Assembly, string Doc) Write(FfiSpec spec, string ns, string className, string assemblyName, List<FunctionSpec> functions,
         LoadedTypes? loaded)
     {
@@ -69,11 +69,15 @@ public static class BindingCompiler
         var native = NativeClass.Define(types, spec, className);
         TypeDeclarations.DefineAll(types, spec);
         types.FillAggregates();
-        if (functions.Count > 0)
+        if (functions.Count > 0 || spec.Variables.Count > 0)
         {
             var operands = new CecilOperands(types.Module, loaded?.Assembly, new CarrierCopies(types.Module, ns, types.Bcl.ValueType));
             var support = NativeSupport.Define(types, operands, native, spec, functions);
-            if (loaded is not null) FunctionEmitter.DefineAll(types, operands, loaded, native, support, spec);
+            if (loaded is not null)
+            {
+                FunctionEmitter.DefineAll(types, operands, loaded, native, support, spec);
+                VariableEmitter.DefineAll(types, operands, native, support);
+            }
         }
         using var pe = new MemoryStream();
         assembly.Write(pe, new WriterParameters { DeterministicMvid = true });

@@ -68,7 +68,7 @@ internal static class FunctionEmitter
                 method.Parameters.Add(new ParameterDefinition($"a{i}", Mono.Cecil.ParameterAttributes.None, operands.Type(parameters[i])));
             native.Methods.Add(method);
             var target = new CompiledTarget(nativeType.GetField(support.Cells[id].Name, BindingFlags.NonPublic | BindingFlags.Static)!, bind, id, gate,
-                support.BitsOf(f), f.Name);
+                support.BitsOf(f.Capabilities), f.Name);
             var cecil = new CecilWriter(method, operands, suppressGcTransition: f.IsTrivial);
             var il = StubListings.For(cecil);
             TypedStub.EmitBody(il, target, shape.Lowered, bound, returnMarshaller, ret, f.CapturesErrno, pinvoke: null, f.ReturnType.Align);

@@ -15,7 +15,7 @@ internal static class NativeClass
         var ts = g.Module.TypeSystem;
         var t = g.DefineTop(className, "--class", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.BeforeFieldInit,
             ts.Object);
-        g.Docs.Type(t, $"The bindings of <c>{GeneratedTypes.Xml(spec.Lib)}</c>: its name and the spec's constants.");
+        g.Docs.Type(t, $"The bindings of <c>{GeneratedTypes.Xml(spec.Lib)}</c>: its name, the spec's constants and its functions.");
         var scope = g.MembersOf(t);
         const FieldAttributes Const = FieldAttributes.Public | FieldAttributes.Static | FieldAttributes.Literal | FieldAttributes.HasDefault;
         var lib = new FieldDefinition(scope.Claim("Library", "lib"), Const, ts.String) { Constant = spec.Lib };
