@@ -63,7 +63,9 @@ public static class BindingCompiler
         LoadedTypes? loaded)
     {
         using var assembly = AssemblyDefinition.CreateAssembly(new AssemblyNameDefinition(assemblyName, new Version(1, 0, 0, 0)), assemblyName + ".dll",
-            new ModuleParameters { Kind = ModuleKind.Dll, Runtime = TargetRuntime.Net_4_0 });
+            // A fixed PE timestamp: Cecil stamps the current time otherwise, and the deterministic MVID hashes it, so two
+            // compiles a second apart gave different bytes.
+            new ModuleParameters { Kind = ModuleKind.Dll, Runtime = TargetRuntime.Net_4_0, Timestamp = 0 });
         var docs = new DocFile();
         var types = new GeneratedTypes(assembly.MainModule, ns, docs);
         var native = NativeClass.Define(types, spec, className);

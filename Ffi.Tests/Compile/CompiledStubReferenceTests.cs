@@ -59,6 +59,16 @@ public sealed class CompiledStubReferenceTests
         Assert.That(bcl, Is.GreaterThan(0));
     }
 
+    /// <summary>Regression: Cecil stamped the current time into the PE header, and the deterministic MVID hashes it.</summary>
+    [Test]
+    public void CompilesASecondApartGiveTheSameBytes()
+    {
+        var spec = FfiSpec.Load(Path.Combine(AppContext.BaseDirectory, "examples", "zlib.json"));
+        var first = BindingCompiler.Compile(spec, new BindingOptions("Stamp")).Assembly;
+        Thread.Sleep(1100);
+        Assert.That(BindingCompiler.Compile(spec, new BindingOptions("Stamp")).Assembly, Is.EqualTo(first));
+    }
+
     [TestCaseSource(nameof(ExampleSpecs))]
     public void EveryFfiCoreMemberNamedIsPublic(string file)
     {
