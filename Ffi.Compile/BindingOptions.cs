@@ -5,8 +5,8 @@ namespace Ffi.Compile;
 public sealed record BindingOptions(string Namespace)
 {
     /// <summary>
-    /// The static class (<c>--class</c>) that holds the library name and the spec's constants; the functions will join
-    /// it when compiled bindings get their stubs. Default <c>Native</c>.
+    /// The static class (<c>--class</c>) that holds the library name, the spec's constants and one static method per
+    /// function. Default <c>Native</c>.
     /// </summary>
     public string ClassName { get; init; } = "Native";
 

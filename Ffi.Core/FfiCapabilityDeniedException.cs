@@ -7,7 +7,16 @@ public sealed class FfiCapabilityDeniedException : FfiException
     /// <param name="symbol">The function or variable.</param>
     /// <param name="capability">The missing capability.</param>
     public FfiCapabilityDeniedException(string symbol, string capability)
-        : base($"{symbol}: capability \"{capability}\" was not granted (grant it with FfiOptions.Grants)")
+        : this(symbol, capability, "grant it with FfiOptions.Grants")
+    {
+    }
+
+    /// <summary>Creates the exception with the way to grant the capability (compiled bindings grant differently).</summary>
+    /// <param name="symbol">The function or variable.</param>
+    /// <param name="capability">The missing capability.</param>
+    /// <param name="howToGrant">What the message suggests, e.g. <c>grant it with Zlib.Native.Capabilities.Grant</c>.</param>
+    public FfiCapabilityDeniedException(string symbol, string capability, string howToGrant)
+        : base($"{symbol}: capability \"{capability}\" was not granted ({howToGrant})")
     {
         Symbol = symbol;
         Capability = capability;

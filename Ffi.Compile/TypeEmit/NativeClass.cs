@@ -10,12 +10,12 @@ namespace Ffi.Compile.TypeEmit;
 /// </summary>
 internal static class NativeClass
 {
-    public static void Define(GeneratedTypes g, FfiSpec spec, string className)
+    public static TypeDefinition Define(GeneratedTypes g, FfiSpec spec, string className)
     {
         var ts = g.Module.TypeSystem;
         var t = g.DefineTop(className, "--class", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.BeforeFieldInit,
             ts.Object);
-        g.Docs.Type(t, $"The bindings of <c>{GeneratedTypes.Xml(spec.Lib)}</c>: its name and the spec's constants.");
+        g.Docs.Type(t, $"The bindings of <c>{GeneratedTypes.Xml(spec.Lib)}</c>: its name, the spec's constants and its functions.");
         var scope = g.MembersOf(t);
         const FieldAttributes Const = FieldAttributes.Public | FieldAttributes.Static | FieldAttributes.Literal | FieldAttributes.HasDefault;
         var lib = new FieldDefinition(scope.Claim("Library", "lib"), Const, ts.String) { Constant = spec.Lib };
@@ -27,5 +27,6 @@ internal static class NativeClass
             t.Fields.Add(field);
             g.Docs.Field(field, $"C constant <c>{GeneratedTypes.Xml(name)}</c> = {value}.");
         }
+        return t;
     }
 }

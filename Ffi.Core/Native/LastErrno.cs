@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace Ffi.Native;
 
 /// <summary>
@@ -11,6 +13,11 @@ public static class LastErrno
     /// <summary>The errno captured by this thread's last capturing call (0 if none).</summary>
     public static int Value => _value;
 
-    /// <summary>Stores <paramref name="errno"/> (called by generated stubs).</summary>
-    internal static void Set(int errno) => _value = errno;
+    /// <summary>
+    /// Stores <paramref name="errno"/>: called by generated stubs (run-time ones and compiled bindings, which may call
+    /// only public API) right after the native call; not meant for user code.
+    /// </summary>
+    /// <param name="errno">C's errno as the call left it.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void Set(int errno) => _value = errno;
 }

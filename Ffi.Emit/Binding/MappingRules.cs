@@ -20,8 +20,8 @@ internal static class MappingRules
         IntType i => IsInteger(clr, i.Size, i.IsSigned) ? DirectMarshaller.Instance : null,
         EnumType e => IsInteger(clr, e.Size, null) || clr.IsEnum && ScalarConversion.SizeOf(clr) == e.Size ? DirectMarshaller.Instance : null,
         FloatType f => f.Bits == 32 ? (clr == typeof(float) ? DirectMarshaller.Instance : null) : (clr == typeof(double) ? DirectMarshaller.Instance : null),
-        PointerType or FuncPtrType or HandleType { Rep: PointerType } => PointerMapping(clr, c),
-        HandleType h => MapParameter(clr, h.Rep),
+        PointerType or FuncPtrType => PointerMapping(clr, c),
+        HandleType h => (h.Rep is PointerType ? PointerMapping(clr, c) : MapParameter(clr, h.Rep)) ?? HandleStruct(clr, h),
         AggregateType or ArrayType => IsUnmanagedStruct(clr) && ScalarConversion.SizeOf(clr) == c.Size ? AggregateMarshaller.Instance : null,
         _ => null,
     };
@@ -41,9 +41,14 @@ internal static class MappingRules
         return null;
     }
 
+    // A handle as a struct of its representation's bytes (compiled bindings' strongly typed handles: a readonly struct
+    // wrapping the pointer): the same bytes in the same register as the pointer or integer.
+    private static ArgumentMarshaller? HandleStruct(Type clr, CType handle) =>
+        IsUnmanagedStruct(clr) && ScalarConversion.SizeOf(clr) == handle.Size ? HandleMarshaller.Instance : null;
+
     // ref/out/in T for a pointer to T: T must stand for the pointee by value, bit for bit (no copy is made).
     private static ArgumentMarshaller? MapByRef(Type element, CType c) =>
-        c is PointerType { Pointee: var pointee } && pointee is not VoidType && MapParameter(element, pointee) is DirectMarshaller or BoolMarshaller or AggregateMarshaller
+        c is PointerType { Pointee: var pointee } && pointee is not VoidType && MapParameter(element, pointee) is DirectMarshaller or BoolMarshaller or AggregateMarshaller or HandleMarshaller
             ? ByRefMarshaller.Instance : null;
 
     /// <summary>
@@ -74,6 +79,7 @@ internal static class MappingRules
     {
         if (c is VoidType) return clr == typeof(void) ? DirectMarshaller.Instance : null;
         if (clr == typeof(void)) return null;
+        if (c is HandleType && HandleStruct(clr, c) is { } handle) return handle;
         if (c is PointerType or FuncPtrType or HandleType { Rep: PointerType })
         {
             if (clr == typeof(nint) || clr == typeof(nuint) || clr.IsPointer) return AddressMarshaller.Instance;
@@ -83,7 +89,7 @@ internal static class MappingRules
             return null;
         }
         var m = MapParameter(clr, c);
-        return m is DirectMarshaller or BoolMarshaller or AggregateMarshaller ? m : null;
+        return m is DirectMarshaller or BoolMarshaller or AggregateMarshaller or HandleMarshaller ? m : null;
     }
 
     /// <summary>

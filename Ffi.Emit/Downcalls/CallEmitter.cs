@@ -98,7 +98,7 @@ internal static class CallEmitter
         {
             // First thing after the call: nothing else may run before errno is read.
             il.Emit(OpCodes.Call, typeof(Marshal).GetMethod(nameof(Marshal.GetLastSystemError))!);
-            il.Emit(OpCodes.Call, typeof(Native.LastErrno).GetMethod(nameof(Native.LastErrno.Set), BindingFlags.NonPublic | BindingFlags.Static)!);
+            il.Emit(OpCodes.Call, typeof(Native.LastErrno).GetMethod(nameof(Native.LastErrno.Set))!);
         }
         if (pushOwner is not null)
         {

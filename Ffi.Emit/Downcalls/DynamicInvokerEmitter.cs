@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ffi.Abi;
 using Ffi.Il;
+using Ffi.Interop;
 using Ffi.Runtime;
 using Ffi.Values;
 

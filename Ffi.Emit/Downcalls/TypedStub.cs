@@ -109,56 +109,45 @@ internal static class TypedStub
     }
 
     // The stub's code depends only on `key` (functions of one shape share it); what differs per function is read
-    // from the TypedTarget in argument 0. Every argument runs through its marshaller's stages in order.
-    private static void Emit(IlWriter il, TypedStubKey key, IReadOnlyList<DowncallArgument> bound, Type ret)
+    // from the TypedTarget in argument 0.
+    private static void Emit(IlWriter il, TypedStubKey key, IReadOnlyList<DowncallArgument> bound, Type ret) =>
+        EmitBody(il, new TypedTargetStub(key.Gated), key.Lowered, bound, key.ReturnMarshaller, ret, key.CaptureErrno, key.PInvoke, key.ReturnAlign);
+
+    /// <summary>
+    /// Emits a typed stub's body: every argument through its marshaller's stages in order, the recipe run forwards, the
+    /// result unmarshalled. Run-time stubs and compiled bindings both come from here; only <paramref name="target"/> differs.
+    /// </summary>
+    /// <param name="il">The writer.</param>
+    /// <param name="target">Where the function, its checks and its parameters are.</param>
+    /// <param name="lowered">The recipe.</param>
+    /// <param name="bound">Each parameter's binding (fresh locals are taken for this emission).</param>
+    /// <param name="returnMarshaller">The result's marshaller.</param>
+    /// <param name="ret">The CLR return type.</param>
+    /// <param name="captureErrno">Whether errno is stored right after the call.</param>
+    /// <param name="pinvoke">A trivial function's P/Invoke method to call instead of <c>calli</c>, or null.</param>
+    /// <param name="returnAlign">The C alignment of the result (for a MEMORY-class result's storage).</param>
+    public static void EmitBody(IlWriter il, StubTarget target, LoweredCall lowered, IReadOnlyList<DowncallArgument> bound, ArgumentMarshaller returnMarshaller,
+        Type ret, bool captureErrno, MethodInfo? pinvoke, int returnAlign)
     {
-        var args = bound.Select(a => a.ForEmission()).ToList();
-        var stub = new DowncallStub(il, key.Lowered, ret, tracked: args.Any(a => a.Marshaller.TracksCall));
-        EmitLivenessCheck(stub, key.Gated);
+        var args = bound.Select(a => a.ForEmission(target.FirstArgument)).ToList();
+        var stub = new DowncallStub(il, target, lowered, ret, tracked: args.Any(a => a.Marshaller.TracksCall));
+        target.EmitEntryCheck(stub);
         // Setup (checks that can throw) for every argument before anything is acquired; then marshal and pin.
         foreach (var a in args) a.Marshaller.Setup(stub, a);
         foreach (var a in args) a.Marshaller.Marshal(stub, a);
         foreach (var a in args) a.Marshaller.Pin(stub, a);
-        if (key.Lowered.Return is MemoryReturn memory) stub.ReturnStorage = AlignedStorage(il, memory.Size, Math.Max(16, key.ReturnAlign));
+        if (lowered.Return is MemoryReturn memory) stub.ReturnStorage = AlignedStorage(il, memory.Size, Math.Max(16, returnAlign));
 
         // Push and invoke: the recipe run forwards, each carrier from its marshaller.
-        CallEmitter.EmitCall(il, key.Lowered, new TypedArgumentSource(stub, args), il2 =>
-        {
-            il2.Emit(OpCodes.Ldarg_0);
-            il2.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(nameof(TypedTarget.Address), BindingFlags.NonPublic | BindingFlags.Instance)!);
-        }, key.PInvoke, key.CaptureErrno, static il2 => il2.Emit(OpCodes.Ldarg_0)); // the target holds the module's lifetime
+        CallEmitter.EmitCall(il, lowered, new TypedArgumentSource(stub, args), target.PushFunction, pinvoke, captureErrno, target.PushOwner);
 
         // Unmarshal the result, then clean up (no handler around the call), then what a callback threw.
         IlLocal? result = ret == typeof(void) ? null : il.DeclareLocal(ret);
-        key.ReturnMarshaller.Unmarshal(stub, result);
+        returnMarshaller.Unmarshal(stub, result);
         foreach (var a in args) a.Marshaller.Cleanup(stub, a);
-        CallbackChecks.EmitAfterCall(il, stub.CallbackFrame, static g =>
-        {
-            g.Emit(OpCodes.Ldarg_0);
-            g.Emit(OpCodes.Ldfld, typeof(TypedTarget).GetField(nameof(TypedTarget.Name), BindingFlags.NonPublic | BindingFlags.Instance)!);
-        });
+        target.EmitAfterCall(il, stub.CallbackFrame);
         if (result is not null) il.Emit(OpCodes.Ldloc, result);
         il.Emit(OpCodes.Ret);
-    }
-
-    // The module must be alive (one volatile read, inline); gated functions check their capabilities.
-    private static void EmitLivenessCheck(DowncallStub stub, bool gated)
-    {
-        var il = stub.Il;
-        stub.PushTarget();
-        if (gated)
-        {
-            stub.CallTarget(nameof(TypedTarget.Check));
-            return;
-        }
-        var alive = il.DefineLabel();
-        stub.LoadTargetField(nameof(TypedTarget.Lifetime));
-        il.Emit(OpCodes.Volatile);
-        il.Emit(OpCodes.Ldfld, StubFields.Disposed);
-        il.Emit(OpCodes.Brfalse, alive);
-        stub.PushTarget();
-        stub.CallTarget(nameof(TypedTarget.CheckNotDisposed));
-        il.MarkLabel(alive);
     }
 
     // Storage for a MEMORY-class result: `size` bytes at an `align`-aligned address on the stack.

@@ -25,9 +25,12 @@ namespace Ffi.Il;
 /// <summary>Chooses carrier types: executes what the plan decided, never classifies.</summary>
 internal static class Carriers
 {
+    /// <summary>The name of the dynamic assembly that holds the stack images (compiled bindings copy them).</summary>
+    public const string StackImageAssemblyName = "Ffi.Emit.StackImages";
+
     private static readonly ModuleBuilder StackImages = AssemblyBuilder
-        .DefineDynamicAssembly(new AssemblyName("Ffi.Emit.StackImages"), AssemblyBuilderAccess.Run)
-        .DefineDynamicModule("Ffi.Emit.StackImages");
+        .DefineDynamicAssembly(new AssemblyName(StackImageAssemblyName), AssemblyBuilderAccess.Run)
+        .DefineDynamicModule(StackImageAssemblyName);
     private static readonly ConcurrentDictionary<long, Type> StackImageTypes = new();
     private static readonly Lock DefineLock = new();
 

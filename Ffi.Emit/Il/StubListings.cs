@@ -5,7 +5,8 @@ namespace Ffi.Il;
 /// <summary>
 /// Readable listings of the stubs the engine emits, for debugging and golden tests: while a listener is set on a
 /// thread (<see cref="Listen"/>), or when the environment variable <c>FFI_IL_LISTING</c> names a file, every stub
-/// emitted (raw stubs, dynamic invokers, typed stubs, trampolines) is also written through an <see cref="IlListing"/>
+/// emitted (raw stubs, dynamic invokers, typed stubs, trampolines, and compiled bindings' methods written through the
+/// Cecil sink) is also written through an <see cref="IlListing"/>
 /// and its listing handed over (or appended to the file) under the stub's name.
 /// </summary>
 internal static class StubListings
@@ -24,11 +25,10 @@ internal static class StubListings
     }
 
     /// <summary>The writer for a stub's generator: recording when someone listens.</summary>
-    public static IlWriter For(ILGenerator il)
-    {
-        var writer = new GeneratorWriter(il);
-        return t_listener is null && FilePath is null ? writer : new IlListing(writer);
-    }
+    public static IlWriter For(ILGenerator il) => For(new GeneratorWriter(il));
+
+    /// <summary>The writer for a stub written through <paramref name="writer"/> (any sink): recording when someone listens.</summary>
+    public static IlWriter For(IlWriter writer) => t_listener is null && FilePath is null ? writer : new IlListing(writer);
 
     /// <summary>After emission: hands over the listing of <paramref name="il"/>, if it recorded one.</summary>
     public static void Done(string name, IlWriter il)

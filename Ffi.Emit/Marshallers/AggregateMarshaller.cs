@@ -22,10 +22,10 @@ internal sealed class AggregateMarshaller : ArgumentMarshaller
 
     /// <inheritdoc />
     public override void PushValue(IlWriter il, DowncallArgument a, Type carrier, int bytes) =>
-        CarrierIl.EmitCarrierFrom(il, g => g.Emit(OpCodes.Ldarga, a.Index + 1), carrier, bytes);
+        CarrierIl.EmitCarrierFrom(il, g => g.Emit(OpCodes.Ldarga, a.IlArgument), carrier, bytes);
 
     /// <inheritdoc />
-    public override void PushAddress(IlWriter il, DowncallArgument a) => il.Emit(OpCodes.Ldarga, a.Index + 1);
+    public override void PushAddress(IlWriter il, DowncallArgument a) => il.Emit(OpCodes.Ldarga, a.IlArgument);
 
     /// <inheritdoc />
     public override void Unmarshal(DowncallStub stub, IlLocal? result)

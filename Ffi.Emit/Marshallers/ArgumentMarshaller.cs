@@ -42,7 +42,7 @@ internal abstract class ArgumentMarshaller
             il.Emit(OpCodes.Ldloc, a.Value);
             return;
         }
-        il.Emit(OpCodes.Ldarg, a.Index + 1);
+        il.Emit(OpCodes.Ldarg, a.IlArgument);
         ScalarConversion.Widen(il, a.Clr, carrier);
     }
 
@@ -57,7 +57,7 @@ internal abstract class ArgumentMarshaller
         var carrier = Carriers.Scalar(SysVCallPlanner.RepOf(a.C));
         if (carrier == a.Clr || ScalarConversion.SizeOf(a.Clr) == a.C.Size)
         {
-            il.Emit(OpCodes.Ldarga, a.Index + 1);
+            il.Emit(OpCodes.Ldarga, a.IlArgument);
             return;
         }
         PushConvertedAddress(il, a, carrier);
@@ -96,7 +96,7 @@ internal abstract class ArgumentMarshaller
     protected static void PushConvertedAddress(IlWriter il, DowncallArgument a, Type carrier)
     {
         var converted = il.DeclareLocal(carrier);
-        il.Emit(OpCodes.Ldarg, a.Index + 1);
+        il.Emit(OpCodes.Ldarg, a.IlArgument);
         ScalarConversion.Widen(il, a.Clr, carrier);
         il.Emit(OpCodes.Stloc, converted);
         il.Emit(OpCodes.Ldloca, converted);

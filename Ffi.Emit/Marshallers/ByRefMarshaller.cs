@@ -27,7 +27,7 @@ internal sealed class ByRefMarshaller : ArgumentMarshaller
         var il = stub.Il;
         var pinned = il.DeclareLocal(a.Clr, pinned: true);
         var local = il.DeclareLocal(typeof(nint));
-        il.Emit(OpCodes.Ldarg, a.Index + 1);
+        il.Emit(OpCodes.Ldarg, a.IlArgument);
         il.Emit(OpCodes.Stloc, pinned);
         il.Emit(OpCodes.Ldloc, pinned);
         il.Emit(OpCodes.Conv_U);

@@ -33,7 +33,7 @@ internal sealed class CallbackMarshaller : ArgumentMarshaller
         var pool = il.DeclareLocal(typeof(SlotPool));
         stub.PushTarget();
         il.Emit(OpCodes.Ldc_I4, a.Index);
-        il.Emit(OpCodes.Ldarg, a.Index + 1);
+        il.Emit(OpCodes.Ldarg, a.IlArgument);
         stub.CallTarget(nameof(TypedTarget.CallbackPool));
         il.Emit(OpCodes.Stloc, pool);
         a.Kept = pool;
@@ -49,7 +49,7 @@ internal sealed class CallbackMarshaller : ArgumentMarshaller
         stub.PushTarget();
         il.Emit(OpCodes.Ldc_I4, a.Index);
         il.Emit(OpCodes.Ldloc, a.Kept!);
-        il.Emit(OpCodes.Ldarg, a.Index + 1);
+        il.Emit(OpCodes.Ldarg, a.IlArgument);
         il.Emit(OpCodes.Ldloc, frame);
         stub.CallTarget(nameof(TypedTarget.Lease));
         il.Emit(OpCodes.Dup);

@@ -8,10 +8,16 @@ namespace Ffi.Marshallers;
 /// The binding is fixed when the delegate is bound; <see cref="Value"/> and <see cref="Kept"/> are the locals one
 /// emission leaves between stages, so every stub emission takes fresh ones (<see cref="ForEmission"/>).
 /// </summary>
-internal sealed class DowncallArgument(int index, Type clr, CType c, ArgumentMarshaller marshaller)
+internal sealed class DowncallArgument(int index, Type clr, CType c, ArgumentMarshaller marshaller, int firstArgument = 1)
 {
-    /// <summary>The parameter's index (the stub's IL argument is one more: argument 0 is the target).</summary>
+    /// <summary>The parameter's index.</summary>
     public int Index { get; } = index;
+
+    /// <summary>
+    /// The stub's IL argument that holds it: one more than <see cref="Index"/> in a run-time stub (argument 0 is the
+    /// target), equal in a compiled static method (<see cref="StubTarget.FirstArgument"/>).
+    /// </summary>
+    public int IlArgument { get; } = index + firstArgument;
 
     /// <summary>The delegate's parameter type.</summary>
     public Type Clr { get; } = clr;
@@ -28,6 +34,6 @@ internal sealed class DowncallArgument(int index, Type clr, CType c, ArgumentMar
     /// <summary>A local a marshaller keeps from one stage to a later one (a string's buffer, a callback's pool or slot).</summary>
     public IlLocal? Kept { get; set; }
 
-    /// <summary>The same binding with no locals yet.</summary>
-    public DowncallArgument ForEmission() => new(Index, Clr, C, Marshaller);
+    /// <summary>The same binding with no locals yet, for a stub whose parameters start at IL argument <paramref name="firstArgument"/>.</summary>
+    public DowncallArgument ForEmission(int firstArgument) => new(Index, Clr, C, Marshaller, firstArgument);
 }

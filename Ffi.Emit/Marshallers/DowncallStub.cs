@@ -8,15 +8,18 @@ namespace Ffi.Marshallers;
 
 /// <summary>
 /// What the marshallers of one typed downcall stub share while it is emitted: the writer, the recipe, the stub's
-/// target (IL argument 0, a <see cref="TypedTarget"/>), the storage of a MEMORY-class result and the callback frame
-/// that tracks the call when a parameter is a callback.
+/// target (at run time IL argument 0, a <see cref="TypedTarget"/>; see <see cref="StubTarget"/>), the storage of a
+/// MEMORY-class result and the callback frame that tracks the call when a parameter is a callback.
 /// </summary>
-internal sealed class DowncallStub(IlWriter il, LoweredCall lowered, Type returnType, bool tracked)
+internal sealed class DowncallStub(IlWriter il, StubTarget target, LoweredCall lowered, Type returnType, bool tracked)
 {
     private bool _entered;
 
     /// <summary>The writer.</summary>
     public IlWriter Il { get; } = il;
+
+    /// <summary>Where the function and its per-function state come from.</summary>
+    public StubTarget Target { get; } = target;
 
     /// <summary>The recipe the call executes.</summary>
     public LoweredCall Lowered { get; } = lowered;
@@ -31,7 +34,7 @@ internal sealed class DowncallStub(IlWriter il, LoweredCall lowered, Type return
     public IlLocal? CallbackFrame { get; } = tracked ? il.DeclareLocal(typeof(CallbackFrame)) : null;
 
     /// <summary>Pushes the stub's <see cref="TypedTarget"/>.</summary>
-    public void PushTarget() => Il.Emit(OpCodes.Ldarg_0);
+    public void PushTarget() => Target.PushTypedTarget(Il);
 
     /// <summary>Calls <see cref="TypedTarget"/>'s method <paramref name="name"/> (found by <c>nameof</c> at the caller).</summary>
     public void CallTarget(string name) => Il.Emit(OpCodes.Call, typeof(TypedTarget).GetMethod(name)!);

@@ -26,7 +26,7 @@ internal sealed class NativePointerMarshaller : ArgumentMarshaller
         var il = stub.Il;
         var local = il.DeclareLocal(typeof(nint));
         stub.PushTarget();
-        il.Emit(OpCodes.Ldarg, a.Index + 1);
+        il.Emit(OpCodes.Ldarg, a.IlArgument);
         il.Emit(OpCodes.Ldc_I4, a.Index);
         stub.CallTarget(nameof(TypedTarget.AddressOf));
         il.Emit(OpCodes.Stloc, local);

@@ -29,7 +29,7 @@ internal sealed class PinnedArrayMarshaller : ArgumentMarshaller
         var local = il.DeclareLocal(typeof(nint));
         var empty = il.DefineLabel();
         var done = il.DefineLabel();
-        il.Emit(OpCodes.Ldarg, a.Index + 1);
+        il.Emit(OpCodes.Ldarg, a.IlArgument);
         il.Emit(OpCodes.Dup);
         il.Emit(OpCodes.Stloc, pinned);
         il.Emit(OpCodes.Brfalse, empty);

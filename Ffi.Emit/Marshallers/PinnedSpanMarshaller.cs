@@ -26,7 +26,7 @@ internal sealed class PinnedSpanMarshaller : ArgumentMarshaller
         var element = a.Clr.GetGenericArguments()[0];
         var pinned = il.DeclareLocal(element.MakeByRefType(), pinned: true);
         var local = il.DeclareLocal(typeof(nint));
-        il.Emit(OpCodes.Ldarga, a.Index + 1);
+        il.Emit(OpCodes.Ldarga, a.IlArgument);
         il.Emit(OpCodes.Call, a.Clr.GetMethod("GetPinnableReference")!);
         il.Emit(OpCodes.Stloc, pinned);
         il.Emit(OpCodes.Ldloc, pinned);

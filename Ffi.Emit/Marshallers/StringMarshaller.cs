@@ -1,6 +1,7 @@
 using System.Reflection.Emit;
 using System.Reflection;
 using Ffi.Il;
+using Ffi.Interop;
 using Ffi.Runtime;
 
 namespace Ffi.Marshallers;
@@ -52,7 +53,7 @@ internal sealed class StringMarshaller : ArgumentMarshaller
         il.Emit(OpCodes.Localloc);
         il.Emit(OpCodes.Stloc, buffer);
         var local = il.DeclareLocal(typeof(nint));
-        il.Emit(OpCodes.Ldarg, a.Index + 1);
+        il.Emit(OpCodes.Ldarg, a.IlArgument);
         il.Emit(OpCodes.Ldloc, buffer);
         il.Emit(OpCodes.Call, _copy);
         il.Emit(OpCodes.Stloc, local);

@@ -131,16 +131,7 @@ public sealed class CompiledAssemblyTests
         Directory.Delete(dir, recursive: true);
     }
 
-    // The framework's reference assemblies, as a user's build compiles against them (not the runtime's implementation).
-    private static string RefPack()
-    {
-        var shared = Path.GetDirectoryName(typeof(object).Assembly.Location)!;               // …/shared/Microsoft.NETCore.App/10.0.x
-        var root = Path.GetFullPath(Path.Combine(shared, "..", "..", ".."));
-        var version = Path.GetFileName(shared);
-        var dir = Path.Combine(root, "packs", "Microsoft.NETCore.App.Ref", version, "ref", "net10.0");
-        Assert.That(Directory.Exists(dir), Is.True, $"the reference pack is not at {dir}");
-        return dir;
-    }
+    private static string RefPack() => UserProgram.ReferencePack();
 
     // Compiles user code against the reference pack and the generated assembly; returns the errors as "CSxxxx: message".
     private static List<string> CompileUser(string source)

@@ -146,14 +146,16 @@ internal static class RandomSignatures
     /// indexer, or an <see cref="FfiValue"/>, an inline aggregate read by <c>Memory.Get(value, path)</c>) with what C made
     /// of the hash <paramref name="h"/>; null when they agree, else the first difference.
     /// </summary>
-    public static string? ResultMismatch(NativeModule m, Signature sig, ulong h, object? result) =>
-        ResultMismatch(sig, h, leaf => result switch
-        {
-            StructValue s => s[leaf.Path],
-            FfiValue { Kind: FfiValueKind.Aggregate or FfiValueKind.Object } v => m.Memory.Get(v, leaf.Path),
-            FfiValue v => v.ToObject(),
-            _ => result,
-        });
+    public static string? ResultMismatch(NativeModule m, Signature sig, ulong h, object? result) => ResultMismatch(sig, h, LeafReaderOf(m, result));
+
+    /// <summary>A reader of the leaves of a result of the public API (a scalar, a <see cref="StructValue"/> or an <see cref="FfiValue"/>).</summary>
+    public static Func<LeafPath, object?> LeafReaderOf(NativeModule m, object? result) => leaf => result switch
+    {
+        StructValue s => s[leaf.Path],
+        FfiValue { Kind: FfiValueKind.Aggregate or FfiValueKind.Object } v => m.Memory.Get(v, leaf.Path),
+        FfiValue v => v.ToObject(),
+        _ => result,
+    };
 
     /// <summary>
     /// Compares every leaf of a result, as <paramref name="read"/> gives it, with what C made of the hash

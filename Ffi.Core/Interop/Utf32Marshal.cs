@@ -1,15 +1,18 @@
+using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Ffi.Runtime;
+namespace Ffi.Interop;
 
 /// <summary>
-/// <c>wchar_t</c> string marshalling, which emitted stubs call: on Linux x86-64 <c>wchar_t</c> is a 4-byte int holding one
+/// <c>wchar_t</c> string marshalling, which emitted stubs call (run-time stubs and compiled bindings alike; public for
+/// generated code): on Linux x86-64 <c>wchar_t</c> is a 4-byte int holding one
 /// UTF-32 code point (<c>sizeof(wchar_t) == 4</c>), so a <c>string</c> for <c>const wchar_t *</c> is a NUL-terminated
 /// UTF-32 copy (little-endian), in a caller-provided stack buffer when short, else in native memory; and back.
 /// A lone UTF-16 surrogate becomes U+FFFD, as <see cref="Encoding.UTF32"/> does.
 /// </summary>
-internal static unsafe class Utf32Marshal
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static unsafe class Utf32Marshal
 {
     /// <summary>Bytes of stack buffer per wide string parameter (63 code points and the NUL).</summary>
     public const int ShortString = 256;

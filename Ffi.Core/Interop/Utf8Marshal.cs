@@ -1,12 +1,15 @@
+using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace Ffi.Runtime;
+namespace Ffi.Interop;
 
 /// <summary>
-/// UTF-8 argument marshalling, the one copy every emitted stub calls: a <c>string</c> for <c>char*</c> as a
+/// UTF-8 argument marshalling, the one copy every emitted stub calls (run-time stubs and compiled bindings alike; public
+/// for generated code, which may call only public API): a <c>string</c> for <c>char*</c> as a
 /// NUL-terminated UTF-8 copy in a caller-provided stack buffer when short, else in native memory; and back.
 /// </summary>
-internal static unsafe class Utf8Marshal
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static unsafe class Utf8Marshal
 {
     /// <summary>Bytes of stack buffer per string parameter; longer strings are copied to native memory.</summary>
     public const int ShortString = 128;

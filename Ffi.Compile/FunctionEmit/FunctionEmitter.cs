@@ -1,0 +1,101 @@
+using System.Reflection;
+using Ffi.Binding;
+using Ffi.Compile.Il;
+using Ffi.Compile.TypeEmit;
+using Ffi.Downcalls;
+using Ffi.Il;
+using Ffi.Marshallers;
+using Ffi.Shapes;
+using Ffi.Spec;
+using Ffi.Types;
+using Mono.Cecil;
+using PointerType = Ffi.Types.PointerType;
+
+namespace Ffi.Compile.FunctionEmit;
+
+/// <summary>
+/// Writes one public static method per compiled function into the bindings class, with the natural CLR signature
+/// and the body the run-time typed stub has: the parameter types are the generated ones (loaded from the first
+/// phase), <see cref="MappingRules"/> picks each marshaller as it does for <c>GetFunction&lt;T&gt;</c>, the module's
+/// <see cref="CallShapes"/> plans and lowers the call, and <see cref="TypedStub.EmitBody"/> writes the body through
+/// the <see cref="CecilWriter"/> with a <see cref="CompiledTarget"/>. Signatures:
+/// <code>
+/// integers, float, double, bool     → the CLR primitive of the same width and signedness
+/// enum, handle, struct, union       → the generated type (a by-value aggregate of any ABI class, a typed handle)
+/// const char *, const wchar_t *     → string (a UTF-8 / UTF-32 copy for the call); a char * result marked
+///                                     "ret_as_str" or pointing to const char → string. Bytes (const unsigned
+///                                     char *, zlib's const Bytef *) stay pointers: they are data, not text
+/// other pointers                    → T* (void* where T has no CLR type); function pointers → nint
+/// </code>
+/// </summary>
+internal static class FunctionEmitter
+{
+    public static void DefineAll(GeneratedTypes g, CecilOperands operands, LoadedTypes loaded, TypeDefinition native, NativeSupport support, FfiSpec spec)
+    {
+        var shapes = new CallShapes(spec.Lib);
+        var nativeType = loaded.ToClr(native);
+        var bind = nativeType.GetMethod("<Bind>", BindingFlags.NonPublic | BindingFlags.Static)!;
+        var gate = support.Gate is null ? null : nativeType.GetField(support.Gate.Name, BindingFlags.Public | BindingFlags.Static);
+        var scope = g.MembersOf(native);
+        for (int id = 0; id < support.Functions.Count; id++)
+        {
+            var f = support.Functions[id];
+            var path = $"functions.{f.Name}";
+            var ret = ReturnType(g, loaded, f, path);
+            var parameters = f.ParameterTypes.Select((c, i) => ParameterType(g, loaded, c, $"{path}.params[{i}]")).ToArray();
+            var returnMarshaller = MappingRules.MapReturn(ret, f.ReturnType)
+                ?? throw new FfiCompileException(path + ".ret", $"no marshaller takes {f.ReturnType.DisplayName} as {ret.Name}");
+            var bound = new List<DowncallArgument>();
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                var how = MappingRules.MapParameter(parameters[i], f.ParameterTypes[i])
+                    ?? throw new FfiCompileException($"{path}.params[{i}]", $"no marshaller takes {f.ParameterTypes[i].DisplayName} as {parameters[i].Name}");
+                bound.Add(new DowncallArgument(i, parameters[i], f.ParameterTypes[i], how));
+            }
+            CallShape shape;
+            try
+            {
+                shape = shapes.For(f.ReturnType, [.. f.ParameterTypes], null, f.Name);
+            }
+            catch (FfiBindException e)
+            {
+                throw new FfiCompileException(path, e.Message);
+            }
+
+            var method = new MethodDefinition(scope.Claim(ClrNames.Member(f.Name, native.Name), path),
+                Mono.Cecil.MethodAttributes.Public | Mono.Cecil.MethodAttributes.Static | Mono.Cecil.MethodAttributes.HideBySig, operands.Type(ret));
+            for (int i = 0; i < parameters.Length; i++)
+                method.Parameters.Add(new ParameterDefinition($"a{i}", Mono.Cecil.ParameterAttributes.None, operands.Type(parameters[i])));
+            native.Methods.Add(method);
+            var target = new CompiledTarget(nativeType.GetField(support.Cells[id].Name, BindingFlags.NonPublic | BindingFlags.Static)!, bind, id, gate,
+                support.BitsOf(f.Capabilities), f.Name);
+            var cecil = new CecilWriter(method, operands, suppressGcTransition: f.IsTrivial);
+            var il = StubListings.For(cecil);
+            TypedStub.EmitBody(il, target, shape.Lowered, bound, returnMarshaller, ret, f.CapturesErrno, pinvoke: null, f.ReturnType.Align);
+            cecil.Finish();
+            StubListings.Done("compiled_" + f.Name, il);
+            g.Docs.Method(method, DocFile.Summary(f.Doc, $"Calls C <c>{GeneratedTypes.Xml(f.Signature)}</c>{Notes(f)}."));
+        }
+    }
+
+    /// <summary>Whether a function is compiled now: variadic functions are not yet (they need no code generation at run time, which is next).</summary>
+    public static bool IsCompiled(FunctionSpec f) => !f.IsVariadic;
+
+    // C's text is char (signed here); unsigned char pointers carry bytes.
+    private static bool IsText(CType c) => c is PointerType { Pointee: IntType { Bits: 8, IsSigned: true, IsBool: false } };
+
+    private static string Notes(FunctionSpec f) =>
+        (f.CapturesErrno ? "; stores C's errno in <c>Ffi.Native.LastErrno.Value</c>" : "")
+        + (f.IsTrivial ? "; called without a GC transition (declared trivial)" : "")
+        + (f.Capabilities.Count > 0 ? $"; needs the capabilities {GeneratedTypes.Xml(string.Join(", ", f.Capabilities))}" : "");
+
+    private static System.Type ParameterType(GeneratedTypes g, LoadedTypes loaded, CType c, string path) =>
+        IsText(c) && MappingRules.IsConstCharPointer(c) || MappingRules.IsConstWideCharPointer(c) ? typeof(string) : loaded.ToClr(g.ValueOf(c, new Place(path)));
+
+    private static System.Type ReturnType(GeneratedTypes g, LoadedTypes loaded, FunctionSpec f, string path) => f.ReturnType switch
+    {
+        VoidType => typeof(void),
+        PointerType { IsCharPointer: true } p when IsText(p) && p.IsPointeeConst || f.ReturnsString => typeof(string),
+        var c => loaded.ToClr(g.ValueOf(c, new Place(path + ".ret"))),
+    };
+}
