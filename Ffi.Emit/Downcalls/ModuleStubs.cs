@@ -16,19 +16,21 @@ namespace Ffi.Downcalls;
 /// </summary>
 internal sealed class ModuleStubs
 {
-    private readonly ConcurrentDictionary<RawStubKey, Lazy<RawCall>> _raw = new();
-    private readonly ConcurrentDictionary<TrivialKey, Lazy<MethodInfo>> _pinvokes = new();
-    private readonly ConcurrentDictionary<InvokerKey, Lazy<DynamicMethod>> _invokers = new();
-    private readonly ConcurrentDictionary<TypedStubKey, Lazy<DynamicMethod>> _typed = new();
+    // Each made with its first entry: a dictionary type is types the runtime loads on first use (docs/benchmarks.md,
+    // cold start), and a program that calls through one API needs one or two of the four.
+    private ConcurrentDictionary<RawStubKey, Lazy<RawCall>>? _raw;
+    private ConcurrentDictionary<TrivialKey, Lazy<MethodInfo>>? _pinvokes;
+    private ConcurrentDictionary<InvokerKey, Lazy<DynamicMethod>>? _invokers;
+    private ConcurrentDictionary<TypedStubKey, Lazy<DynamicMethod>>? _typed;
 
     /// <summary>The raw stub of a shape; a trivial function's (<paramref name="pinvoke"/>) is its own.</summary>
     public RawCall Raw(CallShape shape, string symbol, bool captureErrno, MethodInfo? pinvoke) =>
-        GetOrCreate(_raw, new RawStubKey(shape.Lowered, shape.Frame, captureErrno, pinvoke is null ? null : symbol),
+        GetOrCreate(ref _raw, new RawStubKey(shape.Lowered, shape.Frame, captureErrno, pinvoke is null ? null : symbol),
             () => RawCallStub.Emit(shape, symbol, captureErrno, pinvoke));
 
     /// <summary>The <c>[SuppressGCTransition]</c> P/Invoke of a trivial function, bound to <paramref name="library"/>'s handle.</summary>
     public MethodInfo TrivialPInvoke(string symbol, nint library, CallShape shape) =>
-        GetOrCreate(_pinvokes, new TrivialKey(symbol, shape.Lowered), () =>
+        GetOrCreate(ref _pinvokes, new TrivialKey(symbol, shape.Lowered), () =>
         {
             var (ret, parameters) = CarrierIl.Signature(shape.Lowered);
             return TrivialCalls.Define(library, symbol, ret, parameters);
@@ -36,25 +38,29 @@ internal sealed class ModuleStubs
 
     /// <summary>The code of a dynamic invoker; functions with the same key share it.</summary>
     public DynamicMethod Invoker(InvokerKey key, FastSlot[] slots, FastSlot result) =>
-        GetOrCreate(_invokers, key, () => key.Objects
+        GetOrCreate(ref _invokers, key, () => key.Objects
             ? DynamicInvokerEmitter.EmitObjects(key.Lowered, key.CaptureErrno, key.PInvoke, slots, result)
             : DynamicInvokerEmitter.EmitValues(key.Lowered, key.CaptureErrno, key.PInvoke, slots, result));
 
     /// <summary>The code of a typed stub; functions with the same key share it.</summary>
-    public DynamicMethod Typed(TypedStubKey key, Func<DynamicMethod> emit) => GetOrCreate(_typed, key, emit);
+    public DynamicMethod Typed(TypedStubKey key, Func<DynamicMethod> emit) => GetOrCreate(ref _typed, key, emit);
 
     /// <summary>Raw stubs emitted.</summary>
-    public int RawCount => _raw.Count;
+    public int RawCount => _raw?.Count ?? 0;
 
     /// <summary>Dynamic invokers emitted.</summary>
-    public int InvokerCount => _invokers.Count;
+    public int InvokerCount => _invokers?.Count ?? 0;
 
     /// <summary>Typed stubs emitted.</summary>
-    public int TypedCount => _typed.Count;
+    public int TypedCount => _typed?.Count ?? 0;
 
     // Keys are classes, never value tuples or structs: a cache keyed by a reference type runs the runtime's shared
     // precompiled code, while a value-type key makes the JIT compile the dictionary for it when a module opens.
     private sealed record TrivialKey(string Symbol, LoweredCall Lowered);
+
+    // The cache in `field`, made on first use (threads racing here agree on one), then as below.
+    private static TValue GetOrCreate<TKey, TValue>(ref ConcurrentDictionary<TKey, Lazy<TValue>>? field, TKey key, Func<TValue> make) where TKey : notnull =>
+        GetOrCreate(field ?? Interlocked.CompareExchange(ref field, new(), null) ?? field, key, make);
 
     /// <summary>One value per key, made once even when threads race; a factory that throws leaves no entry behind.</summary>
     public static TValue GetOrCreate<TKey, TValue>(ConcurrentDictionary<TKey, Lazy<TValue>> cache, TKey key, Func<TValue> make) where TKey : notnull
