@@ -98,31 +98,11 @@ public sealed class BuildPackageTests
         await _dotnet.Run(src, PackTimeout,
             "pack", "packages.slnx", "-c", "Release", "-o", _feed, $"-p:Version={_version}", "-p:FfiReadyToRun=false", "--disable-build-servers");
 
-        File.WriteAllText(Path.Combine(_root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{_feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-              </packageSources>
-            </configuration>
-            """);
+        LocalFeed.WriteNuGetConfig(_root, _feed);
     }
 
     [OneTimeTearDown]
-    public void RemoveTemporaryFiles()
-    {
-        if (_root is null || !Directory.Exists(_root)) return;
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TestContext.Progress.WriteLine($"packaging: could not remove {_root}: {ex.Message}");
-        }
-    }
+    public void RemoveTemporaryFiles() => LocalFeed.Remove(_root);
 
     [Test]
     public void ThePackageCarriesTheTargetsTheToolAndTheCoreDependency()

@@ -44,33 +44,11 @@ public sealed class PackageTests
         await _dotnet.Run(src, PackTimeout,
             "pack", "packages.slnx", "-c", "Release", "-o", _feed, $"-p:Version={_version}", "--disable-build-servers");
 
-        // For everything run below _root: the local feed, then nuget.org. No source mapping: `dotnet tool install
-        // --add-source` refuses to run with one. nuget.org cannot hold this run's version of an Ffi package.
-        File.WriteAllText(Path.Combine(_root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{_feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-              </packageSources>
-            </configuration>
-            """);
+        LocalFeed.WriteNuGetConfig(_root, _feed);
     }
 
     [OneTimeTearDown]
-    public void RemoveTemporaryFiles()
-    {
-        if (_root is null || !Directory.Exists(_root)) return;
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TestContext.Progress.WriteLine($"packaging: could not remove {_root}: {ex.Message}");
-        }
-    }
+    public void RemoveTemporaryFiles() => LocalFeed.Remove(_root);
 
     [Test]
     public void LibraryPackagesCarryReadmeLicenseDocsAndSymbols()
