@@ -58,6 +58,12 @@ public static class SysVClassifier
                     }
                     else if (f.BitWidth is int width)
                     {
+                        // gcc lays out a bitfield of 16, 32 or 64 bits that starts at a multiple of its width inside
+                        // its own struct or union as an ordinary integer of that width (not in a packed record), and an
+                        // ordinary integer must be aligned where the value places it: misaligned there, the whole value
+                        // goes in memory. packed { char c; union __attribute__((aligned(4))) { int f:32; } u; } is
+                        // returned through rdi, while packed { char c; struct { int f:24; } t; } comes back in eax.
+                        if (ActsAsInteger(f, (AggregateType)type, width) && at % width != 0) return false;
                         // A bitfield makes INTEGER every eightbyte it touches (zero-width ones touch none).
                         for (long eb = at / 64; width > 0 && eb <= (at + width - 1) / 64; eb++)
                             classes[eb] = Join(classes[eb], EightbyteClass.Integer);
@@ -89,6 +95,12 @@ public static class SysVClassifier
                 return true;
         }
     }
+
+    // A bitfield gcc's layout turns into an ordinary integer field (stor-layout's layout_decl): its width is that of an
+    // integer mode (8 is always aligned, so 16, 32, 64), its offset in its record a multiple of that width, and it is
+    // not packed (a packed field keeps its bitfield unless the mode is a byte).
+    private static bool ActsAsInteger(CField f, AggregateType owner, int width) =>
+        width is 16 or 32 or 64 && f.BitOffset % width == 0 && !(f.IsPacked || owner.IsPacked);
 
     // A zero-size array: `char z[0]`, `struct empty z[1000]`, `int z[4][0]`. gcc ignores it when it starts an
     // eightbyte (or is a flexible array member). Otherwise (a gcc quirk) it classifies the array's element at that
