@@ -27,7 +27,7 @@ internal sealed partial class PublishWorkspace : IDisposable
         foreach (var file in Directory.GetFiles(repository).Where(f => !Path.GetFileName(f).StartsWith(".git", StringComparison.Ordinal)))
             File.Copy(file, Path.Combine(Root, Path.GetFileName(file)));
         foreach (var folder in projects.Append("build").Append("examples"))
-            CopyTree(Path.Combine(repository, folder), Path.Combine(Root, folder));
+            SourceTree.CopyTree(Path.Combine(repository, folder), Path.Combine(Root, folder));
     }
 
     /// <summary>The copy's root folder.</summary>
@@ -96,16 +96,4 @@ internal sealed partial class PublishWorkspace : IDisposable
     private static string PackagesFolder() =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder ? folder
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (var dir in Directory.GetDirectories(from))
-        {
-            if (Path.GetFileName(dir) is "bin" or "obj") continue;
-            CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)));
-        }
-    }
 }

@@ -31,7 +31,8 @@ internal static class SourceTree
         CopyTree(Path.Combine(repository, "build"), Path.Combine(destination, "build")); // MSBuild files the projects import
     }
 
-    private static void CopyTree(string from, string to)
+    /// <summary>Copies a folder with everything below it but <c>bin/</c> and <c>obj/</c> folders.</summary>
+    public static void CopyTree(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from))
