@@ -146,23 +146,38 @@ public sealed partial class FfiSpec
         var types = resolver.ResolveAll();
 
         var functions = new List<FunctionSpec>(raw.Functions.Count);
+        IReadOnlyList<TypeSyntax>? lastParams = null;
+        CType[] lastTypes = [];
+        string[] lastNames = [];
         foreach (var f in raw.Functions)
         {
-            var ret = resolver.Resolve(f.Ret);
+            var ret = resolver.ResolveSignature(f, -1);
             if (ret is ArrayType) throw new FfiSpecException(f.Path.Key(": ", "ret"), "a C function cannot return an array; return a pointer or a struct");
-            if (ret.Size > FunctionSpec.MaxByValueSize) TypeResolver.RequireByValueSize(ret, f.Path.Key(": ", "ret")); // the path is made only for the message
-            var ps = new CType[f.Params.Count];
-            for (int i = 0; i < ps.Length; i++)
+            if (ret.Size > FunctionSpec.MaxByValueSize) TypeResolver.RequireByValueSize(ret, f.Path.Key(": ", "ret")); // paths are made only for a message
+            CType[] ps;
+            string[] names;
+            if (ReferenceEquals(f.Params, lastParams))
             {
-                ps[i] = resolver.Resolve(f.Params[i]);
-                TypeResolver.RequireParameter(ps[i], f.Params[i].Path);
+                // The reader shares one parameter list among functions of one signature in a row: they resolve alike,
+                // and share the (never written) arrays too (docs/benchmarks.md, cold start).
+                (ps, names) = (lastTypes, lastNames);
+            }
+            else
+            {
+                ps = new CType[f.Params.Count];
+                for (int i = 0; i < ps.Length; i++)
+                {
+                    ps[i] = resolver.ResolveSignature(f, i);
+                    if (!TypeResolver.IsParameter(ps[i])) TypeResolver.RequireParameter(ps[i], f.PathOf(i));
+                }
+                names = new string[ps.Length];
+                for (int i = 0; i < names.Length; i++) names[i] = TypeResolver.WrittenName(f.Params[i]) ?? ps[i].DisplayName;
+                (lastParams, lastTypes, lastNames) = (f.Params, ps, names);
             }
             if (f.Trivial && Array.FindIndex(ps, p => p is FuncPtrType) is var fp and >= 0)
                 throw new FfiSpecException($"{f.Path}: trivial", $"a trivial function cannot take a function pointer (param[{fp}]): a managed callback during a call without the GC transition would bring the runtime down");
             if (f.RetAsStr && !IsCharPointer(ret))
                 throw new FfiSpecException($"{f.Path}: ret_as_str", $"only valid on a char* or unsigned char* return, not {ret.DisplayName}");
-            var names = new string[ps.Length];
-            for (int i = 0; i < names.Length; i++) names[i] = TypeResolver.WrittenName(f.Params[i]) ?? ps[i].DisplayName;
             functions.Add(new FunctionSpec(f.Name, ret, TypeResolver.WrittenName(f.Ret) ?? ret.DisplayName, ps, names,
                 f.Variadic, f.Lib, f.Doc, f.RetAsStr, f.Errno, f.Caps, f.Trivial));
         }

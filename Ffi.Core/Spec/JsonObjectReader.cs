@@ -6,9 +6,10 @@ namespace Ffi.Spec;
 /// (<see cref="RejectUnknownKeys"/>; the original ignored them, so a typo such as <c>"ret_as_string"</c> did nothing).
 /// Child paths are the object's path, a separator and the key: <c>types.point</c> for type objects and
 /// <c>functions[3] (crc32): ret</c> for functions, matching the paths docs/spec-format.md shows; they are written out
-/// only for messages (<see cref="SpecPath"/>).
+/// only for messages (<see cref="SpecPath"/>). A struct: one is made per object of the spec, and a spec of 1,000
+/// functions should not allocate 1,000 of them (docs/benchmarks.md, cold start); pass it by <c>in</c>.
 /// </summary>
-internal sealed class JsonObjectReader
+internal struct JsonObjectReader
 {
     // Up to this many keys, a key is found by comparing it with each (a function has three to six): no dictionary
     // to build per object. Larger objects (a spec's "types", "constants") get one.

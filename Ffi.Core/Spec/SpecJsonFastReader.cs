@@ -31,6 +31,8 @@ internal ref partial struct SpecJsonFastReader
     // rather than one per object.
     private readonly List<string> _keyStack = [];
     private readonly List<SpecJson> _items = [];
+    private SpecJson? _lastArray; // the last non-empty array read (SharedArray)
+    private SpecJson? _emptyArray;
     // Key arrays already made: objects with the same keys in the same order (every function of a spec, mostly) share one.
     private readonly List<string?[]> _keySets = [];
     private readonly string?[] _keys = new string?[SharedSlots];
@@ -124,7 +126,7 @@ internal ref partial struct SpecJsonFastReader
         {
             _at++;
             _depth--;
-            return new SpecJson(Take(_items, first));
+            return _emptyArray ??= new SpecJson([]);
         }
         while (true)
         {
@@ -142,8 +144,30 @@ internal ref partial struct SpecJsonFastReader
             if (_text[_at] != ']') return null;
             _at++;
             _depth--;
-            return new SpecJson(Take(_items, first));
+            return SharedArray(first);
         }
+    }
+
+    // The array of the items from `first` on. An array holding the same nodes as the previous one read is that node
+    // again (values are immutable): the "params" of functions of one signature in a row are one node, which saves 88
+    // bytes of new memory per function and lets SignatureNames share the parameter list (docs/benchmarks.md).
+    private SpecJson SharedArray(int first)
+    {
+        var last = _lastArray;
+        if (last is not null && SameItems(last.Items, first))
+        {
+            _items.RemoveRange(first, _items.Count - first);
+            return last;
+        }
+        return _lastArray = new SpecJson(Take(_items, first));
+    }
+
+    private bool SameItems(SpecJson[] items, int first)
+    {
+        if (items.Length != _items.Count - first) return false;
+        for (int i = 0; i < items.Length; i++)
+            if (!ReferenceEquals(items[i], _items[first + i])) return false;
+        return true;
     }
 
     // The entries of `list` from `first` on, removed from it.

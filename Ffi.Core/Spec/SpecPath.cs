@@ -40,6 +40,12 @@ internal sealed class SpecPath
     /// <summary>The document itself, <c>$</c>.</summary>
     public static readonly SpecPath Root = new(null, Step.Text, "$");
 
+    /// <summary>
+    /// The path of a type name shared by the signatures of a document's functions: it has no place of its own, the
+    /// function that uses it gives one (<see cref="FunctionSyntax.PathOf"/>). Compared by reference.
+    /// </summary>
+    public static readonly SpecPath InSignature = new(null, Step.Text, "(a function signature)");
+
     /// <summary>A path written out already (<c>"types"</c>, or one made by the C reader).</summary>
     public static SpecPath Of(string text) => new(null, Step.Text, text);
 

@@ -93,9 +93,10 @@ internal static class SpecReader
             functions.Capacity = fnsEl.Items.Length;
             var seen = new Dictionary<string, int>(fnsEl.Items.Length, StringComparer.Ordinal); // sized once: no rehash
             int i = 0;
+            var names = new SignatureNames();
             foreach (var fe in fnsEl.Items)
             {
-                var fn = ReadFunction(fe, i);
+                var fn = ReadFunction(fe, i, names);
                 if (seen.TryGetValue(fn.Name, out int first))
                     throw new FfiSpecException(fn.Path, $"duplicate function name \"{fn.Name}\" (first declared at functions[{first}])");
                 seen.Add(fn.Name, i);
@@ -138,17 +139,23 @@ internal static class SpecReader
     private static readonly SpecPath Functions = SpecPath.Of("functions");
     private static readonly SpecPath Variables = SpecPath.Of("variables");
 
-    private static FunctionSyntax ReadFunction(SpecJson e, int index)
+    private static FunctionSyntax ReadFunction(SpecJson e, int index, SignatureNames names)
     {
         var r = JsonObjectReader.Open(e, Functions.Item("", index), "a function");
         var name = SymbolName(r);
         var path = r.Path.Named(name);
         r.Rename(path, ": ");
         r.RejectUnknownKeys("a function", SpecKeys.Function);
-        var ret = ReadTypeRef(r.Required("ret", "the return type"), r.ChildPath("ret"));
+        var retEl = r.Required("ret", "the return type");
+        var ret = names.TryGet(retEl, out var sharedRet) ? sharedRet : ReadTypeRef(retEl, r.ChildPath("ret"));
         var items = r.RequiredArray("params").Items;
-        var ps = new TypeSyntax[items.Length];
-        for (int i = 0; i < ps.Length; i++) ps[i] = ReadTypeRef(items[i], path.Item(": param", i));
+        if (!names.TryReuse(items, out var ps))
+        {
+            ps = new TypeSyntax[items.Length];
+            for (int i = 0; i < ps.Length; i++)
+                ps[i] = names.TryGet(items[i], out var shared) ? shared : ReadTypeRef(items[i], path.Item(": param", i));
+            names.Remember(ps);
+        }
         var lib = r.OptionalString("lib");
         if (lib is { Length: 0 }) throw new FfiSpecException(r.ChildPath("lib"), "must name a library, not be empty");
         return new FunctionSyntax(path, name, ret, ps, r.OptionalBool("variadic"), lib, r.OptionalString("doc"),
@@ -168,7 +175,7 @@ internal static class SpecReader
         return new VariableSyntax(path, name, type, lib, r.OptionalString("doc"), r.OptionalStringArray("caps"));
     }
 
-    private static string SymbolName(JsonObjectReader r)
+    private static string SymbolName(in JsonObjectReader r)
     {
         var name = r.RequiredString("name");
         if (name.Length == 0) throw new FfiSpecException(r.ChildPath("name"), "a symbol name must not be empty");
@@ -260,7 +267,7 @@ internal static class SpecReader
         }
     }
 
-    private static int Width(JsonObjectReader r, int[] allowed)
+    private static int Width(in JsonObjectReader r, int[] allowed)
     {
         var v = r.Required("bits", "the width in bits");
         var text = string.Join(", ", allowed[..^1]) + " or " + allowed[^1];
@@ -269,7 +276,7 @@ internal static class SpecReader
         return bits;
     }
 
-    private static AggregateSyntax ReadAggregate(JsonObjectReader r, SpecPath path, string? name, string? doc, bool isUnion)
+    private static AggregateSyntax ReadAggregate(in JsonObjectReader r, SpecPath path, string? name, string? doc, bool isUnion)
     {
         var fields = new List<FieldSyntax>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -301,7 +308,7 @@ internal static class SpecReader
             PowerOfTwo(r, "pack", SysVLayout.MaxPack));
     }
 
-    private static int? PowerOfTwo(JsonObjectReader r, string key, int max)
+    private static int? PowerOfTwo(in JsonObjectReader r, string key, int max)
     {
         if (r.OptionalInteger(key, 1, max) is not long a) return null;
         if ((a & (a - 1)) != 0) throw new FfiSpecException(r.ChildPath(key), $"must be a power of two, not {a}");

@@ -67,6 +67,30 @@ internal sealed class TypeResolver
         return t;
     }
 
+    /// <summary>
+    /// Resolves the type at <paramref name="index"/> of a function's signature (-1: the return type). A shared name
+    /// (<see cref="SpecPath.InSignature"/>) that is already resolved or builtin is found without its path; anything
+    /// else goes the usual way, with the path the function gives it.
+    /// </summary>
+    public CType ResolveSignature(FunctionSyntax function, int index)
+    {
+        var syntax = function.TypeAt(index);
+        if (syntax is NameRefSyntax n && ReferenceEquals(n.Path, SpecPath.InSignature))
+        {
+            // ResolveNamed's order: resolved, then (when the spec does not declare it) existing, then builtin.
+            if (_resolved.TryGetValue(n.Name, out var done)) return done;
+            if (!_named.ContainsKey(n.Name))
+            {
+                if (_existing is not null && _existing.TryGet(n.Name, out var known)) return known;
+                if (BuiltinTypes.TryGet(n.Name, out var builtin)) return builtin;
+            }
+            var t = ResolveNamed(n.Name, function.PathOf(index));
+            Drain();
+            return t;
+        }
+        return Resolve(syntax);
+    }
+
     /// <summary>The name a reference was written with, or null for inline type objects.</summary>
     public static string? WrittenName(TypeSyntax syntax) => (syntax as NameRefSyntax)?.Name;
 
@@ -211,6 +235,11 @@ internal sealed class TypeResolver
     }
 
     /// <summary>Rejects a parameter type C does not allow (void, arrays by value).</summary>
+    /// <summary>Whether <see cref="RequireParameter"/> accepts <paramref name="type"/> (so that the path is made only for a message).</summary>
+    public static bool IsParameter(CType type) =>
+        type is not VoidType and not ArrayType { IsFlexible: true } && type.Size <= FunctionSpec.MaxByValueSize
+        && !(type.Kind is CTypeKind.Int or CTypeKind.Float && type.Align > 8);
+
     public static void RequireParameter(CType type, SpecPath path)
     {
         if (type is VoidType)

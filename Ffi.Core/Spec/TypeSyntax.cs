@@ -46,8 +46,26 @@ internal sealed record AliasSyntax(SpecPath Path, string? Name, string? Doc, Nam
 /// <summary>A named type of the spec's <c>"types"</c> (or a C typedef or tag): its name and its definition.</summary>
 internal sealed record TypeDeclarationSyntax(string Name, TypeObjectSyntax Syntax);
 
+/// <summary>
+/// A function. A type name written in its signature may be a <see cref="NameRefSyntax"/> shared by the whole document,
+/// whose path is <see cref="SpecPath.InSignature"/>: its place is the function's (<see cref="PathOf"/>), written out only
+/// for a message. A spec of 1,000 functions then makes no path and no name object per parameter (docs/benchmarks.md,
+/// cold start).
+/// </summary>
 internal sealed record FunctionSyntax(
     SpecPath Path, string Name, TypeSyntax Ret, IReadOnlyList<TypeSyntax> Params, bool Variadic, string? Lib, string? Doc,
-    bool RetAsStr, bool Errno, IReadOnlyList<string> Caps, bool Trivial);
+    bool RetAsStr, bool Errno, IReadOnlyList<string> Caps, bool Trivial)
+{
+    /// <summary>The type at <paramref name="index"/> of the signature: -1 is the return type, else a parameter.</summary>
+    public TypeSyntax TypeAt(int index) => index < 0 ? Ret : Params[index];
+
+    /// <summary>Where the type at <paramref name="index"/> (-1: the return type) is written: <c>functions[3] (f): param[1]</c>.</summary>
+    public SpecPath PathOf(int index)
+    {
+        var own = TypeAt(index).Path;
+        if (!ReferenceEquals(own, SpecPath.InSignature)) return own;
+        return index < 0 ? Path.Key(": ", "ret") : Path.Item(": param", index);
+    }
+}
 
 internal sealed record VariableSyntax(SpecPath Path, string Name, TypeSyntax Type, string? Lib, string? Doc, IReadOnlyList<string> Caps);
