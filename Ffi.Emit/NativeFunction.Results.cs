@@ -9,11 +9,13 @@ namespace Ffi;
 
 // Reading a call's result from the return buffer: as the object API's value, or as an FfiValue (an aggregate of at
 // most 16 bytes held inline, a larger one as a managed copy).
-public sealed unsafe partial class NativeFunction
+public sealed unsafe partial class NativeFunction : IDynamicFallback
 {
     // The emitted invokers' results that are not built inline (pointers, strings).
-    private FfiValue FastValueResult(byte* ret) => ReadResult(_fixedPreparedCall!, ret);
-    private object? FastObjectResult(byte* ret) => ReadReturn((nint)ret);
+    FfiValue IDynamicFallback.ValueResult(byte* ret) => ReadResult(_fixedPreparedCall!, ret);
+    object? IDynamicFallback.ObjectResult(byte* ret) => ReadReturn((nint)ret);
+    FfiValue IDynamicFallback.GeneralValues(ReadOnlySpan<FfiValue> args) => InvokeGeneral(args);
+    object? IDynamicFallback.GeneralObjects(object?[] args) => InvokeGeneral(args);
 
     private object? ReadReturn(nint ret)
     {

@@ -235,10 +235,11 @@ public sealed unsafe partial class NativeFunction
         if (_variadic) return null;
         var p = PrepareFixed();
         if (!DynamicInvokerEmitter.Eligible(p.Shape.Lowered, p.Slots, p.Return)) return null;
-        var key = new InvokerKey(objects, p.Shape.Lowered, p.Slots, p.Return, _captureErrno, _module.PInvokeFor(this, p.Shape));
-        var code = _module.Stubs.Invoker(key, p.Slots, p.Return);
-        _target ??= new DynamicTarget(p.Target, _module.Lifetime, Spec.Name, InvokeGeneral, InvokeGeneral, FastValueResult, FastObjectResult,
-            Spec.ReturnType, _module.Memory);
+        var shared = _module.LastPrepared is { } last && last.Made(p) ? last : null;
+        var code = shared?.Invoker(objects) ?? _module.Stubs.Invoker(
+            new InvokerKey(objects, p.Shape.Lowered, p.Slots, p.Return, _captureErrno, _module.PInvokeFor(Spec, p.Shape)), p.Slots, p.Return);
+        shared?.Remember(objects, code);
+        _target ??= new DynamicTarget(p.Target, _module.Lifetime, Spec.Name, this, Spec.ReturnType, _module.Memory);
         return code.CreateDelegate(objects ? typeof(ObjectInvoker) : typeof(ValueInvoker), _target);
     }
 
@@ -263,21 +264,28 @@ public sealed unsafe partial class NativeFunction
 
     private PreparedCall Prepare(IReadOnlyList<CType> types, int? fixedCount)
     {
+        if (fixedCount is null && _module.LastPrepared is { } last && last.Fits(Spec, _captureErrno))
+            return last.For(Spec.Name, Address);
+        var prepared = PrepareNew(types, fixedCount);
+        if (fixedCount is null && SharedPreparation.Shares(Spec)) _module.LastPrepared = new SharedPreparation(Spec, _captureErrno, prepared);
+        return prepared;
+    }
+
+    private PreparedCall PrepareNew(IReadOnlyList<CType> types, int? fixedCount)
+    {
         var shape = _module.Shapes.For(Spec.ReturnType, types.ToArray(), fixedCount, Spec.Name);
         // Loops, not LINQ: a Select into FastSlot (a struct) is generic code the JIT compiles on a process's first call.
-        var where = new string[types.Count];
         var slots = new FastSlot[types.Count];
         bool anyAggregate = false;
         for (int i = 0; i < slots.Length; i++)
         {
             var t = types[i];
-            where[i] = $"{Spec.Name}: param[{i}] ({t.DisplayName})";
             slots[i] = new FastSlot(t, shape.Frame.OffsetOf(i));
             anyAggregate |= !ScalarMemory.IsScalar(t);
         }
         var target = shape.Plan.IsVariadic ? _module.VariadicThunkFor(Address) : Address;
         var returnSlot = new FastSlot(Spec.ReturnType, 0);
-        return new PreparedCall(shape, _module.StubFor(shape, this), target, types, where,
+        return new PreparedCall(shape, _module.StubFor(shape, this), target, types, Spec.Name,
             anyAggregate, slots, returnSlot, Math.Max(16, Spec.ReturnType.Align), _module.CallbackState);
     }
 }

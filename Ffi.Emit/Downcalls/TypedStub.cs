@@ -33,6 +33,10 @@ internal static class TypedStub
     public static TDelegate Create<TDelegate>(ModuleContext module, CallShapes shapes, ModuleStubs stubs, FunctionSpec spec, nint address,
         bool captureErrno, Func<CallShape, MethodInfo?> pinvokeFor) where TDelegate : Delegate
     {
+        // Functions of one signature bound in a row to one delegate type map alike: the mapping, the shape and the stub
+        // of the previous one serve (the spec shares one parameter list among them), and only the target is new.
+        if (stubs.LastTyped is { } last && last.Fits(typeof(TDelegate), spec, captureErrno))
+            return (TDelegate)last.Code.CreateDelegate(typeof(TDelegate), new TypedTarget(module, spec, address, last.CTypes));
         var invoke = typeof(TDelegate).GetMethod("Invoke");
         if (invoke is null || typeof(TDelegate) == typeof(MulticastDelegate))
             throw new FfiBindException(module.Library, spec.Name,
@@ -76,7 +80,15 @@ internal static class TypedStub
         var target = new TypedTarget(module, spec, spec.IsVariadic ? module.Lifetime.VariadicThunkFor(address) : address, cTypes);
         var key = new TypedStubKey(typeof(TDelegate), shape.Lowered, mapped, returnMapping!, spec.Capabilities.Count > 0,
             captureErrno, pinvokeFor(shape), spec.ReturnType.Align);
-        var code = stubs.Typed(key, () =>
+        var code = stubs.TryGetTyped(key, out var made) ? made : MakeStub(stubs, key, mapped, ret, clrParams);
+        var bound = (TDelegate)code.CreateDelegate(typeof(TDelegate), target);
+        if (!spec.IsVariadic && !spec.IsTrivial) stubs.LastTyped = new LastTypedBinding(typeof(TDelegate), spec, captureErrno, cTypes, code);
+        return bound;
+    }
+
+    // In a method of its own: the closure is allocated only when the shape's stub is not made yet.
+    private static DynamicMethod MakeStub(ModuleStubs stubs, TypedStubKey key, List<DowncallArgument> mapped, Type ret, Type[] clrParams) =>
+        stubs.Typed(key, () =>
         {
             var stub = new DynamicMethod("ffi_typed", ret, [typeof(TypedTarget), .. clrParams], restrictedSkipVisibility: true);
             var il = StubListings.For(stub.GetILGenerator());
@@ -84,8 +96,6 @@ internal static class TypedStub
             StubListings.Done(stub.Name, il);
             return stub;
         });
-        return (TDelegate)code.CreateDelegate(typeof(TDelegate), target);
-    }
 
     // A delegate parameter for a funcptr: checked now when its type is fixed (the trampoline's conversions); Delegate
     // itself and the dynamic handler types are resolved per call.

@@ -61,20 +61,20 @@ internal static unsafe class DynamicArguments
                 *(nint*)at = scratch.Utf8(s);
                 return;
             case string when IsCharPointer(type):
-                throw new FfiArgumentException(prepared.Where[index], $"String for {type.DisplayName}: {PointerType.WritableStringRefusal}");
+                throw new FfiArgumentException(prepared.Where(index), $"String for {type.DisplayName}: {PointerType.WritableStringRefusal}");
             case Array array when type is PointerType && array.GetType().GetElementType() is { IsPrimitive: true }:
                 *(nint*)at = scratch.Pin(array);
                 return;
             case Delegate callback when type is FuncPtrType fp:
-                *(nint*)at = scratch.Lease(prepared.Callbacks, fp, callback, prepared.Where[index]);
+                *(nint*)at = scratch.Lease(prepared.Callbacks, fp, callback, prepared.Where(index));
                 return;
             case CallbackHandle handle when type is FuncPtrType:
                 *(nint*)at = handle.IsAlive ? handle.Address
-                    : throw new FfiArgumentException(prepared.Where[index], $"{handle} was released");
+                    : throw new FfiArgumentException(prepared.Where(index), $"{handle} was released");
                 return;
         }
-        if (ScalarMemory.IsScalar(type)) ScalarMemory.Write(type, at, value, prepared.Where[index]);
-        else FfiMemory.WriteValue(type, at, value, prepared.Where[index]);
+        if (ScalarMemory.IsScalar(type)) ScalarMemory.Write(type, at, value, prepared.Where(index));
+        else FfiMemory.WriteValue(type, at, value, prepared.Where(index));
     }
 
     /// <summary>A pointer to <c>const char</c>, or a handle over one: a string argument is copied for it.</summary>

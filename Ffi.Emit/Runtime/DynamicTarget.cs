@@ -17,12 +17,31 @@ internal unsafe delegate FfiValue ValueResultReader(byte* ret);
 internal unsafe delegate object? ObjectResultReader(byte* ret);
 
 /// <summary>
+/// The general path of one function: every case its emitted invoker hands over, including every error, and the
+/// results it does not build inline. The function itself implements it (one object, not four delegates per function:
+/// docs/benchmarks.md, cold start).
+/// </summary>
+internal interface IDynamicFallback
+{
+    /// <summary>Every case the emitted invoker hands over, including every error.</summary>
+    FfiValue GeneralValues(ReadOnlySpan<FfiValue> args);
+
+    /// <summary>The same for the object API.</summary>
+    object? GeneralObjects(object?[] args);
+
+    /// <summary>A result that is not built inline.</summary>
+    unsafe FfiValue ValueResult(byte* ret);
+
+    /// <summary>The same for the object API.</summary>
+    unsafe object? ObjectResult(byte* ret);
+}
+
+/// <summary>
 /// What one function's emitted dynamic invoker is bound to. The invoker's code is shared by every function of the
 /// same call shape (<c>InvokerKey</c>); what differs per function is here: the address, the module's liveness, the
 /// name for messages, and the general path that takes every case the invoker does not.
 /// </summary>
-internal sealed class DynamicTarget(nint address, ModuleLifetime lifetime, string name, ValueInvoker generalValues, ObjectInvoker generalObjects,
-    ValueResultReader valueResult, ObjectResultReader objectResult, CType resultType, FfiMemory memory)
+internal sealed class DynamicTarget(nint address, ModuleLifetime lifetime, string name, IDynamicFallback fallback, CType resultType, FfiMemory memory)
 {
     /// <summary>The function (or its variadic thunk).</summary>
     public readonly nint Address = address;
@@ -43,14 +62,14 @@ internal sealed class DynamicTarget(nint address, ModuleLifetime lifetime, strin
     public readonly AggregateOrigin ResultOrigin = new(resultType, memory);
 
     /// <summary>Every case the emitted invoker hands over, including every error.</summary>
-    public FfiValue GeneralValues(ReadOnlySpan<FfiValue> args) => generalValues(args);
+    public FfiValue GeneralValues(ReadOnlySpan<FfiValue> args) => fallback.GeneralValues(args);
 
     /// <summary>The same for the object API.</summary>
-    public object? GeneralObjects(object?[] args) => generalObjects(args);
+    public object? GeneralObjects(object?[] args) => fallback.GeneralObjects(args);
 
     /// <summary>A result that is not built inline.</summary>
-    public unsafe FfiValue ValueResult(byte* ret) => valueResult(ret);
+    public unsafe FfiValue ValueResult(byte* ret) => fallback.ValueResult(ret);
 
     /// <summary>The same for the object API.</summary>
-    public unsafe object? ObjectResult(byte* ret) => objectResult(ret);
+    public unsafe object? ObjectResult(byte* ret) => fallback.ObjectResult(ret);
 }
