@@ -107,7 +107,3 @@ internal sealed class CallbackPools
         }
     }
 }
-
-/// <summary>The pool class of one named function pointer type and its fields (see <see cref="CallbackPools"/>).</summary>
-internal sealed record CallbackPool(string Name, FuncPtrType Type, TypeDefinition Delegate, TypeDefinition Holder, FieldDefinition PoolField,
-    FieldDefinition[] SlotFields, FieldDefinition[] DelegateFields);
