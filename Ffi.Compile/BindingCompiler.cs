@@ -34,7 +34,8 @@ public static class BindingCompiler
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="FfiCompileException">
     /// A type or function has no CLR counterpart, two spec names meet in one CLR name, or an option is not a valid CLR
-    /// name; the message names the type (<c>types.NAME</c>), the function (<c>functions.NAME</c>) or the option.
+    /// name, or <see cref="BindingOptions.CallbackSlots"/> is out of range; the message names the type (<c>types.NAME</c>),
+    /// the function (<c>functions.NAME</c>) or the option.
     /// </exception>
     public static CompiledBindings Compile(FfiSpec spec, BindingOptions options)
     {
@@ -43,6 +44,7 @@ public static class BindingCompiler
         var ns = ClrNames.Validate("--namespace", options.Namespace, dotted: true);
         var className = ClrNames.Validate("--class", options.ClassName, dotted: false);
         var assemblyName = ClrNames.Validate("assembly name", options.EffectiveAssemblyName, dotted: true);
+        CallbackPools.CheckSlots(options.CallbackSlots);
         try
         {
             var functions = spec.Functions.Where(FunctionEmitter.IsCompiled).ToList();

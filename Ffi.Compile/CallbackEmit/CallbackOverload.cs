@@ -59,12 +59,13 @@ internal static class CallbackOverload
         il.Emit(OpCodes.Call, enter);
         il.Emit(OpCodes.Stloc, call);
         // Leases inside the try: one that finds its pool exhausted must not leave the others leased or the call entered.
-        var tryStart = Instruction.Create(OpCodes.Nop);
-        il.Append(tryStart);
+        Instruction? tryStart = null;
         for (int i = 0; i < slots.Length; i++)
         {
             if (slots[i] is null) continue;
-            il.Emit(OpCodes.Ldsfld, taking[i]!.PoolField);
+            var load = Instruction.Create(OpCodes.Ldsfld, taking[i]!.PoolField);
+            tryStart ??= load;
+            il.Append(load);
             il.Emit(OpCodes.Ldarg, m.Parameters[i]);
             il.Emit(OpCodes.Ldloc, call);
             il.Emit(OpCodes.Callvirt, lease);
@@ -82,16 +83,16 @@ internal static class CallbackOverload
         }
         il.Emit(OpCodes.Call, raw);
         if (result is not null) il.Emit(OpCodes.Stloc, result);
-        var after = Instruction.Create(OpCodes.Nop);
-        il.Emit(OpCodes.Leave, after);
+        var after = Release(slots, release);
+        il.Emit(OpCodes.Leave, after[0]);
 
-        var faultStart = Release(il, slots, release);
+        var fault = Release(slots, release);
+        foreach (var i in fault) il.Append(i);
         il.Emit(OpCodes.Ldloc, call);
         il.Emit(OpCodes.Call, abandon);
         il.Emit(OpCodes.Endfinally);
 
-        il.Append(after);
-        Release(il, slots, release);
+        foreach (var i in after) il.Append(i);
         il.Emit(OpCodes.Ldloc, call);
         il.Emit(OpCodes.Ldstr, f.Name);
         il.Emit(OpCodes.Call, exit);
@@ -99,26 +100,14 @@ internal static class CallbackOverload
         il.Emit(OpCodes.Ret);
         m.Body.ExceptionHandlers.Add(new ExceptionHandler(ExceptionHandlerType.Fault)
         {
-            TryStart = tryStart, TryEnd = faultStart, HandlerStart = faultStart, HandlerEnd = after,
+            TryStart = tryStart, TryEnd = fault[0], HandlerStart = fault[0], HandlerEnd = after[0],
         });
         g.Docs.Method(m, $"Calls C <c>{GeneratedTypes.Xml(f.Signature)}</c> with managed callbacks: each delegate is a C function pointer for "
             + "this call only (one of its type's slots, released when the call returns). A callback that throws returns zero to C, later "
             + "callbacks of the call return zero without running, and the call throws <c>FfiCallbackException</c> (its exception inside) when it returns.");
     }
 
-    // ReleaseTransient of every leased slot (null-safe: a lease that never happened left null); returns the first
-    // instruction written (there is at least one slot).
-    private static Instruction Release(ILProcessor il, VariableDefinition?[] slots, MethodReference release)
-    {
-        Instruction? first = null;
-        foreach (var s in slots)
-        {
-            if (s is null) continue;
-            var load = Instruction.Create(OpCodes.Ldloc, s);
-            first ??= load;
-            il.Append(load);
-            il.Emit(OpCodes.Call, release);
-        }
-        return first!;
-    }
+    // ReleaseTransient of every leased slot (null-safe: a lease that never happened left null); at least one slot.
+    private static List<Instruction> Release(VariableDefinition?[] slots, MethodReference release) =>
+        slots.OfType<VariableDefinition>().SelectMany(s => new[] { Instruction.Create(OpCodes.Ldloc, s), Instruction.Create(OpCodes.Call, release) }).ToList();
 }

@@ -41,11 +41,16 @@ internal sealed class CallbackPools
     /// <summary>The pool of a named function pointer type, or null (an inline type has none: its parameters stay <c>nint</c>).</summary>
     public CallbackPool? For(CType c) => c is FuncPtrType f && _byType.TryGetValue(f, out var pool) ? pool : null;
 
-    /// <summary>Defines a pool class, with its fields, for every named function pointer type of the spec.</summary>
-    public static CallbackPools Define(GeneratedTypes g, CecilOperands operands, TypeDefinition native, FfiSpec spec, int slots)
+    /// <summary>Refuses a slot count out of range, naming the option (checked before anything is written, with or without functions).</summary>
+    public static void CheckSlots(int slots)
     {
         if (slots is < 1 or > BindingOptions.MaxCallbackSlots)
             throw new FfiCompileException("--callback-slots", $"{slots} callback slots per function pointer type: give 1 to {BindingOptions.MaxCallbackSlots}");
+    }
+
+    /// <summary>Defines a pool class, with its fields, for every named function pointer type of the spec.</summary>
+    public static CallbackPools Define(GeneratedTypes g, CecilOperands operands, TypeDefinition native, FfiSpec spec, int slots)
+    {
         var seen = new HashSet<CType>(ReferenceEqualityComparer.Instance);
         var types = new List<(string Name, FuncPtrType Type, TypeDefinition Delegate)>();
         foreach (var name in spec.Types.Names)
