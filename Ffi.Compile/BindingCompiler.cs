@@ -1,3 +1,4 @@
+using Ffi.Compile.CallbackEmit;
 using Ffi.Compile.FunctionEmit;
 using Ffi.Compile.Il;
 using Ffi.Compile.TypeEmit;
@@ -33,7 +34,8 @@ public static class BindingCompiler
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="FfiCompileException">
     /// A type or function has no CLR counterpart, two spec names meet in one CLR name, or an option is not a valid CLR
-    /// name; the message names the type (<c>types.NAME</c>), the function (<c>functions.NAME</c>) or the option.
+    /// name, or <see cref="BindingOptions.CallbackSlots"/> is out of range; the message names the type (<c>types.NAME</c>),
+    /// the function (<c>functions.NAME</c>) or the option.
     /// </exception>
     public static CompiledBindings Compile(FfiSpec spec, BindingOptions options)
     {
@@ -42,13 +44,14 @@ public static class BindingCompiler
         var ns = ClrNames.Validate("--namespace", options.Namespace, dotted: true);
         var className = ClrNames.Validate("--class", options.ClassName, dotted: false);
         var assemblyName = ClrNames.Validate("assembly name", options.EffectiveAssemblyName, dotted: true);
+        CallbackPools.CheckSlots(options.CallbackSlots);
         try
         {
             var functions = spec.Functions.Where(FunctionEmitter.IsCompiled).ToList();
-            var (types, typesDoc) = Write(spec, ns, className, assemblyName, functions, loaded: null);
+            var (types, typesDoc) = Write(spec, ns, className, assemblyName, functions, options.CallbackSlots, loaded: null);
             if (functions.Count == 0 && spec.Variables.Count == 0) return new CompiledBindings(assemblyName, types, typesDoc);
             using var loaded = new LoadedTypes(types);
-            var (assembly, doc) = Write(spec, ns, className, assemblyName, functions, loaded);
+            var (assembly, doc) = Write(spec, ns, className, assemblyName, functions, options.CallbackSlots, loaded);
             return new CompiledBindings(assemblyName, assembly, doc);
         }
         catch (Exception ex) when (ex is not (FfiCompileException or OutOfMemoryException))
@@ -60,7 +63,7 @@ public static class BindingCompiler
 
     // One phase: the types and the class; with the first phase loaded, the functions' methods and the variables' properties too.
     private static (byte[] Assembly, string Doc) Write(FfiSpec spec, string ns, string className, string assemblyName, List<FunctionSpec> functions,
-        LoadedTypes? loaded)
+        int callbackSlots, LoadedTypes? loaded)
     {
         using var assembly = AssemblyDefinition.CreateAssembly(new AssemblyNameDefinition(assemblyName, new Version(1, 0, 0, 0)), assemblyName + ".dll",
             // A fixed PE timestamp: Cecil stamps the current time otherwise, and the deterministic MVID hashes it, so two
@@ -75,10 +78,12 @@ public static class BindingCompiler
         {
             var operands = new CecilOperands(types.Module, loaded?.Assembly, new CarrierCopies(types.Module, ns, types.Bcl.ValueType));
             var support = NativeSupport.Define(types, operands, native, spec, functions);
+            var callbacks = CallbackPools.Define(types, operands, native, spec, callbackSlots);
             if (loaded is not null)
             {
-                FunctionEmitter.DefineAll(types, operands, loaded, native, support, spec);
+                FunctionEmitter.DefineAll(types, operands, loaded, native, support, spec, callbacks);
                 VariableEmitter.DefineAll(types, operands, native, support);
+                CallbackEmitter.DefineAll(types, operands, loaded, native, callbacks, spec);
             }
         }
         using var pe = new MemoryStream();

@@ -15,19 +15,6 @@ namespace Ffi;
 /// </summary>
 public delegate object? FfiCallbackHandler(object?[] args);
 
-/// <summary>What <see cref="NativeModule.CallbackFailed"/> reports: a callback threw with no downcall in progress on its thread.</summary>
-public sealed class CallbackFailedEventArgs(Exception exception, string callback, nint address) : EventArgs
-{
-    /// <summary>What the callback threw.</summary>
-    public Exception Exception { get; } = exception;
-
-    /// <summary>The callback's function pointer type.</summary>
-    public string Callback { get; } = callback;
-
-    /// <summary>The function pointer C called.</summary>
-    public nint Address { get; } = address;
-}
-
 /// <summary>
 /// A registered callback: a C function pointer that forwards to a managed delegate until <see cref="Dispose"/> (or the
 /// module's disposal). For libraries that keep the pointer: signal handlers, <c>sqlite3_create_function</c>, event

@@ -20,8 +20,9 @@ namespace Ffi.Compile.FunctionEmit;
 ///   call native int Native::'&lt;Bind&gt;'(int32)
 /// L0:                                 // then calli, as at run time
 /// </code>
-/// Nothing keeps a library loaded (it stays loaded for the process), and no callback can fail during a compiled call
-/// (compiled bindings take no delegates yet), so nothing is checked after it.
+/// Nothing keeps a library loaded (it stays loaded for the process), and nothing is checked after the call: this stub
+/// takes function pointers as <c>nint</c>; the overload that takes delegates (<c>CallbackEmit/CallbackOverload</c>) tracks
+/// its own call around this one.
 /// </summary>
 internal sealed class CompiledTarget(FieldInfo cell, MethodInfo bind, int id, FieldInfo? gate, long capabilities, string symbol) : StubTarget
 {
@@ -60,7 +61,7 @@ internal sealed class CompiledTarget(FieldInfo cell, MethodInfo bind, int id, Fi
     /// <inheritdoc />
     public override void EmitAfterCall(IlWriter il, IlLocal? callbackFrame)
     {
-        if (callbackFrame is not null) throw new InvalidOperationException($"{symbol}: compiled bindings take no callbacks yet");
+        if (callbackFrame is not null) throw new InvalidOperationException($"{symbol}: a compiled stub takes function pointers as nint; delegates go through its callback overload");
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Ffi.Binding;
+using Ffi.Compile.CallbackEmit;
 using Ffi.Compile.Il;
 using Ffi.Compile.TypeEmit;
 using Ffi.Downcalls;
@@ -30,7 +31,8 @@ namespace Ffi.Compile.FunctionEmit;
 /// </summary>
 internal static class FunctionEmitter
 {
-    public static void DefineAll(GeneratedTypes g, CecilOperands operands, LoadedTypes loaded, TypeDefinition native, NativeSupport support, FfiSpec spec)
+    public static void DefineAll(GeneratedTypes g, CecilOperands operands, LoadedTypes loaded, TypeDefinition native, NativeSupport support, FfiSpec spec,
+        CallbackPools callbacks)
     {
         var shapes = new CallShapes(spec.Lib);
         var nativeType = loaded.ToClr(native);
@@ -75,6 +77,7 @@ internal static class FunctionEmitter
             cecil.Finish();
             StubListings.Done("compiled_" + f.Name, il);
             g.Docs.Method(method, DocFile.Summary(f.Doc, $"Calls C <c>{GeneratedTypes.Xml(f.Signature)}</c>{Notes(f)}."));
+            CallbackOverload.Define(g, operands, callbacks, native, method, f);
         }
     }
 

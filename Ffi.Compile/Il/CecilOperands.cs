@@ -26,6 +26,7 @@ internal sealed class CecilOperands
     private static readonly HashSet<string> InteropServicesTypes = new(StringComparer.Ordinal)
     {
         "System.Runtime.InteropServices.Marshal", "System.Runtime.InteropServices.NativeLibrary",
+        "System.Runtime.InteropServices.UnmanagedCallersOnlyAttribute",
     };
 
     private readonly ModuleDefinition _module;

@@ -67,6 +67,9 @@ internal sealed class GeneratedTypes
     /// <summary>Records the generated type of a named C type, before any member refers to it (members may refer to it out of order).</summary>
     public void Register(CType c, TypeDefinition t) => _named.Add(c, t);
 
+    /// <summary>The delegate type of a named function pointer type, or null (an inline one has none).</summary>
+    public TypeDefinition? DelegateOf(FuncPtrType f) => _named.TryGetValue(f, out var t) ? t : null;
+
     /// <summary>Queues an aggregate whose members are filled once every named type is defined.</summary>
     public void QueueAggregate(TypeDefinition t, AggregateType c, string path)
     {

@@ -8,7 +8,7 @@ using Ffi.Spec;
 namespace Ffi.Demo.Compile;
 
 /// <summary>
-/// <c>ffi compile SPEC [-o DIR] [--namespace N] [--class C]</c>: compiles a spec ahead of time with
+/// <c>ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N]</c>: compiles a spec ahead of time with
 /// <see cref="BindingCompiler"/> and writes <c>N.Bindings.dll</c> and <c>N.Bindings.xml</c>. Errors are printed in the
 /// canonical <c>FILE(LINE,COL): error FFI1001: MESSAGE</c> form (<see cref="CompileDiagnostic"/>), which MSBuild's
 /// <c>Exec</c> turns into build errors for the <c>Ffi.Build</c> package.
@@ -17,13 +17,16 @@ public static partial class CompileCommand
 {
     /// <summary>The command's help text.</summary>
     public const string Help = """
-        Usage: ffi compile SPEC [-o DIR] [--namespace N] [--class C]
+        Usage: ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N]
           Compiles SPEC (JSON, or C declarations with --lib) ahead of time into a bindings assembly, written
           with Mono.Cecil: N.Bindings.dll and its XML documentation N.Bindings.xml. Prints the two paths.
           -o DIR         the output directory, created if missing (default: the current directory)
           --namespace N  the namespace of the generated types (default: the spec's file name in PascalCase:
                          zlib.json -> Zlib, my-lib_v2.json -> MyLibV2); the assembly is named N.Bindings
           --class C      the static class with the library name and the constants (default: Native)
+          --callback-slots N
+                         trampolines compiled per function pointer type: how many delegates of that type can
+                         be live at once (registered, or passed to calls in progress); default 16, 1 to 4096
           Errors: FILE(LINE,COL): error CODE: MESSAGE, LINE and COL pointing at the JSON value the message's
           path names. CODE: FFI1000 usage, FFI1001 malformed spec, FFI1002 a spec that cannot be compiled,
           FFI1003 a file that cannot be read or written.
@@ -61,7 +64,11 @@ public static partial class CompileCommand
         CompiledBindings compiled;
         try
         {
-            compiled = BindingCompiler.Compile(spec, new BindingOptions(o.Namespace ?? DefaultNamespace(o.Spec)) { ClassName = o.Class ?? "Native" });
+            compiled = BindingCompiler.Compile(spec, new BindingOptions(o.Namespace ?? DefaultNamespace(o.Spec))
+            {
+                ClassName = o.Class ?? "Native",
+                CallbackSlots = o.CallbackSlots ?? 16,
+            });
         }
         catch (FfiCompileException ex)
         {
@@ -100,22 +107,28 @@ public static partial class CompileCommand
         return char.IsAsciiDigit(result[0]) ? "_" + result : result.ToString();
     }
 
-    private const string Usage = "ffi compile SPEC [-o DIR] [--namespace N] [--class C]";
+    private const string Usage = "ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N]";
 
-    private sealed record Parsed(string Spec, string Output, string? Namespace, string? Class, string? Error);
+    private sealed record Parsed(string Spec, string Output, string? Namespace, string? Class, int? CallbackSlots, string? Error);
 
     // SPEC and the options, each as "--x VALUE" or "--x=VALUE"; null when there is not exactly one SPEC.
     private static Parsed? Options(string[] args)
     {
         string? spec = null, output = null, ns = null, cls = null, error = null;
+        int? slots = null;
         for (int i = 0; i < args.Length; i++)
         {
             var a = args[i];
             var (name, inline) = a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=', StringComparison.Ordinal) is int eq and > 0 ? (a[..eq], a[(eq + 1)..]) : (a, null);
-            if (name is "-o" or "--output" or "--namespace" or "--class")
+            if (name is "-o" or "--output" or "--namespace" or "--class" or "--callback-slots")
             {
                 var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
                 if (string.IsNullOrEmpty(value)) error ??= $"{name} needs a value";
+                else if (name == "--callback-slots")
+                {
+                    if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)) slots = n;
+                    else error ??= $"--callback-slots takes a whole number, not \"{value}\"";
+                }
                 else if (name == "--namespace") ns = value;
                 else if (name == "--class") cls = value;
                 else output = value;
@@ -124,7 +137,7 @@ public static partial class CompileCommand
             else if (spec is null) spec = a;
             else return null;
         }
-        return spec is null ? null : new Parsed(spec, output ?? ".", ns, cls, error);
+        return spec is null ? null : new Parsed(spec, output ?? ".", ns, cls, slots, error);
     }
 
     private static int Fail(TextWriter stderr, CompileDiagnostic diagnostic)

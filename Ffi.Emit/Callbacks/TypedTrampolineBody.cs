@@ -1,27 +1,29 @@
 using System.Reflection.Emit;
-using System.Reflection;
 using Ffi.Abi;
 using Ffi.Binding;
 using Ffi.Il;
 using Ffi.Marshallers;
-using Ffi.Runtime;
 
 namespace Ffi.Callbacks;
 
 /// <summary>
 /// The body of a typed trampoline: reads its slot and its own typed delegate field, converts each argument from where
 /// the recipe says C put it to the delegate's parameter type, invokes the delegate directly inside try/catch, and
-/// stores the result in the return carrier or the hidden return pointer's storage. No exception leaves it.
+/// stores the result in the return carrier or the hidden return pointer's storage. No exception leaves it. Run-time
+/// chunks and compiled bindings both come from here; only the <see cref="TrampolineTarget"/> (where the slot, the
+/// delegate and the failure bookkeeping are) differs.
 /// </summary>
 internal static class TypedTrampolineBody
 {
-    private static readonly FieldInfo FailingField = typeof(CallbackFrames).GetField(nameof(CallbackFrames.Failing))!;
-
-    public static void Emit(IlWriter il, TrampolinePool pool, TypedCallback typed, LoweredCall args, FieldInfo slotField, FieldInfo delegateField)
+    /// <summary>Emits the body of one trampoline.</summary>
+    /// <param name="il">The writer.</param>
+    /// <param name="plan">The callback's recipe (run backwards: each argument is read where C put it).</param>
+    /// <param name="typed">The delegate type and its conversions.</param>
+    /// <param name="target">The trampoline's fields and what it calls on failure.</param>
+    public static void Emit(IlWriter il, LoweredCall plan, TypedCallback typed, TrampolineTarget target)
     {
-        var plan = pool.Lowered;
-        var slot = il.DeclareLocal(typeof(CallbackSlot));
-        var target = il.DeclareLocal(typed.DelegateType);
+        var slot = il.DeclareLocal(target.SlotType);
+        var callback = il.DeclareLocal(typed.DelegateType);
         var carrier = Carriers.Of(plan.Return);
         bool memoryReturn = plan.Return is MemoryReturn;
         var result = carrier == typeof(void) || memoryReturn ? null : il.DeclareLocal(carrier);
@@ -31,23 +33,23 @@ internal static class TypedTrampolineBody
         var stale = il.DefineLabel();
         var check = il.DefineLabel();
 
-        il.Emit(OpCodes.Ldsfld, slotField);
+        il.Emit(OpCodes.Ldsfld, target.SlotField);
         il.Emit(OpCodes.Stloc, slot);
         // The delegate, of exactly the pool's type (CallbackRegistry.PoolFor keys pools by the delegate's runtime
-        // type), published by CallbackSlot.Publish; null while the slot is free. No type test per call.
+        // type), published by the slot's Publish; null while the slot is free. No type test per call.
         il.Emit(OpCodes.Volatile);
-        il.Emit(OpCodes.Ldsfld, delegateField);
-        il.Emit(OpCodes.Stloc, target);
-        il.Emit(OpCodes.Ldloc, target);
+        il.Emit(OpCodes.Ldsfld, target.DelegateField);
+        il.Emit(OpCodes.Stloc, callback);
+        il.Emit(OpCodes.Ldloc, callback);
         il.Emit(OpCodes.Brfalse, stale);
-        il.Emit(OpCodes.Ldsfld, FailingField);
+        il.Emit(OpCodes.Ldsfld, target.Failing);
         il.Emit(OpCodes.Brtrue, check);
 
         il.MarkLabel(run);
         il.BeginExceptionBlock();
         // The marshallers run backwards: each C argument to the delegate's type, then the result to C.
-        var frame = new UpcallFrame(il, args, slot, result);
-        il.Emit(OpCodes.Ldloc, target);
+        var frame = new UpcallFrame(il, plan, slot, result);
+        il.Emit(OpCodes.Ldloc, callback);
         for (int i = 0; i < typed.Parameters.Length; i++) typed.Mappings[i].PushCallbackArgument(frame, i, typed.Parameters[i]);
         il.Emit(OpCodes.Callvirt, typed.DelegateType.GetMethod("Invoke")!);
         if (typed.ReturnType != typeof(void)) typed.ReturnMapping.StoreCallbackResult(frame, typed.ReturnType);
@@ -56,7 +58,7 @@ internal static class TypedTrampolineBody
         il.Emit(OpCodes.Stloc, caught);
         il.Emit(OpCodes.Ldloc, slot);
         il.Emit(OpCodes.Ldloc, caught);
-        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Fail))!);
+        il.Emit(OpCodes.Call, target.Fail);
         ZeroResult(il, plan, result);
         il.EndExceptionBlock();
 
@@ -67,12 +69,12 @@ internal static class TypedTrampolineBody
 
         il.MarkLabel(stale);
         il.Emit(OpCodes.Ldloc, slot);
-        il.Emit(OpCodes.Call, typeof(CallbackRuntime).GetMethod(nameof(CallbackRuntime.Stale))!);
+        il.Emit(OpCodes.Call, target.Stale);
         il.Emit(OpCodes.Br, zero);
 
         il.MarkLabel(check);
         il.Emit(OpCodes.Ldloc, slot);
-        il.Emit(OpCodes.Call, typeof(CallbackFrames).GetMethod(nameof(CallbackFrames.ShouldSkip))!);
+        il.Emit(OpCodes.Call, target.ShouldSkip);
         il.Emit(OpCodes.Brfalse, run);
 
         il.MarkLabel(zero);

@@ -9,7 +9,7 @@ internal static class CallbackSpec
 {
     public static FfiSpec Parse() => FfiSpec.Parse(Json.Replace("LIB", Fixtures.CallbacksLibrary, StringComparison.Ordinal));
 
-    private const string Json = """
+    internal const string Json = """
         { "version": "1", "lib": "LIB",
           "types": {
             "scalars_fn": { "kind": "funcptr", "ret": "double", "params": ["int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float", "double", "bool", "pointer"] },

@@ -101,14 +101,14 @@ public sealed class RandomTypedCallbackTests
     }
 
     // Each parameter's leaves and the 64 bits C hashes for each (RandomSignatures.RandomValue).
-    private static List<List<(LeafPath Leaf, ulong Bits)>> KnownArguments(int seed, Signature sig)
+    internal static List<List<(LeafPath Leaf, ulong Bits)>> KnownArguments(int seed, Signature sig)
     {
         var rng = new Random(RandomSignatures.ArgumentSeed(seed, sig));
         return sig.Params.Select(p => Leaves.Of(p.Type).Select(leaf => (leaf, RandomSignatures.RandomValue(leaf, rng).Bits)).ToList()).ToList();
     }
 
     // The hashing functions, and for each its callback type and a driver (see the class comment).
-    private static string CSource(RandomLayoutGenerator gen, List<Signature> sigs, Dictionary<string, List<List<(LeafPath Leaf, ulong Bits)>>> arguments)
+    internal static string CSource(RandomLayoutGenerator gen, List<Signature> sigs, Dictionary<string, List<List<(LeafPath Leaf, ulong Bits)>>> arguments)
     {
         var c = new StringBuilder(RandomSignatures.CSource(gen, sigs));
         c.AppendLine("""

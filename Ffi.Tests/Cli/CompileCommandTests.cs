@@ -264,6 +264,13 @@ public sealed class CompileCommandTests
     }
 
     [Test]
+    public void ACallbackSlotCountOutOfRangeIsACompileErrorWithoutAPosition()
+    {
+        var spec = Write("sample.json", Sample);
+        AssertOneError(["compile", spec, "--callback-slots", "0", "-o", _dir], spec, null, "FFI1002", "--callback-slots: 0 callback slots per function pointer type: give 1 to 4096");
+    }
+
+    [Test]
     public void CDeclarationsGiveTheirFileLineAndColumn()
     {
         var text = "struct ok { int a; };\nstruct bad { int wide : 40; };\n";
@@ -293,6 +300,8 @@ public sealed class CompileCommandTests
     [TestCase(new[] { "a.json", "--namespace=" }, "--namespace needs a value")]
     [TestCase(new[] { "a.h" }, "C declarations name no library")]
     [TestCase(new[] { "a.json", "--lib", "libc.so.6" }, "--lib is only for C declarations")]
+    [TestCase(new[] { "a.json", "--callback-slots", "many" }, "--callback-slots takes a whole number, not \"many\"")]
+    [TestCase(new[] { "a.json", "--callback-slots=-3" }, "--callback-slots takes a whole number, not \"-3\"")]
     public void UsageErrorsAreCanonicalToo(string[] args, string message) =>
         AssertOneError(["compile", .. args], "ffi compile", null, "FFI1000", message);
 

@@ -1,0 +1,45 @@
+using System.Reflection;
+using Ffi.Callbacks;
+using Ffi.Interop;
+
+namespace Ffi.Compile.CallbackEmit;
+
+/// <summary>
+/// The <see cref="TrampolineTarget"/> of compiled bindings: the trampoline's fields in its generated pool class (named
+/// through the first-phase assembly, which the Cecil sink maps to the ones being written) and the public, AOT-safe
+/// <see cref="TrampolineSlot"/> and <see cref="CallbackCalls"/> of <c>Ffi.Core</c> instead of the engine's internals.
+/// <code>
+///   ldsfld TrampolineSlot Native/'&lt;Callbacks&gt;cmp_fn'::S3     // the slot
+///   volatile. ldsfld cmp_fn Native/'&lt;Callbacks&gt;cmp_fn'::D3   // the delegate (null: a stale call → CallbackCalls.Stale)
+///   ldsfld int32 CallbackCalls::Failing                     // not 0: CallbackCalls.ShouldSkip(slot) first
+///   … try { invoke } catch (Exception) { CallbackCalls.Fail(slot, e); zero }
+/// </code>
+/// </summary>
+internal sealed class CompiledTrampolineTarget(FieldInfo slotField, FieldInfo delegateField) : TrampolineTarget
+{
+    private static readonly FieldInfo FailingField = typeof(CallbackCalls).GetField(nameof(CallbackCalls.Failing))!;
+    private static readonly MethodInfo FailMethod = typeof(CallbackCalls).GetMethod(nameof(CallbackCalls.Fail))!;
+    private static readonly MethodInfo StaleMethod = typeof(CallbackCalls).GetMethod(nameof(CallbackCalls.Stale))!;
+    private static readonly MethodInfo ShouldSkipMethod = typeof(CallbackCalls).GetMethod(nameof(CallbackCalls.ShouldSkip))!;
+
+    /// <inheritdoc />
+    public override Type SlotType => typeof(TrampolineSlot);
+
+    /// <inheritdoc />
+    public override FieldInfo SlotField => slotField;
+
+    /// <inheritdoc />
+    public override FieldInfo DelegateField => delegateField;
+
+    /// <inheritdoc />
+    public override FieldInfo Failing => FailingField;
+
+    /// <inheritdoc />
+    public override MethodInfo Fail => FailMethod;
+
+    /// <inheritdoc />
+    public override MethodInfo Stale => StaleMethod;
+
+    /// <inheritdoc />
+    public override MethodInfo ShouldSkip => ShouldSkipMethod;
+}
