@@ -89,7 +89,7 @@ public sealed class CompiledRandomCallTests
     /// The spec without the types the compiler refuses (gcc's empty structs, which no CLR value type can stand for,
     /// and every type or function that uses one), found by compiling it; each refusal names its type.
     /// </summary>
-    private static FfiSpec Compilable(string json)
+    internal static FfiSpec Compilable(string json)
     {
         var doc = JsonNode.Parse(json)!.AsObject();
         while (true)
