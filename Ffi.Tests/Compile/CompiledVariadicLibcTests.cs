@@ -84,4 +84,55 @@ public sealed class CompiledVariadicLibcTests
             "snprintf: 40 variadic extras put 37 on the stack; a compiled variadic call passes at most 32 there (the run-time engine's Invoke takes any number)\n"
             + "snprintf: vararg[1]: default(CVarArg) carries no value (convert a value or use a factory such as CVarArg.Int64)"));
     }
+    [Test]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void AGatedVariadicFunctionWithErrnoAndFirstCallsFromEightThreads()
+    {
+        // open(2) takes its mode as a variadic extra; sprintf is first called by eight threads at once (binding its thunk).
+        var bindings = BindingCompiler.Compile(FfiSpec.Parse("""
+            { "version": "1", "lib": "libc.so.6", "functions": [
+                { "name": "open", "ret": "int", "params": ["string", "int"], "variadic": true, "errno": true, "caps": ["fs"] },
+                { "name": "close", "ret": "int", "params": ["int"] },
+                { "name": "sprintf", "ret": "int", "params": ["pointer", "string"], "variadic": true } ] }
+            """), new BindingOptions("CVa")).Assembly;
+        var path = Path.Combine(Path.GetTempPath(), $"va-open-{Environment.ProcessId}");
+        File.Delete(path);
+        var output = UserProgram.Run($$"""
+            using CVa;
+            using Ffi;
+            using System.Linq;
+            using System.Threading.Tasks;
+            public static unsafe class User
+            {
+                public static string Run()
+                {
+                    string refused;
+                    try { Native.open("/nonexistent-ffi-dir/x", 0); refused = "called"; }
+                    catch (FfiCapabilityDeniedException e) { refused = $"{e.Symbol} {e.Capability}"; }
+                    Native.Capabilities.Grant("fs");
+                    int missing = Native.open("/nonexistent-ffi-dir/x", 0);
+                    int errno = Ffi.Native.LastErrno.Value;
+                    int fd = Native.open("{{path}}", 0x41, 0x180);       // O_WRONLY | O_CREAT, mode 0600
+                    Native.close(fd);
+                    var texts = new string[8];
+                    Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+                    {
+                        byte* buffer = stackalloc byte[64];
+                        Native.sprintf(buffer, "%d-%.1f-%s", i, i / 2.0, "t" + i);
+                        texts[i] = new string((sbyte*)buffer);
+                    });
+                    return $"{refused} | {missing} {errno} {fd >= 0} | {string.Join(" ", texts)}";
+                }
+            }
+            """, bindings);
+        try
+        {
+            Assert.That(output, Is.EqualTo("open fs | -1 2 True | 0-0.0-t0 1-0.5-t1 2-1.0-t2 3-1.5-t3 4-2.0-t4 5-2.5-t5 6-3.0-t6 7-3.5-t7"));
+            Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), "the mode, a variadic extra, reached open");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
