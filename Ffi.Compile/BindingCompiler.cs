@@ -47,7 +47,7 @@ public static class BindingCompiler
         CallbackPools.CheckSlots(options.CallbackSlots);
         try
         {
-            var functions = spec.Functions.Where(FunctionEmitter.IsCompiled).ToList();
+            var functions = spec.Functions.ToList();
             var (types, typesDoc) = Write(spec, ns, className, assemblyName, functions, options.CallbackSlots, loaded: null);
             if (functions.Count == 0 && spec.Variables.Count == 0) return new CompiledBindings(assemblyName, types, typesDoc);
             using var loaded = new LoadedTypes(types);

@@ -54,6 +54,14 @@ internal static class FunctionEmitter
                     ?? throw new FfiCompileException($"{path}.params[{i}]", $"no marshaller takes {f.ParameterTypes[i].DisplayName} as {parameters[i].Name}");
                 bound.Add(new DowncallArgument(i, parameters[i], f.ParameterTypes[i], how));
             }
+            var target = new CompiledTarget(nativeType.GetField(support.Cells[id].Name, BindingFlags.NonPublic | BindingFlags.Static)!, bind, id, gate,
+                support.BitsOf(f.Capabilities), f.Name);
+            if (f.IsVariadic)
+            {
+                var va = VariadicEmitter.Define(operands, native, shapes, f, scope.Claim(ClrNames.Member(f.Name, native.Name), path), ret, parameters, bound, returnMarshaller, target);
+                g.Docs.Method(va, DocFile.Summary(f.Doc, $"Calls C <c>{GeneratedTypes.Xml(f.Signature)}</c>{Notes(f)}; the extras are passed as C's default promotions make them (see <c>CVarArg</c>)."));
+                continue;
+            }
             CallShape shape;
             try
             {
@@ -69,8 +77,6 @@ internal static class FunctionEmitter
             for (int i = 0; i < parameters.Length; i++)
                 method.Parameters.Add(new ParameterDefinition($"a{i}", Mono.Cecil.ParameterAttributes.None, operands.Type(parameters[i])));
             native.Methods.Add(method);
-            var target = new CompiledTarget(nativeType.GetField(support.Cells[id].Name, BindingFlags.NonPublic | BindingFlags.Static)!, bind, id, gate,
-                support.BitsOf(f.Capabilities), f.Name);
             var cecil = new CecilWriter(method, operands, suppressGcTransition: f.IsTrivial);
             var il = StubListings.For(cecil);
             TypedStub.EmitBody(il, target, shape.Lowered, bound, returnMarshaller, ret, f.CapturesErrno, pinvoke: null, f.ReturnType.Align);
@@ -80,9 +86,6 @@ internal static class FunctionEmitter
             CallbackOverload.Define(g, operands, callbacks, native, method, f);
         }
     }
-
-    /// <summary>Whether a function is compiled now: variadic functions are not yet (they need no code generation at run time, which is next).</summary>
-    public static bool IsCompiled(FunctionSpec f) => !f.IsVariadic;
 
     // C's text is char (signed here); unsigned char pointers carry bytes.
     private static bool IsText(CType c) => c is PointerType { Pointee: IntType { Bits: 8, IsSigned: true, IsBool: false } };

@@ -97,7 +97,9 @@ internal sealed class NativeSupport
         var il = bind.Body.GetILProcessor();
         var function = operands.Method(typeof(SymbolBinder).GetMethod(nameof(SymbolBinder.Function))!);
         var variable = operands.Method(typeof(SymbolBinder).GetMethod(nameof(SymbolBinder.Variable))!);
-        var symbols = functions.Select(f => (f.Name, f.Library, Binder: function)).Concat(spec.Variables.Select(v => (v.Name, v.Library, Binder: variable))).ToList();
+        // A variadic function's cell holds its %al thunk (SymbolBinder.VariadicFunction), which its stub calls.
+        var variadic = operands.Method(typeof(SymbolBinder).GetMethod(nameof(SymbolBinder.VariadicFunction))!);
+        var symbols = functions.Select(f => (f.Name, f.Library, Binder: f.IsVariadic ? variadic : function)).Concat(spec.Variables.Select(v => (v.Name, v.Library, Binder: variable))).ToList();
         var cases = symbols.Select(f => Instruction.Create(OpCodes.Ldstr, f.Library ?? spec.Lib)).ToArray();
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Switch, cases);

@@ -27,8 +27,8 @@ public sealed class CompiledStubGoldenTests
     private static ModuleDefinition Module() =>
         ModuleDefinition.ReadModule(new MemoryStream(BindingCompiler.Compile(FfiSpec.Parse(Spec), new BindingOptions("Golden")).Assembly));
 
-    private static string Il(ModuleDefinition m, string name) =>
-        string.Join("\n", m.GetType("Golden.Native").Methods.Single(x => x.Name == name).Body.Instructions.Select(Line));
+    internal static string Il(ModuleDefinition m, string name, string ns = "Golden") =>
+        string.Join("\n", m.GetType($"{ns}.Native").Methods.Single(x => x.Name == name).Body.Instructions.Select(Line));
 
     // Cecil's own text, with the call site's convention spelled out.
     private static string Line(Instruction i) => i.Operand is CallSite cs

@@ -29,24 +29,7 @@ public sealed class RandomVariadicTests
     [TestCase(43)]
     public void RandomVariadicSignaturesAgreeWithGcc(int seed)
     {
-        var (gen, layoutSpec, sigs) = RandomSignatures.Generate(seed, $"V{seed}_");
-        var rng = new Random(seed);
-        var variadic = new List<(Signature Sig, int Fixed)>();
-        foreach (var sig in sigs)
-        {
-            var fixedParams = sig.Params.Take(Math.Clamp(sig.Params.Count, 1, 5)).ToList();
-            if (fixedParams.Count == 0) fixedParams.Add((layoutSpec.Types["int"], "int"));
-            var extras = Enumerable.Range(0, rng.Next(0, 15)).Select(_ => Extras[rng.Next(Extras.Length)])
-                .Select(e => (layoutSpec.Types[e.Spec], e.C));
-            variadic.Add((sig with { Params = [.. fixedParams, .. extras] }, fixedParams.Count));
-        }
-
-        var lib = Gcc.Compile(CSource(gen, variadic), "variadic_calls", "-shared -fPIC");
-        var specJson = GccLayoutOracle.SpecJson(gen.Cases, gen.ExtraSpecTypes)
-            .Replace("\"lib\": \"libc.so.6\"", $"\"lib\": \"{lib}\"", StringComparison.Ordinal);
-        var functions = string.Join(",\n", variadic.Select(v =>
-            $$"""{ "name": "{{v.Sig.Name}}", "ret": "{{SpecName(v.Sig.Ret)}}", "params": [{{string.Join(", ", v.Sig.Params.Take(v.Fixed).Select(p => $"\"{SpecName(p.Type)}\""))}}], "variadic": true }"""));
-        specJson = specJson[..specJson.LastIndexOf('}')].TrimEnd() + $", \"functions\": [\n{functions}\n] }}";
+        var (_, variadic, specJson) = Corpus(seed, $"V{seed}_", maxExtras: 14);
         using var m = NativeModule.Open(FfiSpec.Parse(specJson));
 
         var failures = new List<string>();
@@ -81,6 +64,34 @@ public sealed class RandomVariadicTests
             }
         }
         Assert.That(failures, Is.Empty);
+    }
+
+    /// <summary>
+    /// The corpus of <paramref name="seed"/>: the random signatures, each made variadic (its first 1–5 parameters fixed,
+    /// 0–<paramref name="maxExtras"/> promoted extras), compiled by gcc into a library; and a spec naming it.
+    /// </summary>
+    internal static (RandomLayoutGenerator Gen, List<(Signature Sig, int Fixed)> Variadic, string SpecJson) Corpus(int seed, string prefix, int maxExtras,
+        Func<CType, bool>? usable = null)
+    {
+        var (gen, layoutSpec, sigs) = usable is null ? RandomSignatures.Generate(seed, prefix) : RandomSignatures.Generate(seed, prefix, false, usable);
+        var rng = new Random(seed);
+        var variadic = new List<(Signature Sig, int Fixed)>();
+        foreach (var sig in sigs)
+        {
+            var fixedParams = sig.Params.Take(Math.Clamp(sig.Params.Count, 1, 5)).ToList();
+            if (fixedParams.Count == 0) fixedParams.Add((layoutSpec.Types["int"], "int"));
+            var extras = Enumerable.Range(0, rng.Next(0, maxExtras + 1)).Select(_ => Extras[rng.Next(Extras.Length)])
+                .Select(e => (layoutSpec.Types[e.Spec], e.C));
+            variadic.Add((sig with { Params = [.. fixedParams, .. extras] }, fixedParams.Count));
+        }
+
+        var lib = Gcc.Compile(CSource(gen, variadic), "variadic_calls", "-shared -fPIC");
+        var specJson = GccLayoutOracle.SpecJson(gen.Cases, gen.ExtraSpecTypes)
+            .Replace("\"lib\": \"libc.so.6\"", $"\"lib\": \"{lib}\"", StringComparison.Ordinal);
+        var functions = string.Join(",\n", variadic.Select(v =>
+            $$"""{ "name": "{{v.Sig.Name}}", "ret": "{{SpecName(v.Sig.Ret)}}", "params": [{{string.Join(", ", v.Sig.Params.Take(v.Fixed).Select(p => $"\"{SpecName(p.Type)}\""))}}], "variadic": true }"""));
+        specJson = specJson[..specJson.LastIndexOf('}')].TrimEnd() + $", \"functions\": [\n{functions}\n] }}";
+        return (gen, variadic, specJson);
     }
 
     private static string SpecName(CType t) => t.Name ?? t.DisplayName;

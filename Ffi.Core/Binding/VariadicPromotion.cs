@@ -6,7 +6,8 @@ namespace Ffi.Binding;
 
 /// <summary>
 /// The one rule set for the C type a variadic extra is passed as — C's default argument promotions, applied to the
-/// value's CLR type — for typed delegates, <see cref="FfiValue"/>s, <c>object</c> arguments and the CLI alike:
+/// value's CLR type — for typed delegates, <see cref="FfiValue"/>s, <c>object</c> arguments, the CLI and compiled bindings'
+/// <see cref="CVarArg"/> alike (it lives in Ffi.Core so that the run-time engine and compiled bindings share it):
 /// <list type="bullet">
 /// <item><c>bool</c>, <c>sbyte</c>, <c>byte</c>, <c>short</c>, <c>ushort</c>, <c>char</c>, <c>int</c> → <c>int</c>;
 /// <c>uint</c> → <c>unsigned int</c>;</item>
@@ -16,7 +17,7 @@ namespace Ffi.Binding;
 /// <item><c>float</c>, <c>double</c>, <c>decimal</c> → <c>double</c>;</item>
 /// <item><c>string</c> → <c>char*</c>; <see langword="null"/>, <see cref="nint"/>/<see cref="nuint"/> as
 /// addresses, pointers and <see cref="NativePointer"/>s → <c>void*</c>;</item>
-/// <item>an explicitly typed extra (<see cref="VarArg"/>, <see cref="FfiValue.Typed"/>) → its type promoted: integers
+/// <item>an explicitly typed extra (<c>VarArg</c>, <see cref="FfiValue.Typed"/>, <see cref="CVarArg"/>'s factories) → its type promoted: integers
 /// and enums narrower than <c>int</c> → <c>int</c>, <c>float</c> → <c>double</c>; aggregates are refused.</item>
 /// </list>
 /// The promoted types are C's own (<see cref="BuiltinTypes"/>), never a spec's declarations of the same names: a
