@@ -62,7 +62,8 @@ internal static class BindingForms
                 continue;
             }
             var element = parameters[i].GetElementType()!;
-            if (element.IsPointer || MappingRules.MapParameter(element.MakeByRefType(), p) is not ByRefMarshaller) continue;
+            // void* for a pointee with no CLR value type (a function pointer, an empty struct), T** : as in the natural form.
+            if (element == typeof(void) || element.IsPointer || MappingRules.MapParameter(element.MakeByRefType(), p) is not ByRefMarshaller) continue;
             parameters[i] = element.MakeByRefType();
             readOnly[i] = p.IsPointeeConst;
         }

@@ -59,6 +59,22 @@ public sealed class CompiledOverloadTests
     }
 
     [Test]
+    public void PointersToPointersAndToFunctionPointersStayPointersInEveryForm()
+    {
+        var spec = FfiSpec.Parse("""
+            { "version": "1", "lib": "libc.so.6",
+              "types": { "cmp": { "kind": "funcptr", "ret": "int", "params": ["pointer", "pointer"] } },
+              "functions": [
+                { "name": "set_cmp", "ret": "void", "params": [{ "kind": "pointer", "to": "cmp" }] },
+                { "name": "strs", "ret": "int", "params": [{ "kind": "pointer", "to": { "kind": "pointer", "to": "char" } }, "bool *"] } ] }
+            """);
+        using var a = new CompiledAssembly(spec, "Deep");
+        var native = a.Type("Native");
+        Assert.That(Forms(native, "set_cmp"), Is.EqualTo(new[] { "Void set_cmp(Void*)" }));
+        Assert.That(Forms(native, "strs"), Is.EqualTo(new[] { "Int32 strs(SByte**, Boolean*)", "Int32 strs(SByte**, ref Boolean)" }));
+    }
+
+    [Test]
     public void EveryFormIsDocumentedUnderTheIdTheCompilerGivesIt()
     {
         var compiled = BindingCompiler.Compile(FfiSpec.Load(Path.Combine(AppContext.BaseDirectory, "examples", "libc.json")), new BindingOptions("Docs"));
