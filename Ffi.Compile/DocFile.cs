@@ -31,7 +31,7 @@ internal sealed class DocFile
     public void Method(MethodReference m, string summary)
     {
         var name = m.Name.Replace('.', '#');
-        var ps = m.Parameters.Count == 0 ? "" : "(" + string.Join(",", m.Parameters.Select(p => Name(p.ParameterType))) + ")";
+        var ps = m.Parameters.Count == 0 ? "" : "(" + string.Join(",", m.Parameters.Select(p => ParameterId(p.ParameterType))) + ")";
         _members.Add(($"M:{Name(m.DeclaringType)}.{name}{ps}", summary));
     }
 
@@ -48,4 +48,13 @@ internal sealed class DocFile
     }
 
     private static string Name(TypeReference t) => t.FullName.Replace('/', '.');
+
+    // A parameter type as the C# compiler writes it in an ID: Span{System.Byte} for Span<byte>, @ for ref/in/out.
+    private static string ParameterId(TypeReference t) => t switch
+    {
+        GenericInstanceType g => $"{Name(g.ElementType)[..Name(g.ElementType).IndexOf('`')]}{{{string.Join(",", g.GenericArguments.Select(ParameterId))}}}",
+        ByReferenceType r => ParameterId(r.ElementType) + "@",
+        PointerType p => ParameterId(p.ElementType) + "*",
+        _ => Name(t),
+    };
 }

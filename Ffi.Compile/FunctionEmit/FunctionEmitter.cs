@@ -45,21 +45,13 @@ internal static class FunctionEmitter
             var path = $"functions.{f.Name}";
             var ret = ReturnType(g, loaded, f, path);
             var parameters = f.ParameterTypes.Select((c, i) => ParameterType(g, loaded, c, $"{path}.params[{i}]")).ToArray();
-            var returnMarshaller = MappingRules.MapReturn(ret, f.ReturnType)
-                ?? throw new FfiCompileException(path + ".ret", $"no marshaller takes {f.ReturnType.DisplayName} as {ret.Name}");
-            var bound = new List<DowncallArgument>();
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                var how = MappingRules.MapParameter(parameters[i], f.ParameterTypes[i])
-                    ?? throw new FfiCompileException($"{path}.params[{i}]", $"no marshaller takes {f.ParameterTypes[i].DisplayName} as {parameters[i].Name}");
-                bound.Add(new DowncallArgument(i, parameters[i], f.ParameterTypes[i], how));
-            }
             var target = new CompiledTarget(nativeType.GetField(support.Cells[id].Name, BindingFlags.NonPublic | BindingFlags.Static)!, bind, id, gate,
                 support.BitsOf(f.Capabilities), f.Name);
             if (f.IsVariadic)
             {
+                var bound = FunctionMethod.Marshallers(f, ret, parameters, path, out var returnMarshaller);
                 var va = VariadicEmitter.Define(operands, native, shapes, f, scope.Claim(ClrNames.Member(f.Name, native.Name), path), ret, parameters, bound, returnMarshaller, target);
-                g.Docs.Method(va, DocFile.Summary(f.Doc, $"Calls C <c>{GeneratedTypes.Xml(f.Signature)}</c>{Notes(f)}; the extras are passed as C's default promotions make them (see <c>CVarArg</c>)."));
+                g.Docs.Method(va, DocFile.Summary(f.Doc, $"Calls C <c>{GeneratedTypes.Xml(f.Signature)}</c>{FunctionMethod.Notes(f)}; the extras are passed as C's default promotions make them (see <c>CVarArg</c>)."));
                 continue;
             }
             CallShape shape;
@@ -72,28 +64,23 @@ internal static class FunctionEmitter
                 throw new FfiCompileException(path, e.Message);
             }
 
-            var method = new MethodDefinition(scope.Claim(ClrNames.Member(f.Name, native.Name), path),
-                Mono.Cecil.MethodAttributes.Public | Mono.Cecil.MethodAttributes.Static | Mono.Cecil.MethodAttributes.HideBySig, operands.Type(ret));
-            for (int i = 0; i < parameters.Length; i++)
-                method.Parameters.Add(new ParameterDefinition($"a{i}", Mono.Cecil.ParameterAttributes.None, operands.Type(parameters[i])));
-            native.Methods.Add(method);
-            var cecil = new CecilWriter(method, operands, suppressGcTransition: f.IsTrivial);
-            var il = StubListings.For(cecil);
-            TypedStub.EmitBody(il, target, shape.Lowered, bound, returnMarshaller, ret, f.CapturesErrno, pinvoke: null, f.ReturnType.Align);
-            cecil.Finish();
-            StubListings.Done("compiled_" + f.Name, il);
-            g.Docs.Method(method, DocFile.Summary(f.Doc, $"Calls C <c>{GeneratedTypes.Xml(f.Signature)}</c>{Notes(f)}."));
-            CallbackOverload.Define(g, operands, callbacks, native, method, f);
+            var name = scope.Claim(ClrNames.Member(f.Name, native.Name), path);
+            var natural = new BindingForm(BindingFormKind.Natural, name, ret, parameters, new bool[parameters.Length]);
+            var forms = BindingForms.Of(name, natural, f.ReturnType, f.ParameterTypes);
+            MethodDefinition? naturalMethod = null;
+            foreach (var form in forms)
+            {
+                if (form.Name != name) scope.Claim(form.Name, path);
+                var method = FunctionMethod.Define(g, operands, native, f, form, shape, target, path, preferred: forms.Count > 1 && form.Kind == BindingFormKind.Natural);
+                if (form.Kind == BindingFormKind.Natural) naturalMethod = method;
+            }
+            // The overload taking delegates for function pointers calls the natural form (function pointers as nint).
+            CallbackOverload.Define(g, operands, callbacks, native, naturalMethod!, f);
         }
     }
 
     // C's text is char (signed here); unsigned char pointers carry bytes.
     private static bool IsText(CType c) => c is PointerType { Pointee: IntType { Bits: 8, IsSigned: true, IsBool: false } };
-
-    private static string Notes(FunctionSpec f) =>
-        (f.CapturesErrno ? "; stores C's errno in <c>Ffi.Native.LastErrno.Value</c>" : "")
-        + (f.IsTrivial ? "; called without a GC transition (declared trivial)" : "")
-        + (f.Capabilities.Count > 0 ? $"; needs the capabilities {GeneratedTypes.Xml(string.Join(", ", f.Capabilities))}" : "");
 
     private static System.Type ParameterType(GeneratedTypes g, LoadedTypes loaded, CType c, string path) =>
         IsText(c) && MappingRules.IsConstCharPointer(c) || MappingRules.IsConstWideCharPointer(c) ? typeof(string) : loaded.ToClr(g.ValueOf(c, new Place(path)));

@@ -133,7 +133,7 @@ internal sealed class CecilOperands
         // On a generic instance (Span<byte>.GetPinnableReference) the signature is the definition's, in its parameters (!0).
         var open = type.IsConstructedGenericType ? (MethodInfo)m.Module.ResolveMethod(m.MetadataToken)! : m;
         var openDeclaring = declaring is GenericInstanceType gi ? gi.ElementType : declaring;
-        var r = new MethodReference(m.Name, Signature(open.ReturnType, openDeclaring), declaring) { HasThis = !m.IsStatic };
+        var r = new MethodReference(m.Name, Modified(Signature(open.ReturnType, openDeclaring), open.ReturnParameter), declaring) { HasThis = !m.IsStatic };
         foreach (var p in open.GetParameters()) r.Parameters.Add(new ParameterDefinition(Signature(p.ParameterType, openDeclaring)));
         return r;
     }
@@ -147,6 +147,14 @@ internal sealed class CecilOperands
         if (_phaseOne is not null && type.Assembly == _phaseOne) return ((TypeDefinition)declaring).Fields.Single(d => d.Name == f.Name);
         if (!f.IsPublic) throw new InvalidOperationException($"generated code may use only public API; {type.FullName}.{f.Name} is not public");
         return new FieldReference(f.Name, Type(f.FieldType), declaring);
+    }
+
+    // A result's required modifiers are part of the signature a call must name: ReadOnlySpan<T>.GetPinnableReference
+    // returns `ref readonly T`, !0& modreq(InAttribute), and a reference without the modreq is a MissingMethodException.
+    private TypeReference Modified(TypeReference t, ParameterInfo p)
+    {
+        foreach (var modifier in p.GetRequiredCustomModifiers()) t = new RequiredModifierType(Type(modifier), t);
+        return t;
     }
 
     // A type in a member's signature: a generic parameter of the declaring type is that type's own (!0), not an argument.

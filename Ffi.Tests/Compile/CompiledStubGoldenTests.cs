@@ -27,11 +27,16 @@ public sealed class CompiledStubGoldenTests
     private static ModuleDefinition Module() =>
         ModuleDefinition.ReadModule(new MemoryStream(BindingCompiler.Compile(FfiSpec.Parse(Spec), new BindingOptions("Golden")).Assembly));
 
-    internal static string Il(ModuleDefinition m, string name, string ns = "Golden") =>
-        string.Join("\n", m.GetType($"{ns}.Native").Methods.Single(x => x.Name == name).Body.Instructions.Select(Line));
+    // The natural form: the only method of the name, or the one preferred over its span and raw forms.
+    internal static string Il(ModuleDefinition m, string name, string ns = "Golden")
+    {
+        var methods = m.GetType($"{ns}.Native").Methods.Where(x => x.Name == name).ToList();
+        var natural = methods.Count == 1 ? methods[0] : methods.Single(x => x.CustomAttributes.Any(a => a.AttributeType.Name == "OverloadResolutionPriorityAttribute"));
+        return string.Join("\n", natural.Body.Instructions.Select(Line));
+    }
 
     // Cecil's own text, with the call site's convention spelled out.
-    private static string Line(Instruction i) => i.Operand is CallSite cs
+    internal static string Line(Instruction i) => i.Operand is CallSite cs
         ? $"{i.Offset:x4}: calli {cs.CallingConvention} {cs.ReturnType.FullName}({string.Join(",", cs.Parameters.Select(p => p.ParameterType.FullName))})"
         : $"{i.Offset:x4}: {i.OpCode}{Operand(i.Operand)}";
 
