@@ -25,7 +25,10 @@ public static class Program
         bool quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);
         args = args.Where(a => !a.Equals("--quick", StringComparison.OrdinalIgnoreCase)).ToArray();
 
-        IConfig config = DefaultConfig.Instance;
+        // Out of process, BenchmarkDotNet builds a project of its own that rebuilds this one and everything it
+        // references with its own output paths: Ffi.Core, Ffi.Emit and the ffi tool that compiles the bindings
+        // (Ffi.Compile, Ffi.Demo). On two busy cores that took longer than its default limit of two minutes.
+        IConfig config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(10));
         // In-process: no per-benchmark build and launch, which on this machine took longer than the measuring.
         if (quick) config = config.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("Quick"));
 
