@@ -231,23 +231,11 @@ public unsafe partial class CallBenchmarks
                 failures.Add($"{m.Name}: threw {ex.InnerException}");
                 continue;
             }
-            if (!SameValue(actual, expected))
+            if (!Equals(actual, expected))
                 failures.Add($"{m.Name}: returned {actual} ({actual?.GetType().Name}), expected {expected} ({expected.GetType().Name})");
         }
         if (failures.Count > 0)
             throw new InvalidOperationException("benchmark paths disagree with the expected results:\n  " + string.Join("\n  ", failures));
-    }
-
-    // Equal values; or a struct of the compiled bindings (Ffi.Benchmarks.Compiled.three) and its hand-written twin
-    // (Three) whose public fields, named alike but for case, hold equal values.
-    private static bool SameValue(object? actual, object expected)
-    {
-        if (Equals(actual, expected)) return true;
-        if (actual is null || !actual.GetType().IsValueType || actual.GetType() == expected.GetType()) return false;
-        var mine = actual.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance);
-        var theirs = expected.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance);
-        return mine.Length == theirs.Length && theirs.All(t =>
-            mine.SingleOrDefault(m => string.Equals(m.Name, t.Name, StringComparison.OrdinalIgnoreCase)) is { } m && Equals(m.GetValue(actual), t.GetValue(expected)));
     }
 
     // ---------------------------------------------------------------- add(int, int) → int
