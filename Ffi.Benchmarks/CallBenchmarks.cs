@@ -24,14 +24,17 @@ namespace Ffi.Benchmarks;
 /// <item><c>_MarshalDelegate</c>: a delegate from <c>Marshal.GetDelegateForFunctionPointer</c>.</item>
 /// <item><c>_LibFfi</c>: libffi's <c>ffi_call</c> on a <c>ffi_cif</c> prepared once.</item>
 /// <item><c>_EngineInvoke</c>: this engine's dynamic path, <c>NativeFunction.Invoke(object?[])</c>.</item>
+/// <item><c>_LibraryImport</c> and <c>_Compiled</c>: <c>[LibraryImport]</c> and the compiled bindings of
+/// <c>native/bench.h</c> (<c>CallBenchmarks.Compiled.cs</c>).</item>
 /// </list>
+/// The 40-byte-in, 24-byte-out category is in <c>CallBenchmarks.Struct40.cs</c>.
 /// Strings are converted to UTF-8 on every call in every path (the runtime marshaller, a stack buffer for the
 /// raw paths, the engine's own copy), since that is what calling <c>strlen(string)</c> costs.
 /// </remarks>
 [MemoryDiagnoser]
 [CategoriesColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-public unsafe class CallBenchmarks
+public unsafe partial class CallBenchmarks
 {
     /// <summary>add(int, int) → int.</summary>
     public const string AddInt = "AddInt";
@@ -47,6 +50,9 @@ public unsafe class CallBenchmarks
 
     /// <summary>a 16-byte struct by value: int64 sum_pair(struct pair { int64 a, b; }).</summary>
     public const string Struct = "Struct";
+
+    /// <summary>a 40-byte struct in, a 24-byte struct out: three bench_fold5(five), both MEMORY class.</summary>
+    public const string Struct40 = "Struct40";
 
     // The arguments live in fields so that nothing is a compile-time constant.
     private int _i1 = 20, _i2 = 22;
@@ -92,13 +98,16 @@ public unsafe class CallBenchmarks
     /// <summary>The full path of the fixture library (next to this assembly).</summary>
     public static string BenchLibPath => Path.Combine(AppContext.BaseDirectory, NativeMethods.BenchLib);
 
-    /// <summary>The spec the engine binds: the same five functions, <c>strlen</c> from libc.</summary>
+    /// <summary>The spec the engine binds: the fixture's functions, <c>strlen</c> from libc.</summary>
     public static string SpecJson => $$"""
         {
           "version": "1",
           "lib": {{JsonSerializer.Serialize(BenchLibPath)}},
           "types": {
-            "pair": { "kind": "struct", "fields": [ { "name": "a", "type": "int64" }, { "name": "b", "type": "int64" } ] }
+            "pair": { "kind": "struct", "fields": [ { "name": "a", "type": "int64" }, { "name": "b", "type": "int64" } ] },
+            "five": { "kind": "struct", "fields": [ { "name": "a", "type": "int64" }, { "name": "b", "type": "int64" }, { "name": "c", "type": "int64" },
+                                                   { "name": "d", "type": "int64" }, { "name": "e", "type": "int64" } ] },
+            "three": { "kind": "struct", "fields": [ { "name": "a", "type": "int64" }, { "name": "b", "type": "int64" }, { "name": "c", "type": "int64" } ] }
           },
           "functions": [
             { "name": "bench_add_int", "ret": "int", "params": ["int", "int"] },
@@ -106,6 +115,7 @@ public unsafe class CallBenchmarks
             { "name": "bench_add_double", "ret": "double", "params": ["double", "double"] },
             { "name": "bench_sum6", "ret": "int64", "params": ["int64", "int64", "int64", "int64", "int64", "int64"] },
             { "name": "bench_sum_pair", "ret": "int64", "params": ["pair"] },
+            { "name": "bench_fold5", "ret": "three", "params": ["five"] },
             { "name": "strlen", "ret": "size_t", "params": ["string"], "lib": "libc.so.6" }
           ]
         }
@@ -165,6 +175,8 @@ public unsafe class CallBenchmarks
         _tySumPair = _module.GetFunction<Func<Pair, long>>("bench_sum_pair");
         _tyStrlen = _module.GetFunction<Func<string, nuint>>("strlen");
 
+        SetupStruct40();
+        SetupCompiled();
         Verify();
     }
 
@@ -172,7 +184,7 @@ public unsafe class CallBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        foreach (var cif in new[] { _ffiAddInt, _ffiAddDouble, _ffiSum6, _ffiSumPair, _ffiStrlen }) cif?.Dispose();
+        foreach (var cif in new[] { _ffiAddInt, _ffiAddDouble, _ffiSum6, _ffiSumPair, _ffiStrlen, _ffiFold5 }) cif?.Dispose();
         foreach (var p in _ffiOwned) NativeMemory.Free((void*)p);
         _ffiOwned.Clear();
         _module?.Dispose();
@@ -190,6 +202,7 @@ public unsafe class CallBenchmarks
         Sum6 => (object)(_l1 + _l2 + _l3 + _l4 + _l5 + _l6),
         Strlen => (object)(nuint)Encoding.UTF8.GetByteCount(_text),
         Struct => (object)(_pair.A + _pair.B),
+        Struct40 => (object)new Three { A = _five.A + _five.B, B = _five.C + _five.D, C = _five.E },
         _ => throw new InvalidOperationException($"no expected value for category \"{category}\""),
     };
 

@@ -73,9 +73,7 @@ public static class ColdStart
     // The child app: ColdStartChild.cs compiled against the repository's Ffi.Core and Ffi.Emit, published for linux-x64.
     private static string Publish(string dir, string name, bool appReadyToRun, bool engineReadyToRun)
     {
-        var repo = Path.GetDirectoryName(typeof(ColdStart).Assembly.Location);
-        while (repo is not null && !File.Exists(Path.Combine(repo, "Ffi.sln"))) repo = Path.GetDirectoryName(repo);
-        if (repo is null) throw new InvalidOperationException("cannot find the repository (Ffi.sln) above the benchmark");
+        var repo = RepositoryRoot();
         var project = Path.Combine(dir, "child");
         Directory.CreateDirectory(project);
         File.WriteAllText(Path.Combine(project, "ColdChild.csproj"), $"""
@@ -107,10 +105,24 @@ public static class ColdStart
         return Path.Combine(output, "cold-child");
     }
 
-    private static string LoadAverage() =>
+    /// <summary>The checkout this benchmark was built from: the folder above its assembly that holds <c>Ffi.sln</c>.</summary>
+    internal static string RepositoryRoot()
+    {
+        var repo = Path.GetDirectoryName(typeof(ColdStart).Assembly.Location);
+        while (repo is not null && !File.Exists(Path.Combine(repo, "Ffi.sln"))) repo = Path.GetDirectoryName(repo);
+        return repo ?? throw new InvalidOperationException("cannot find the repository (Ffi.sln) above the benchmark");
+    }
+
+    /// <summary>The first three fields of <c>/proc/loadavg</c>.</summary>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static string Build(string dir, int n)
+    /// <summary>
+    /// Writes <c>cold.c</c> (<c>int f_i(int a, int b) { return a + b + i; }</c> for i &lt; <paramref name="n"/>), compiles
+    /// it with gcc into <c>libcold.so</c> and writes its spec <c>cold.json</c> (the library by its absolute path).
+    /// </summary>
+    /// <returns>The spec's path.</returns>
+    internal static string Build(string dir, int n)
     {
         var c = new StringBuilder();
         var functions = new StringBuilder();

@@ -14,6 +14,40 @@ public struct Pair
     public long B;
 }
 
+/// <summary>The 40-byte struct of <c>bench_fold5</c>: <c>five { int64_t a, b, c, d, e; }</c> (MEMORY class: on the stack).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct Five
+{
+    /// <summary>The first member.</summary>
+    public long A;
+
+    /// <summary>The second member.</summary>
+    public long B;
+
+    /// <summary>The third member.</summary>
+    public long C;
+
+    /// <summary>The fourth member.</summary>
+    public long D;
+
+    /// <summary>The fifth member.</summary>
+    public long E;
+}
+
+/// <summary>The 24-byte result of <c>bench_fold5</c>: <c>three { int64_t a, b, c; }</c> (MEMORY class: returned through a hidden pointer).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public record struct Three
+{
+    /// <summary>The first member.</summary>
+    public long A;
+
+    /// <summary>The second member.</summary>
+    public long B;
+
+    /// <summary>The third member.</summary>
+    public long C;
+}
+
 /// <summary>
 /// The static P/Invoke baseline: plain <c>[DllImport]</c> declarations of the functions every other path calls.
 /// All signatures are blittable except <c>strlen</c>'s string, which the runtime marshals to UTF-8 per call.
@@ -41,6 +75,9 @@ internal static class NativeMethods
     [DllImport(BenchLib, CallingConvention = CallingConvention.Cdecl)]
     public static extern Pair bench_pair_swap(Pair p);
 
+    [DllImport(BenchLib, CallingConvention = CallingConvention.Cdecl)]
+    public static extern Three bench_fold5(Five v);
+
     [DllImport(LibC, CallingConvention = CallingConvention.Cdecl, CharSet = CharSet.Ansi, ExactSpelling = true)]
     public static extern nuint strlen([MarshalAs(UnmanagedType.LPUTF8Str)] string s);
 
@@ -60,6 +97,9 @@ internal static class NativeMethods
     public static long SumPairNoInline(Pair p) => bench_sum_pair(p);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Three Fold5NoInline(Five v) => bench_fold5(v);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static nuint StrlenNoInline(string s) => strlen(s);
 }
 
@@ -76,6 +116,9 @@ internal delegate long Sum6Delegate(long a, long b, long c, long d, long e, long
 
 [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
 internal delegate long SumPairDelegate(Pair p);
+
+[UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+internal delegate Three Fold5Delegate(Five v);
 
 [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
 internal delegate nuint StrlenDelegate([MarshalAs(UnmanagedType.LPUTF8Str)] string s);

@@ -146,7 +146,10 @@ internal static class TypedStub
         foreach (var a in args) a.Marshaller.Setup(stub, a);
         foreach (var a in args) a.Marshaller.Marshal(stub, a);
         foreach (var a in args) a.Marshaller.Pin(stub, a);
-        if (lowered.Return is MemoryReturn memory) stub.ReturnStorage = AlignedStorage(il, memory.Size, Math.Max(16, returnAlign));
+        if (lowered.Return is MemoryReturn memory)
+            stub.ReturnStorage = returnAlign <= 8 && returnMarshaller is AggregateMarshaller
+                ? ResultLocal(il, ret)
+                : AlignedStorage(il, memory.Size, Math.Max(16, returnAlign));
 
         // Push and invoke: the recipe run forwards, each carrier from its marshaller.
         CallEmitter.EmitCall(il, lowered, new TypedArgumentSource(stub, args), target.PushFunction, pinvoke, captureErrno, target.PushOwner);
@@ -160,7 +163,21 @@ internal static class TypedStub
         il.Emit(OpCodes.Ret);
     }
 
-    // Storage for a MEMORY-class result: `size` bytes at an `align`-aligned address on the stack.
+    // Storage for a MEMORY-class result of C alignment 8 or less: a local of the result's own struct (C's size, as
+    // MappingRules requires), which the JIT places at a multiple of 8 — `T r; f(&r, ...)`. No localloc: a method
+    // with one is never inlined, gets a stack cookie check, and has its block zeroed (InitLocals) on every call.
+    private static IlLocal ResultLocal(IlWriter il, Type ret)
+    {
+        var value = il.DeclareLocal(ret);
+        var storage = il.DeclareLocal(typeof(nint));
+        il.Emit(OpCodes.Ldloca, value);
+        il.Emit(OpCodes.Conv_U);
+        il.Emit(OpCodes.Stloc, storage);
+        return storage;
+    }
+
+    // Storage for any other MEMORY-class result: `size` bytes at an `align`-aligned address on the stack (the CLR
+    // promises no local more than 8-byte alignment).
     private static IlLocal AlignedStorage(IlWriter il, long size, int align)
     {
         var storage = il.DeclareLocal(typeof(nint));
