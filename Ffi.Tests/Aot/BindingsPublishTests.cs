@@ -22,6 +22,7 @@ public sealed class BindingsPublishTests(string configuration)
         #include <string.h>
         #include <time.h>
         #include <zlib.h>
+        static int ascending(const void *a, const void *b) { int x = *(const int *)a, y = *(const int *)b; return (x > y) - (x < y); }
         int main(void) {
             int ns[2][2] = { { 17, 5 }, { -17, 5 } };
             for (int i = 0; i < 2; i++) {
@@ -53,6 +54,14 @@ public sealed class BindingsPublishTests(string configuration)
             printf("compress2(%lu bytes, 9) = %d, %lu bytes; uncompress = %d, %lu bytes, round trip %s\n", n, s1, packedLength, s2, backLength,
                    backLength == n && memcmp(back, text, n) == 0 ? "equal" : "DIFFERENT");
             printf("crc32(\"123456789\") = %08lx\n", crc32(0, (const Bytef *)"123456789", 9));
+            int data[] = { 42, -7, 19, 0, 3, 99, -50, 8 };
+            qsort(data, 8, sizeof(int), ascending);
+            printf("qsort = %d", data[0]);
+            for (int i = 1; i < 8; i++) printf(" %d", data[i]);
+            printf("\n");
+            char buffer[128];
+            int written = snprintf(buffer, 128, "%.3f|%g|%e|%d|%s", 3.14159, 2.5e10, -0.000125, 42, "text");
+            printf("snprintf = %d \"%s\"\n", written, buffer);
             printf("all steps passed\n");
             return 0;
         }
