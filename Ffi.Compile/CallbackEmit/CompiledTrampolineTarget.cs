@@ -15,31 +15,14 @@ namespace Ffi.Compile.CallbackEmit;
 ///   … try { invoke } catch (Exception) { CallbackCalls.Fail(slot, e); zero }
 /// </code>
 /// </summary>
-internal sealed class CompiledTrampolineTarget(FieldInfo slotField, FieldInfo delegateField) : TrampolineTarget
+internal static class CompiledTrampolineTarget
 {
     private static readonly FieldInfo FailingField = typeof(CallbackCalls).GetField(nameof(CallbackCalls.Failing))!;
     private static readonly MethodInfo FailMethod = typeof(CallbackCalls).GetMethod(nameof(CallbackCalls.Fail))!;
     private static readonly MethodInfo StaleMethod = typeof(CallbackCalls).GetMethod(nameof(CallbackCalls.Stale))!;
     private static readonly MethodInfo ShouldSkipMethod = typeof(CallbackCalls).GetMethod(nameof(CallbackCalls.ShouldSkip))!;
 
-    /// <inheritdoc />
-    public override Type SlotType => typeof(TrampolineSlot);
-
-    /// <inheritdoc />
-    public override FieldInfo SlotField => slotField;
-
-    /// <inheritdoc />
-    public override FieldInfo DelegateField => delegateField;
-
-    /// <inheritdoc />
-    public override FieldInfo Failing => FailingField;
-
-    /// <inheritdoc />
-    public override MethodInfo Fail => FailMethod;
-
-    /// <inheritdoc />
-    public override MethodInfo Stale => StaleMethod;
-
-    /// <inheritdoc />
-    public override MethodInfo ShouldSkip => ShouldSkipMethod;
+    /// <summary>The target of the trampoline whose slot and delegate are these fields of its pool class.</summary>
+    public static TrampolineTarget For(FieldInfo slotField, FieldInfo delegateField) =>
+        new(typeof(TrampolineSlot), slotField, delegateField, FailingField, FailMethod, StaleMethod, ShouldSkipMethod);
 }

@@ -56,7 +56,7 @@ internal static class TrampolineWriter
             for (int p = 0; p < parameters.Length; p++) m.Parameters.Add(new ParameterDefinition($"a{p}", ParameterAttributes.None, operands.Type(parameters[p])));
             m.CustomAttributes.Add(uco);
             pool.Holder.Methods.Add(m);
-            var target = new CompiledTrampolineTarget(holder.GetField($"S{i}", BindingFlags.NonPublic | BindingFlags.Static)!,
+            var target = CompiledTrampolineTarget.For(holder.GetField($"S{i}", BindingFlags.NonPublic | BindingFlags.Static)!,
                 holder.GetField($"D{i}", BindingFlags.NonPublic | BindingFlags.Static)!);
             var cecil = new CecilWriter(m, operands);
             var il = StubListings.For(cecil);

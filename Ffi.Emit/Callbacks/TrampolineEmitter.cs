@@ -51,7 +51,7 @@ internal static class TrampolineEmitter
                 var delegateField = type.DefineField($"D{i}", typed.DelegateType, FieldAttributes.Public | FieldAttributes.Static);
                 delegateFields.Add(delegateField);
                 var body = StubListings.For(m.GetILGenerator());
-                TypedTrampolineBody.Emit(body, args, typed, new RuntimeTrampolineTarget(slotField, delegateField));
+                TypedTrampolineBody.Emit(body, args, typed, RuntimeTrampolineTarget.For(slotField, delegateField));
                 StubListings.Done(m.Name, body);
             }
             else
