@@ -15,7 +15,7 @@ namespace Ffi.Spec;
 /// later, from a queue, with an empty stack — that is how <c>struct node { struct node *next; }</c>
 /// resolves without being a cycle. One resolver serves one spec; it is not thread-safe.
 /// </remarks>
-internal sealed class TypeResolver
+internal sealed partial class TypeResolver
 {
     private readonly Dictionary<string, TypeObjectSyntax> _named = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CType> _resolved = new(StringComparer.Ordinal);
@@ -65,30 +65,6 @@ internal sealed class TypeResolver
         var t = ResolveNow(syntax);
         Drain();
         return t;
-    }
-
-    /// <summary>
-    /// Resolves the type at <paramref name="index"/> of a function's signature (-1: the return type). A shared name
-    /// (<see cref="SpecPath.InSignature"/>) that is already resolved or builtin is found without its path; anything
-    /// else goes the usual way, with the path the function gives it.
-    /// </summary>
-    public CType ResolveSignature(FunctionSyntax function, int index)
-    {
-        var syntax = function.TypeAt(index);
-        if (syntax is NameRefSyntax n && ReferenceEquals(n.Path, SpecPath.InSignature))
-        {
-            // ResolveNamed's order: resolved, then (when the spec does not declare it) existing, then builtin.
-            if (_resolved.TryGetValue(n.Name, out var done)) return done;
-            if (!_named.ContainsKey(n.Name))
-            {
-                if (_existing is not null && _existing.TryGet(n.Name, out var known)) return known;
-                if (BuiltinTypes.TryGet(n.Name, out var builtin)) return builtin;
-            }
-            var t = ResolveNamed(n.Name, function.PathOf(index));
-            Drain();
-            return t;
-        }
-        return Resolve(syntax);
     }
 
     /// <summary>The name a reference was written with, or null for inline type objects.</summary>
@@ -234,22 +210,6 @@ internal sealed class TypeResolver
         }
     }
 
-    /// <summary>Rejects a parameter type C does not allow (void, arrays by value).</summary>
-    /// <summary>Whether <see cref="RequireParameter"/> accepts <paramref name="type"/> (so that the path is made only for a message).</summary>
-    public static bool IsParameter(CType type) =>
-        type is not VoidType and not ArrayType { IsFlexible: true } && type.Size <= FunctionSpec.MaxByValueSize
-        && !(type.Kind is CTypeKind.Int or CTypeKind.Float && type.Align > 8);
-
-    public static void RequireParameter(CType type, SpecPath path)
-    {
-        if (type is VoidType)
-            throw new FfiSpecException(path, "void is not a parameter type (a function without parameters has \"params\": [])");
-        RequireValue(type, path, "passed by value");
-        RequireByValueSize(type, path);
-        if (type.Kind is CTypeKind.Int or CTypeKind.Float && type.Align > 8)
-            throw new FfiSpecException(path, $"{type.DisplayName} is aligned to {type.Align} bytes; a scalar aligned beyond 8 is not supported as a parameter (pass a pointer)");
-    }
-
     // typedef int aint __attribute__((aligned(8))): the same scalar with a raised alignment (never lowered, as gcc
     // does for a typedef that does not say packed); its size stays, so an array of it is refused (see ArraySyntax).
     private static CType Aligned(CType target, int align, string? name, string? doc, SpecPath path) => target switch
@@ -258,16 +218,6 @@ internal sealed class TypeResolver
         FloatType f => new FloatType(f.Bits, name, doc, Math.Max(f.Align, align)),
         _ => throw new FfiSpecException($"{path}.align", $"an alignment on an alias applies to integer and floating types, not {target.DisplayName}"),
     };
-
-    /// <summary>
-    /// Rejects a parameter or return type larger than <see cref="FunctionSpec.MaxByValueSize"/>: C would copy it onto
-    /// the stack of the calling thread (a 1 TiB struct, or a few MB on a 1.5 MB thread stack, is a crash, not a call).
-    /// </summary>
-    public static void RequireByValueSize(CType type, SpecPath path)
-    {
-        if (type.Size > FunctionSpec.MaxByValueSize)
-            throw new FfiSpecException(path, $"{type.DisplayName} is {type.Size} bytes; a value passed or returned by value may have at most {FunctionSpec.MaxByValueSize} (C copies it on the stack): pass a pointer");
-    }
 
     private AggregateType BuildAggregate(AggregateSyntax g, string? name)
     {
