@@ -34,10 +34,11 @@ public static class Cli
           ffi call SPEC FUNCTION [ARG ...] [--grant CAPS]
                                      call a function; each ARG is one JSON value (variadic
                                      extras: one final JSON array); prints the result as JSON
-          ffi batch SPEC [--grant CAPS] [--isolate [--timeout SECONDS]]
+          ffi batch SPEC [--grant CAPS] [--compiled] [--isolate [--timeout SECONDS]]
                                      read {"fn": NAME, "args": [...]} lines from stdin, write one
                                      {"ok": true, "ret": V} or {"ok": false, "error", "type"} line each
-                                     (--isolate: each request in a child process; a crash fails one line)
+                                     (--compiled: through an assembly compiled from SPEC, same output;
+                                     --isolate: each request in a child process; a crash fails one line)
           ffi import HEADER... --lib LIB [-I DIR] [-D NAME=VALUE] [--only PREFIX]
                                      preprocess C headers and print a JSON spec of their declarations
           ffi header SPEC            print a spec as C declarations
@@ -82,11 +83,14 @@ public static class Cli
             Exit codes: 0 ok, 1 the call failed, 2 bad input (usage, missing file, malformed spec, missing library).
             """,
         ["batch"] = """
-            Usage: ffi batch SPEC [--grant CAPS] [--isolate [--timeout SECONDS]]
+            Usage: ffi batch SPEC [--grant CAPS] [--compiled] [--isolate [--timeout SECONDS]]
               Reads one request per line from stdin: {"fn": NAME, "args": [...]}; writes one line per request:
               {"ok": true, "ret": VALUE} or {"ok": false, "error": MESSAGE, "type": EXCEPTION}. A failed request
               never stops the batch. Arguments are as for ffi call (storage too); a success line gains "out": [...]
               when storage is read back and "errno": N for a function with "errno": true.
+              --compiled    compiles SPEC into a bindings assembly (as ffi compile does), loads it, and calls
+                            through its methods instead of stubs emitted at run time; the output is the same,
+                            line for line, errors included (docs/cli.md). A spec the compiler refuses: exit 2.
               --isolate     runs each request in a child process: a request that crashes it (SIGSEGV in C…)
                             prints {"ok": false, "error": "... SIGSEGV ...", "type": "RequestCrashedException"}
                             and the batch goes on.
@@ -153,18 +157,19 @@ public static class Cli
         (args, var input) = SpecInput.Extract(args);
         if (Grants(args, "batch", stderr) is not var (rest, grants)) return BadInput;
         if (!IsolatedBatch.TakeOptions(rest, stderr, out bool isolate, out var timeout)) return BadInput;
+        bool compiled = rest.Remove("--compiled");
         if (rest.Count != 1 || rest[0].StartsWith('-'))
         {
-            stderr.WriteLine("ffi batch: expected exactly one spec file: ffi batch SPEC [--grant CAPS] [--isolate [--timeout SECONDS]]");
+            stderr.WriteLine("ffi batch: expected exactly one spec file: ffi batch SPEC [--grant CAPS] [--compiled] [--isolate [--timeout SECONDS]]");
             return BadInput;
         }
         if (input.Load(rest[0], "batch", stderr) is not { } spec) return BadInput;
         CallRunner runner;
         try
         {
-            runner = new CallRunner(spec, grants);
+            runner = new CallRunner(spec, grants, compiled);
         }
-        catch (FfiBindException ex)
+        catch (Exception ex) when (ex is FfiBindException or Ffi.Compile.FfiCompileException)
         {
             stderr.WriteLine($"ffi batch: {ex.Message}");
             return BadInput;

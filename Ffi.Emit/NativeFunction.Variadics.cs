@@ -21,8 +21,9 @@ public sealed partial class NativeFunction
             $"cannot pass {ValueConverter.Describe(v.ToObject())} as a variadic argument (integers, floats, strings, pointers and null can be)");
     }
 
-    // The promoted C types of the extras of a variadic call given as objects (VariadicPromotion), and their values.
-    private (CType[] Types, object?[] Values) Promote(object? extras)
+    // The promoted C types of the extras of a variadic call given as objects (VariadicPromotion), and their values; also
+    // what `ffi batch --compiled` promotes with, so that both paths pass and refuse the same extras.
+    internal (CType[] Types, object?[] Values) Promote(object? extras)
     {
         if (extras is not IList list || extras is string)
             throw new FfiArgumentException(Spec.Name, $"a variadic function takes its extra arguments as one final array, not {ValueConverter.Describe(extras)}");

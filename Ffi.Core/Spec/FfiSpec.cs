@@ -143,7 +143,7 @@ public sealed partial class FfiSpec
     private static FfiSpec Resolve(RawSpec raw, IReadOnlyList<string> notes)
     {
         var resolver = new TypeResolver(raw.Types);
-        var types = resolver.ResolveAll();
+        var types = resolver.ResolveAll(raw.CSpellings);
 
         var functions = new List<FunctionSpec>(raw.Functions.Count);
         IReadOnlyList<TypeSyntax>? lastParams = null;

@@ -39,8 +39,8 @@ internal sealed partial class TypeResolver
         foreach (var (name, syntax) in declarations) _named.Add(name, syntax);
     }
 
-    /// <summary>Resolves every declared type, in spec order, and returns the registry.</summary>
-    public TypeRegistry ResolveAll()
+    /// <summary>Resolves every declared type, in spec order, and returns the registry (<paramref name="cSpellings"/>: see <see cref="RawSpec"/>).</summary>
+    public TypeRegistry ResolveAll(bool cSpellings = false)
     {
         foreach (var (name, syntax) in _declarations)
         {
@@ -56,7 +56,7 @@ internal sealed partial class TypeResolver
             named[i] = KeyValuePair.Create(d.Name, _resolved[d.Name]);
             if (d.Syntax is AliasSyntax) aliases.Add(d.Name);
         }
-        return new TypeRegistry(named, aliases);
+        return new TypeRegistry(named, aliases, cSpellings);
     }
 
     /// <summary>Resolves a reference and everything it points to.</summary>

@@ -11,9 +11,11 @@ public sealed class TypeRegistry
 {
     private readonly Dictionary<string, CType> _declared;
     private readonly HashSet<string> _aliases;
+    private readonly bool _cSpellings;
 
-    internal TypeRegistry(IReadOnlyList<KeyValuePair<string, CType>> declared, IEnumerable<string> aliases)
+    internal TypeRegistry(IReadOnlyList<KeyValuePair<string, CType>> declared, IEnumerable<string> aliases, bool cSpellings = false)
     {
+        _cSpellings = cSpellings;
         // A loop, not LINQ over the pairs: generic code over a value type, compiled by the JIT on a process's first spec.
         _declared = new Dictionary<string, CType>(declared.Count, StringComparer.Ordinal);
         var names = new string[declared.Count];
@@ -32,12 +34,18 @@ public sealed class TypeRegistry
     /// <summary>The names the spec declares, in spec order (anonymous inline types are not listed).</summary>
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>Looks up a declared or builtin type; a declaration in the spec shadows a builtin of the same name.</summary>
+    /// <summary>
+    /// Looks up a declared or builtin type; a declaration in the spec shadows a builtin of the same name. The registry of
+    /// a spec read from C declarations also knows C's spellings of the builtins that need no declaration there: the
+    /// names of <c>&lt;stdint.h&gt;</c>, <c>&lt;stddef.h&gt;</c> and <c>&lt;sys/types.h&gt;</c> (<c>int64_t</c>,
+    /// <c>size_t</c>) and keyword combinations (<c>unsigned long</c>, <c>long long int</c>).
+    /// </summary>
     /// <param name="name">A type name.</param>
     /// <param name="type">The type (for an alias: its resolved target), when found.</param>
     /// <returns>Whether the name is known.</returns>
     public bool TryGet(string name, [NotNullWhen(true)] out CType? type) =>
-        _declared.TryGetValue(name, out type) || BuiltinTypes.TryGet(name, out type);
+        _declared.TryGetValue(name, out type) || BuiltinTypes.TryGet(name, out type)
+        || (_cSpellings && Spec.C.CTypeNames.TryBuiltin(name, out var builtin) && BuiltinTypes.TryGet(builtin, out type));
 
     /// <summary>Gets a declared or builtin type by name.</summary>
     /// <param name="name">A type name.</param>

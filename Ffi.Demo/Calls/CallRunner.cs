@@ -12,11 +12,34 @@ public sealed class CallRunner : IDisposable
 {
     private static readonly JsonWriterOptions Compact = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly NativeModule _module;
+    private readonly CompiledCalls? _compiled;
 
     /// <summary>Binds <paramref name="spec"/> with the granted capabilities.</summary>
     /// <exception cref="FfiBindException">A library or symbol is missing.</exception>
-    public CallRunner(FfiSpec spec, IReadOnlySet<string> grants) =>
+    public CallRunner(FfiSpec spec, IReadOnlySet<string> grants) : this(spec, grants, compiled: false)
+    {
+    }
+
+    /// <summary>
+    /// Binds <paramref name="spec"/> with the granted capabilities; with <paramref name="compiled"/>, calls go through an
+    /// assembly compiled from the spec (<c>ffi batch --compiled</c>, <see cref="CompiledCalls"/>), and everything else
+    /// (conversions, storage, results) stays the module's, so both paths print the same.
+    /// </summary>
+    /// <exception cref="FfiBindException">A library or symbol is missing.</exception>
+    /// <exception cref="Ffi.Compile.FfiCompileException">With <paramref name="compiled"/>: a shape the compiler refuses.</exception>
+    public CallRunner(FfiSpec spec, IReadOnlySet<string> grants, bool compiled)
+    {
         _module = NativeModule.Open(spec, new FfiOptions { Grants = grants });
+        try
+        {
+            _compiled = compiled ? CompiledCalls.Compile(spec, grants) : null;
+        }
+        catch
+        {
+            _module.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// Calls <paramref name="function"/> with JSON arguments; returns the result as JSON, with the values read back
@@ -44,7 +67,7 @@ public sealed class CallRunner : IDisposable
             values[fixedCount] = extras.EnumerateArray().Select((e, i) => JsonArguments.Extra(e, _module.Types, $"{function}: vararg[{i}]", storage)).ToArray();
         }
 
-        var result = fn.Invoke(values);
+        var result = _compiled is null ? fn.Invoke(values) : _compiled.Invoke(fn, values, _module.Memory);
         int? errno = spec.CapturesErrno ? NativeModule.LastErrno : null;
         try
         {

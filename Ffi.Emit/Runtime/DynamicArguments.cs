@@ -60,8 +60,6 @@ internal static unsafe class DynamicArguments
             case string s when IsConstCharPointer(type):
                 *(nint*)at = scratch.Utf8(s);
                 return;
-            case string when IsCharPointer(type):
-                throw new FfiArgumentException(prepared.Where(index), $"String for {type.DisplayName}: {PointerType.WritableStringRefusal}");
             case Array array when type is PointerType && array.GetType().GetElementType() is { IsPrimitive: true }:
                 *(nint*)at = scratch.Pin(array);
                 return;
@@ -73,8 +71,22 @@ internal static unsafe class DynamicArguments
                     : throw new FfiArgumentException(prepared.Where(index), $"{handle} was released");
                 return;
         }
-        if (ScalarMemory.IsScalar(type)) ScalarMemory.Write(type, at, value, prepared.Where(index));
-        else FfiMemory.WriteValue(type, at, value, prepared.Where(index));
+        WriteValue(type, at, value, prepared.Where(index));
+    }
+
+    /// <summary>
+    /// Writes a value that needs no call-scoped resource (not a string for <c>const char *</c>, an array, a callback) as
+    /// the C type <paramref name="type"/> at <paramref name="at"/>, with the general path's rules and messages; a
+    /// string for a writable <c>char *</c> is refused. Also what <c>ffi batch --compiled</c> converts with, so that
+    /// both paths take and refuse the same values with the same words.
+    /// </summary>
+    /// <exception cref="FfiArgumentException">The value does not fit the type; the message starts with <paramref name="where"/>.</exception>
+    internal static void WriteValue(CType type, nint at, object? value, string where)
+    {
+        if (value is string && IsCharPointer(type) && !IsConstCharPointer(type))
+            throw new FfiArgumentException(where, $"String for {type.DisplayName}: {PointerType.WritableStringRefusal}");
+        if (ScalarMemory.IsScalar(type)) ScalarMemory.Write(type, at, value, where);
+        else FfiMemory.WriteValue(type, at, value, where);
     }
 
     /// <summary>A pointer to <c>const char</c>, or a handle over one: a string argument is copied for it.</summary>

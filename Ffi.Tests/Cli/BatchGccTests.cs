@@ -19,59 +19,36 @@ namespace Ffi.Tests.Cli;
 [TestFixture]
 public sealed class BatchGccTests
 {
-    [Test]
-    public void BatchAgreesWithGccOnRandomSignatures()
+    /// <summary>
+    /// The run-time path, and the closed world (<c>--compiled</c>: the same requests through an assembly compiled from
+    /// the spec, which must print what gcc's code made too, and the very lines the run-time path prints). The compiled
+    /// run leaves out gcc's empty structs, which the compiler refuses, and every function that uses one.
+    /// </summary>
+    [TestCase(31, false)]
+    [TestCase(72, true)]
+    [TestCase(74, true)]
+    public void BatchAgreesWithGccOnRandomSignatures(int seed, bool compiled)
     {
-        const int seed = 31;
         var (gen, spec, sigs) = RandomSignatures.Generate(seed, $"B{seed}_");
         var lib = Gcc.Compile(RandomSignatures.CSource(gen, sigs), "batch", "-shared -fPIC");
 
-        // The spec: the random types plus one declaration per function.
-        var specNode = JsonNode.Parse(GccLayoutOracle.SpecJson(gen.Cases, gen.ExtraSpecTypes))!.AsObject();
-        specNode["lib"] = lib;
-        specNode["functions"] = new JsonArray(sigs.Select(s => (JsonNode)new JsonObject
+        var specJson = SpecJson(gen, lib, sigs);
+        if (compiled)
         {
-            ["name"] = s.Name,
-            ["ret"] = s.Ret.Name,
-            ["params"] = new JsonArray(s.Params.Select(p => (JsonNode)JsonValue.Create(p.Type.Name)!).ToArray()),
-        }).ToArray());
+            specJson = Compile.CompiledRandomCallTests.CompilableJson(specJson);
+            var kept = Ffi.Spec.FfiSpec.Parse(specJson).Functions.Select(f => f.Name).ToHashSet();
+            sigs = sigs.Where(s => kept.Contains(s.Name)).ToList();
+            Assert.That(sigs, Has.Count.GreaterThanOrEqualTo(60), "signatures left once the types the compiler refuses are removed");
+        }
         var dir = Directory.CreateTempSubdirectory("ffi-batch-").FullName;
         var specPath = Path.Combine(dir, "spec.json");
-        File.WriteAllText(specPath, specNode.ToJsonString());
+        File.WriteAllText(specPath, specJson);
 
-        // Requests with random argument values; the expected hash of what each function receives.
-        var requests = new StringBuilder();
-        var hashes = new List<ulong>();
-        var traces = new List<ulong[]>();
-        var requestLines = new List<string>();
-        foreach (var sig in sigs)
-        {
-            var rng = new Random(RandomSignatures.ArgumentSeed(seed, sig));
-            ulong h = RandomSignatures.Seed0 ^ ulong.Parse(sig.Name[1..], CultureInfo.InvariantCulture);
-            var args = new JsonArray();
-            var trace = new List<ulong>();
-            foreach (var (type, _) in sig.Params)
-            {
-                JsonNode? arg = type.IsAggregate ? Default(type) : null;
-                foreach (var leaf in Leaves.Of(type))
-                {
-                    var (value, bits) = RandomSignatures.RandomValue(leaf, rng);
-                    h = (h ^ bits) * RandomSignatures.Prime;
-                    var json = ToJson(value, leaf.Type);
-                    if (leaf.Path.Length == 0) arg = json;
-                    else Set(arg!, type, leaf.Path, json);
-                }
-                args.Add(arg);
-                trace.Add(h);
-            }
-            hashes.Add(h);
-            traces.Add(trace.ToArray());
-            requestLines.Add(new JsonObject { ["fn"] = sig.Name, ["args"] = args }.ToJsonString());
-            requests.AppendLine(requestLines[^1]);
-        }
-
-        var output = RunBatch(specPath, requests.ToString());
+        var (requestLines, hashes, traces) = Requests(seed, sigs);
+        var requests = string.Concat(requestLines.Select(l => l + "\n"));
+        var output = RunBatch(specPath, requests, compiled ? " --compiled" : "");
         Assert.That(output, Has.Length.EqualTo(sigs.Count), "exactly one line per request");
+        if (compiled) Assert.That(output, Is.EqualTo(RunBatch(specPath, requests, "")), "the compiled path prints the run-time path's lines");
 
         var failures = new List<string>();
         for (int i = 0; i < sigs.Count; i++)
@@ -106,6 +83,53 @@ public sealed class BatchGccTests
         Directory.Delete(dir, recursive: true);
     }
 
+    /// <summary>The spec of random signatures: their types plus one declaration per function.</summary>
+    internal static string SpecJson(RandomLayoutGenerator gen, string lib, IEnumerable<Signature> sigs)
+    {
+        var specNode = JsonNode.Parse(GccLayoutOracle.SpecJson(gen.Cases, gen.ExtraSpecTypes))!.AsObject();
+        specNode["lib"] = lib;
+        specNode["functions"] = new JsonArray(sigs.Select(s => (JsonNode)new JsonObject
+        {
+            ["name"] = s.Name,
+            ["ret"] = s.Ret.Name,
+            ["params"] = new JsonArray(s.Params.Select(p => (JsonNode)JsonValue.Create(p.Type.Name)!).ToArray()),
+        }).ToArray());
+        return specNode.ToJsonString();
+    }
+
+    /// <summary>One request per signature with random argument values; the hash of what each function should receive, in all and per parameter.</summary>
+    internal static (List<string> Lines, List<ulong> Hashes, List<ulong[]> Traces) Requests(int seed, IEnumerable<Signature> sigs)
+    {
+        var hashes = new List<ulong>();
+        var traces = new List<ulong[]>();
+        var requestLines = new List<string>();
+        foreach (var sig in sigs)
+        {
+            var rng = new Random(RandomSignatures.ArgumentSeed(seed, sig));
+            ulong h = RandomSignatures.Seed0 ^ ulong.Parse(sig.Name[1..], CultureInfo.InvariantCulture);
+            var args = new JsonArray();
+            var trace = new List<ulong>();
+            foreach (var (type, _) in sig.Params)
+            {
+                JsonNode? arg = type.IsAggregate ? Default(type) : null;
+                foreach (var leaf in Leaves.Of(type))
+                {
+                    var (value, bits) = RandomSignatures.RandomValue(leaf, rng);
+                    h = (h ^ bits) * RandomSignatures.Prime;
+                    var json = ToJson(value, leaf.Type);
+                    if (leaf.Path.Length == 0) arg = json;
+                    else Set(arg!, type, leaf.Path, json);
+                }
+                args.Add(arg);
+                trace.Add(h);
+            }
+            hashes.Add(h);
+            traces.Add(trace.ToArray());
+            requestLines.Add(new JsonObject { ["fn"] = sig.Name, ["args"] = args }.ToJsonString());
+        }
+        return (requestLines, hashes, traces);
+    }
+
     // Replays a request in this process with the CLI's own code and compares C's per-parameter hashes.
     private static unsafe int FirstDifferingParameter(string specPath, string lib, string request, ulong[] expected)
     {
@@ -119,10 +143,10 @@ public sealed class BatchGccTests
         return first;
     }
 
-    private static string[] RunBatch(string specPath, string input)
+    private static string[] RunBatch(string specPath, string input, string options)
     {
         var ffi = Path.Combine(TestContext.CurrentContext.TestDirectory, "ffi.dll");
-        var psi = new ProcessStartInfo("dotnet", $"\"{ffi}\" batch \"{specPath}\"")
+        var psi = new ProcessStartInfo("dotnet", $"\"{ffi}\" batch \"{specPath}\"{options}")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -140,7 +164,7 @@ public sealed class BatchGccTests
     }
 
     // Pointers as "0x…" strings, except char* (where a JSON string is text): an integer address.
-    private static JsonNode ToJson(object value, CType type) => value switch
+    internal static JsonNode ToJson(object value, CType type) => value switch
     {
         NativePointer p when type is PointerType { IsCharPointer: true } => JsonValue.Create((ulong)p.Address),
         NativePointer p => JsonValue.Create(p.ToString())!,
@@ -153,7 +177,7 @@ public sealed class BatchGccTests
     };
 
     // A value that writes zeros: {} for structs, one zeroed member for unions, [] for arrays, 0 for scalars.
-    private static JsonNode? Default(CType type) => type switch
+    internal static JsonNode? Default(CType type) => type switch
     {
         StructType => new JsonObject(),
         UnionType u when u.Fields.FirstOrDefault(f => !f.IsUnnamed && f.BitWidth != 0) is { } first => new JsonObject { [first.Name] = Default(first.Type) },
@@ -164,7 +188,7 @@ public sealed class BatchGccTests
     };
 
     // Sets the leaf at `path` (names and [index]) inside the JSON for `type`, creating what is missing.
-    private static void Set(JsonNode node, CType type, string path, JsonNode value)
+    internal static void Set(JsonNode node, CType type, string path, JsonNode value)
     {
         var parts = path.Replace("[", ".[").Split('.', StringSplitOptions.RemoveEmptyEntries);
         for (int i = 0; i < parts.Length; i++)

@@ -85,6 +85,13 @@ public sealed class IsolatedBatchTests
     }
 
     [Test]
+    public void IsolatedRequestsThroughCompiledBindingsPrintTheSameLines()
+    {
+        // Each child compiles the spec and calls through the compiled assembly; crashes cost a line there too.
+        Assert.That(Batch("--isolate", "--compiled"), Is.EqualTo(Batch("--isolate")));
+    }
+
+    [Test]
     public void ARequestThatHangsIsKilledAfterTheTimeout()
     {
         var lines = Batch(["""{"fn": "spin", "args": []}""", """{"fn": "add", "args": [40, 2]}"""], "--isolate", "--timeout", "1.5");

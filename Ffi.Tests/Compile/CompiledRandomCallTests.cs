@@ -91,16 +91,19 @@ public sealed class CompiledRandomCallTests
     /// The spec without the types the compiler refuses (gcc's empty structs, which no CLR value type can stand for,
     /// and every type or function that uses one), found by compiling it; each refusal names its type.
     /// </summary>
-    internal static FfiSpec Compilable(string json)
+    internal static FfiSpec Compilable(string json) => FfiSpec.Parse(CompilableJson(json));
+
+    /// <summary>The JSON of <see cref="Compilable"/>.</summary>
+    internal static string CompilableJson(string json)
     {
         var doc = JsonNode.Parse(json)!.AsObject();
         while (true)
         {
-            var spec = FfiSpec.Parse(doc.ToJsonString());
+            var text = doc.ToJsonString();
             try
             {
-                BindingCompiler.Compile(spec, new BindingOptions("Probe"));
-                return spec;
+                BindingCompiler.Compile(FfiSpec.Parse(text), new BindingOptions("Probe"));
+                return text;
             }
             catch (FfiCompileException e) when (e.Subject.StartsWith("types.", StringComparison.Ordinal))
             {

@@ -37,7 +37,7 @@ internal sealed class CLowering
         foreach (var (name, syntax) in types)
             if (l._builtinRefs.Contains(name) && BuiltinTypes.TryGet(name, out _))
                 throw source.Error(Position(d, name), $"typedef {name} gives the builtin type name {name} another meaning; rename the typedef");
-        return (new RawSpec(lib, types, functions, variables, d.Constants.Select(c => (c.Name, c.Value)).ToList()), l._positions);
+        return (new RawSpec(lib, types, functions, variables, d.Constants.Select(c => (c.Name, c.Value)).ToList(), CSpellings: true), l._positions);
     }
 
     /// <summary><c>sizeof</c>, <c>_Alignof</c> and the integer shape of a type, with the declarations read so far.</summary>

@@ -35,6 +35,31 @@ internal static class CTypeNames
     };
 
     /// <summary>
+    /// The builtin a C spelling of a type names without any declaration: a typedef of <see cref="KnownTypedefs"/>
+    /// (<c>int64_t</c>) or a combination of type keywords (<c>unsigned long</c>, <c>long long int</c>, <c>signed char</c>).
+    /// </summary>
+    public static bool TryBuiltin(string spelling, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? builtin)
+    {
+        if (KnownTypedefs.TryGetValue(spelling, out builtin)) return true;
+        string? basic = null, sign = null;
+        int longs = 0;
+        bool isShort = false;
+        foreach (var word in spelling.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            switch (word)
+            {
+                case "long": longs++; break;
+                case "short" when !isShort: isShort = true; break;
+                case "signed" or "unsigned" when sign is null: sign = word; break;
+                case "int" or "char" or "double" or "float" or "void" or "_Bool" when basic is null: basic = word; break;
+                default: builtin = null; return false;
+            }
+        }
+        builtin = basic is null && sign is null && !isShort && longs == 0 ? null : Combine(basic, longs, isShort, sign, out _);
+        return builtin is not null;
+    }
+
+    /// <summary>
     /// The builtin named by a combination of type keywords, or an error text. <paramref name="longs"/> counts
     /// <c>long</c>; <paramref name="sign"/> is "signed", "unsigned" or null.
     /// </summary>
