@@ -188,6 +188,74 @@ public sealed class CompiledBatchTests
         Directory.Delete(dir, recursive: true);
     }
 
+    /// <summary>
+    /// Seeded random variadic requests: <c>format(buffer, n, FORMAT, extras)</c> (vsnprintf) with 1–14 extras of every
+    /// kind the CLI takes — plain integers (int or long long), numbers, strings, null, booleans, typed values of
+    /// every builtin scalar — with the matching conversion in FORMAT, and now and then one extra C cannot take (a
+    /// struct, an array, an out-of-range typed value). Both paths must print the same line, the text C wrote included.
+    /// </summary>
+    [Test]
+    public void RandomVariadicRequestsPrintTheSameLines()
+    {
+        var rng = new Random(4242);
+        (string Type, string Format, Func<Random, JsonNode?> Value)[] typed =
+        [
+            ("int8", "%d", r => JsonValue.Create(r.Next(-128, 128))), ("uint8", "%d", r => JsonValue.Create(r.Next(256))),
+            ("int16", "%d", r => JsonValue.Create(r.Next(-32768, 32768))), ("uint16", "%d", r => JsonValue.Create(r.Next(65536))),
+            ("int32", "%d", r => JsonValue.Create(r.Next(int.MinValue, int.MaxValue))), ("uint32", "%u", r => JsonValue.Create((uint)r.NextInt64(uint.MaxValue))),
+            ("int64", "%lld", r => JsonValue.Create(r.NextInt64(long.MinValue, long.MaxValue))), ("uint64", "%llu", r => JsonValue.Create((ulong)r.NextInt64() * 2 + 1)),
+            ("double", "%.17g", r => JsonValue.Create(r.NextDouble() * 1e6 - 5e5)), ("float", "%.9g", r => JsonValue.Create((float)(r.NextDouble() * 100))),
+            ("bool", "%d", r => JsonValue.Create(r.Next(2) == 1)), ("pointer", "%p", r => JsonValue.Create($"0x{r.NextInt64(1L << 47):x}")),
+            ("string", "%s", r => JsonValue.Create($"s{r.Next(1000)}")), ("color", "%d", r => JsonValue.Create(new[] { 1, 2, 40000 }[r.Next(3)])),
+        ];
+        var requests = new List<string>();
+        for (int n = 0; n < 200; n++)
+        {
+            var format = new System.Text.StringBuilder();
+            var extras = new JsonArray();
+            int count = rng.Next(1, 15);
+            for (int i = 0; i < count; i++)
+            {
+                format.Append(i == 0 ? "" : "|");
+                switch (rng.Next(9))
+                {
+                    case 0: format.Append("%d"); extras.Add(rng.Next(int.MinValue, int.MaxValue)); break;
+                    case 1: format.Append("%lld"); extras.Add(rng.NextInt64(long.MinValue, long.MaxValue)); break;
+                    case 2: format.Append("%.17g"); extras.Add(rng.NextDouble() * 2000 - 1000); break;
+                    case 3: format.Append("%s"); extras.Add($"text {rng.Next(100)}"); break;
+                    case 4: format.Append("%p"); extras.Add(null); break;
+                    case 5: format.Append("%d"); extras.Add(rng.Next(2) == 1); break;
+                    case 6 when rng.Next(8) == 0:
+                        format.Append("%d");
+                        extras.Add(rng.Next(3) switch
+                        {
+                            0 => new JsonObject { ["type"] = "bits", ["value"] = new JsonObject() },
+                            1 => new JsonArray(1),
+                            _ => new JsonObject { ["type"] = "int8", ["value"] = 300 },
+                        });
+                        break;
+                    default:
+                        var (type, f, value) = typed[rng.Next(typed.Length)];
+                        format.Append(f);
+                        extras.Add(new JsonObject { ["type"] = type, ["value"] = value(rng) });
+                        break;
+                }
+            }
+            var request = new JsonObject
+            {
+                ["fn"] = "format",
+                ["args"] = new JsonArray(new JsonObject { ["buffer"] = 1024, ["read"] = "string" }, 1024, format.ToString(), extras),
+            };
+            requests.Add(request.ToJsonString());
+        }
+        var (runtime, compiled) = BothPaths(FixtureSpecFile(), requests, []);
+        var differing = Enumerable.Range(0, requests.Count).Where(i => runtime[i] != compiled[i])
+            .Select(i => $"{requests[i]}\n  run time: {runtime[i]}\n  compiled: {compiled[i]}").Take(10).ToList();
+        Assert.That(differing, Is.Empty, string.Join("\n", differing));
+        Assert.That(compiled.Count(l => l.StartsWith("""{"ok":true""", StringComparison.Ordinal)), Is.GreaterThan(150), "calls compared");
+        Assert.That(compiled.Count(l => l.StartsWith("""{"ok":false""", StringComparison.Ordinal)), Is.GreaterThan(5), "refusals compared");
+    }
+
     [Test]
     public void ASpecTheCompilerRefusesIsBadInputNamingTheShape()
     {
