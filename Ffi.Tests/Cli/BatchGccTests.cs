@@ -33,13 +33,7 @@ public sealed class BatchGccTests
         var lib = Gcc.Compile(RandomSignatures.CSource(gen, sigs), "batch", "-shared -fPIC");
 
         var specJson = SpecJson(gen, lib, sigs);
-        if (compiled)
-        {
-            specJson = Compile.CompiledRandomCallTests.CompilableJson(specJson);
-            var kept = Ffi.Spec.FfiSpec.Parse(specJson).Functions.Select(f => f.Name).ToHashSet();
-            sigs = sigs.Where(s => kept.Contains(s.Name)).ToList();
-            Assert.That(sigs, Has.Count.GreaterThanOrEqualTo(60), "signatures left once the types the compiler refuses are removed");
-        }
+        if (compiled) (specJson, sigs) = Compilable(specJson, sigs);
         var dir = Directory.CreateTempSubdirectory("ffi-batch-").FullName;
         var specPath = Path.Combine(dir, "spec.json");
         File.WriteAllText(specPath, specJson);
@@ -95,6 +89,19 @@ public sealed class BatchGccTests
             ["params"] = new JsonArray(s.Params.Select(p => (JsonNode)JsonValue.Create(p.Type.Name)!).ToArray()),
         }).ToArray());
         return specNode.ToJsonString();
+    }
+
+    /// <summary>
+    /// The spec without what the compiler refuses (<see cref="Compile.CompiledRandomCallTests.CompilableJson"/>), and
+    /// the signatures it keeps: at least 60 of them.
+    /// </summary>
+    internal static (string Json, List<Signature> Sigs) Compilable(string json, List<Signature> sigs)
+    {
+        json = Compile.CompiledRandomCallTests.CompilableJson(json);
+        var kept = Ffi.Spec.FfiSpec.Parse(json).Functions.Select(f => f.Name).ToHashSet();
+        sigs = sigs.Where(s => kept.Contains(s.Name)).ToList();
+        Assert.That(sigs, Has.Count.GreaterThanOrEqualTo(60), "signatures left once the types the compiler refuses are removed");
+        return (json, sigs);
     }
 
     /// <summary>One request per signature with random argument values; the hash of what each function should receive, in all and per parameter.</summary>
