@@ -15,7 +15,7 @@ namespace Ffi.Native;
 /// checked through one descriptor opened without blocking. The file can still change between this check and
 /// <c>dlopen</c>: the check is against accidents and broken files, not against an attacker who can write there.
 /// </remarks>
-internal static unsafe partial class LibraryFileCheck
+internal static unsafe class LibraryFileCheck
 {
     private const int ORdOnly = 0, ONonBlock = 0x800, OCloExec = 0x80000;
     private const uint SIfMt = 0xF000, SIfReg = 0x8000, SIfDir = 0x4000, SIfIfo = 0x1000, SIfChr = 0x2000, SIfBlk = 0x6000, SIfSock = 0xC000;
@@ -30,7 +30,7 @@ internal static unsafe partial class LibraryFileCheck
         if (library.Contains('\0'))
             throw Refuse(library, "the name contains a NUL character (C would see only the part before it)");
         if (!library.Contains('/')) return;
-        int fd = Open(library, ORdOnly | ONonBlock | OCloExec);
+        int fd = Libc.Open(library, ORdOnly | ONonBlock | OCloExec);
         if (fd < 0) return; // missing or unreadable: dlopen says so in its own words
         try
         {
@@ -41,7 +41,7 @@ internal static unsafe partial class LibraryFileCheck
         }
         finally
         {
-            Close(fd);
+            Libc.Close(fd);
         }
     }
 
@@ -117,7 +117,7 @@ internal static unsafe partial class LibraryFileCheck
             int done = 0;
             while (done < length)
             {
-                nint n = Pread(fd, b + done, (nuint)(length - done), offset + done);
+                nint n = Libc.Pread(fd, b + done, (nuint)(length - done), offset + done);
                 if (n <= 0) throw Refuse(library, $"it cannot be read (pread: errno {Marshal.GetLastSystemError()})");
                 done += (int)n;
             }
@@ -137,32 +137,9 @@ internal static unsafe partial class LibraryFileCheck
     private static void Status(string library, int fd, out uint mode, out long size)
     {
         StatBuffer st;
-        int rc;
-        try
-        {
-            rc = Fstat(fd, &st);
-        }
-        catch (EntryPointNotFoundException)
-        {
-            rc = Fxstat64(1, fd, &st); // glibc before 2.33 exports fstat only as __fxstat64(_STAT_VER = 1, …)
-        }
+        int rc = Libc.Fstat(fd, &st);
         if (rc != 0) throw Refuse(library, $"its status cannot be read (fstat: errno {Marshal.GetLastSystemError()})");
         mode = st.Mode;
         size = st.Size;
     }
-
-    [LibraryImport("libc.so.6", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc.so.6", EntryPoint = "close")]
-    private static partial int Close(int fd);
-
-    [LibraryImport("libc.so.6", EntryPoint = "fstat", SetLastError = true)]
-    private static partial int Fstat(int fd, StatBuffer* st);
-
-    [LibraryImport("libc.so.6", EntryPoint = "__fxstat64", SetLastError = true)]
-    private static partial int Fxstat64(int version, int fd, StatBuffer* st);
-
-    [LibraryImport("libc.so.6", EntryPoint = "pread", SetLastError = true)]
-    private static partial nint Pread(int fd, byte* buffer, nuint count, long offset);
 }

@@ -9,7 +9,7 @@ namespace Ffi.Native;
 /// in 0x00. The thunk is <c>B0 08</c> (mov al, 8 — an upper bound is allowed) <c>FF 25 00 00 00 00</c>
 /// (jmp [rip+0]) followed by the 8-byte target, on a page of its own made read+execute once written.
 /// </summary>
-internal sealed unsafe partial class VariadicThunk : IDisposable
+internal sealed unsafe class VariadicThunk : IDisposable
 {
     private const int PageSize = 4096;
     private const int ProtRead = 1, ProtWrite = 2, ProtExec = 4, MapPrivate = 2, MapAnonymous = 0x20;
@@ -25,15 +25,15 @@ internal sealed unsafe partial class VariadicThunk : IDisposable
     /// <exception cref="FfiMemoryException">The page could not be mapped or made executable.</exception>
     public static VariadicThunk Create(nint target)
     {
-        nint page = Mmap(0, PageSize, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+        nint page = Libc.Mmap(0, PageSize, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
         if (page == -1 || page == 0) throw new FfiMemoryException($"variadic thunk: mmap failed (errno {Marshal.GetLastSystemError()})");
         byte* p = (byte*)page;
         ReadOnlySpan<byte> code = [0xB0, 0x08, 0xFF, 0x25, 0x00, 0x00, 0x00, 0x00];
         code.CopyTo(new Span<byte>(p, 8));
         *(nint*)(p + 8) = target;
-        if (Mprotect(page, PageSize, ProtRead | ProtExec) != 0)
+        if (Libc.Mprotect(page, PageSize, ProtRead | ProtExec) != 0)
         {
-            Munmap(page, PageSize);
+            Libc.Munmap(page, PageSize);
             throw new FfiMemoryException($"variadic thunk: mprotect failed (errno {Marshal.GetLastSystemError()})");
         }
         return new VariadicThunk(page);
@@ -43,19 +43,10 @@ internal sealed unsafe partial class VariadicThunk : IDisposable
     public void Dispose()
     {
         var page = Interlocked.Exchange(ref _page, 0);
-        if (page != 0) Munmap(page, PageSize);
+        if (page != 0) Libc.Munmap(page, PageSize);
         GC.SuppressFinalize(this);
     }
 
     /// <summary>Unmaps the page if <see cref="Dispose"/> was not called.</summary>
     ~VariadicThunk() => Dispose();
-
-    [LibraryImport("libc.so.6", EntryPoint = "mmap", SetLastError = true)]
-    private static partial nint Mmap(nint addr, nuint length, int prot, int flags, int fd, nint offset);
-
-    [LibraryImport("libc.so.6", EntryPoint = "mprotect", SetLastError = true)]
-    private static partial int Mprotect(nint addr, nuint length, int prot);
-
-    [LibraryImport("libc.so.6", EntryPoint = "munmap")]
-    private static partial int Munmap(nint addr, nuint length);
 }

@@ -1,11 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using System.Reflection.Emit;
-using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
 using Ffi.Memory;
 using Ffi.Spec;
-using Ffi.Tests.Adversarial;
 using Ffi.Tests.Docs;
 
 namespace Ffi.Tests.Aot;
@@ -14,45 +10,16 @@ namespace Ffi.Tests.Aot;
 /// The runtime path in a process that cannot generate code. Under the JIT, runtimeconfig's
 /// <c>System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported: false</c> (what <c>DynamicCodeSupport=false</c>
 /// writes) makes Reflection.Emit refuse exactly as NativeAOT does; the runtime reads it once per process, so each case
-/// runs in a child process started with that runtimeconfig. A NativeAOT app is published and run for real by
-/// <see cref="AotOpenPublishTests"/>.
+/// runs in a child process started with that runtimeconfig (<see cref="WithoutDynamicCode"/>). A NativeAOT app is
+/// published and run for real by <see cref="AotOpenPublishTests"/>.
 /// </summary>
 [TestFixture]
 public sealed class DynamicCodeRefusalTests
 {
     private const string Libc = """{ "version": "1", "lib": "libc.so.6", "functions": [ { "name": "abs", "ret": "int", "params": ["int"] } ] }""";
 
-    private static readonly Lazy<string> RuntimeConfig = new(WriteRuntimeConfig);
-
-    // The test assembly's runtimeconfig.json with the switch added, in a folder of its own.
-    private static string WriteRuntimeConfig()
-    {
-        var original = Path.ChangeExtension(typeof(DynamicCodeRefusalTests).Assembly.Location, ".runtimeconfig.json");
-        var config = JsonNode.Parse(File.ReadAllText(original))!.AsObject();
-        var options = config["runtimeOptions"]!.AsObject();
-        if (options["configProperties"] is not JsonObject properties) options["configProperties"] = properties = [];
-        properties["System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported"] = false;
-        var path = Path.Combine(Directory.CreateTempSubdirectory("ffi-aot-config-").FullName, "Ffi.Tests.runtimeconfig.json");
-        File.WriteAllText(path, config.ToJsonString());
-        return path;
-    }
-
-    private static void WithoutDynamicCode(Action body) => Isolated.Run(() =>
-    {
-        // The child really runs as NativeAOT would: the switch took, and Reflection.Emit refuses.
-        Assert.That(RuntimeFeature.IsDynamicCodeSupported, Is.False);
-        Assert.Throws<PlatformNotSupportedException>(() => _ = new DynamicMethod("probe", typeof(int), Type.EmptyTypes));
-        body();
-    }, runtimeConfig: Isolated.InChild ? null : RuntimeConfig.Value);
-
-    [OneTimeTearDown]
-    public void RemoveTheRuntimeConfig()
-    {
-        if (RuntimeConfig.IsValueCreated) Directory.Delete(Path.GetDirectoryName(RuntimeConfig.Value)!, recursive: true);
-    }
-
     [Test]
-    public void OpenThrowsTheTypedExceptionNamingCompiledBindings() => WithoutDynamicCode(() =>
+    public void OpenThrowsTheTypedExceptionNamingCompiledBindings() => WithoutDynamicCode.Run(() =>
     {
         var e = Assert.Throws<FfiDynamicCodeException>(() => NativeModule.Open(FfiSpec.Parse(Libc)))!;
         Assert.That(e.Message, Is.EqualTo("NativeModule.Open: this process cannot generate code at run time (NativeAOT, or " +
@@ -64,7 +31,7 @@ public sealed class DynamicCodeRefusalTests
     });
 
     [Test]
-    public void EveryWayToOpenAModuleRefusesBeforeLoadingAnything() => WithoutDynamicCode(() =>
+    public void EveryWayToOpenAModuleRefusesBeforeLoadingAnything() => WithoutDynamicCode.Run(() =>
     {
         // A library that does not exist: the refusal comes first, not an FfiBindException.
         var missing = FfiSpec.Parse("""{ "version": "1", "lib": "libffi-tests-no-such-library.so", "functions": [] }""");
@@ -78,7 +45,7 @@ public sealed class DynamicCodeRefusalTests
     });
 
     [Test]
-    public void TheCoreHalfWorksWithoutDynamicCode() => WithoutDynamicCode(() =>
+    public void TheCoreHalfWorksWithoutDynamicCode() => WithoutDynamicCode.Run(() =>
     {
         var spec = FfiSpec.Parse("""
             { "version": "1", "lib": "libc.so.6",

@@ -48,9 +48,15 @@ internal sealed partial class PublishWorkspace : IDisposable
     }
 
     /// <summary>Runs a published executable in its folder, with a time limit; returns its exit code and output.</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(string exe)
+    public static (int ExitCode, string Stdout, string Stderr) Run(string exe) => Run(exe, [], new());
+
+    /// <summary>
+    /// Runs a published executable in its folder with <paramref name="arguments"/> and <paramref name="environment"/>
+    /// added to this process's, with a time limit; returns its exit code and output.
+    /// </summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(string exe, IEnumerable<string> arguments, Dictionary<string, string> environment)
     {
-        var psi = new ProcessStartInfo(exe)
+        var psi = new ProcessStartInfo(exe, arguments)
         {
             WorkingDirectory = Path.GetDirectoryName(exe)!,
             RedirectStandardOutput = true,
@@ -61,6 +67,7 @@ internal sealed partial class PublishWorkspace : IDisposable
         };
         // No core dump for an abort: the exit code tells.
         psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
