@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
+using Ffi.Interop;
 using Ffi.Memory;
 using Ffi.Spec;
 
@@ -7,10 +8,12 @@ namespace Ffi.Benchmarks;
 
 /// <summary>
 /// libc's <c>qsort</c> of 1,000,000 random ints, with the comparator made every way: in C, a hand-written static
-/// <c>[UnmanagedCallersOnly]</c> method (the baseline), <c>Marshal.GetFunctionPointerForDelegate</c>, and this engine's
-/// trampolines with a typed delegate and with a dynamic handler. qsort itself is called the same way (a static
-/// P/Invoke) except in the engine rows, which call it through the engine (a transient callback per sort, as a user
-/// would). Every path is checked to sort correctly before measuring.
+/// <c>[UnmanagedCallersOnly]</c> method (the baseline), <c>Marshal.GetFunctionPointerForDelegate</c>, this engine's
+/// run-time trampolines with a typed delegate and with a dynamic handler, and the compiled bindings' trampolines (static
+/// <c>[UnmanagedCallersOnly]</c> methods compiled from <c>native/bench.h</c> that call the delegate). qsort itself is
+/// called the same way (a static P/Invoke) except in the engine rows, which call it through the engine (a transient
+/// callback per sort, as a user would), and the compiled rows, which call it through the compiled binding. Every path
+/// is checked to sort correctly before measuring.
 /// </summary>
 [MemoryDiagnoser]
 public unsafe class CallbackBenchmarks
@@ -34,6 +37,8 @@ public unsafe class CallbackBenchmarks
     private Comparison _marshalled = null!;
     private nint _marshalledPointer;
     private readonly Func<nint, nint, int> _typedComparator = static (a, b) => (*(int*)a).CompareTo(*(int*)b);
+    private readonly Benchmarks.Compiled.bench_cmp_fn _compiledComparator = static (a, b) => (*(int*)a).CompareTo(*(int*)b);
+    private CallbackRegistration _registered = null!;
     private readonly FfiCallbackHandler _dynamicComparator = static args =>
         (*(int*)((NativePointer)args[0]!).Address).CompareTo(*(int*)((NativePointer)args[1]!).Address);
 
@@ -55,12 +60,14 @@ public unsafe class CallbackBenchmarks
         _cComparator = NativeLibrary.GetExport(NativeLibrary.Load(Path.Combine(AppContext.BaseDirectory, "libffibench.so")), "bench_cmp_int");
         _marshalled = (a, b) => (*(int*)a).CompareTo(*(int*)b);
         _marshalledPointer = Marshal.GetFunctionPointerForDelegate(_marshalled);
+        _registered = Benchmarks.Compiled.Bench.Callbacks.Register(new Benchmarks.Compiled.bench_cmp_fn(static (a, b) => (*(int*)a).CompareTo(*(int*)b)));
 
         var sorted = _source.Order().ToArray();
         foreach (var (name, sort) in new (string, Action)[]
                  {
                      ("C", C), ("UnmanagedCallersOnly", UnmanagedCallersOnly), ("Marshal", MarshalDelegate),
                      ("EngineTyped", EngineTyped), ("EngineDynamic", EngineDynamic),
+                     ("Compiled", Compiled), ("CompiledRegistered", CompiledRegistered),
                  })
         {
             Fresh();
@@ -69,9 +76,13 @@ public unsafe class CallbackBenchmarks
         }
     }
 
-    /// <summary>The engine is disposed.</summary>
+    /// <summary>The engine and the registered compiled callback are disposed.</summary>
     [GlobalCleanup]
-    public void Cleanup() => _module.Dispose();
+    public void Cleanup()
+    {
+        _registered.Dispose();
+        _module.Dispose();
+    }
 
     /// <summary>Unsorted data for every iteration (not measured).</summary>
     [IterationSetup]
@@ -111,5 +122,22 @@ public unsafe class CallbackBenchmarks
     public void EngineDynamic()
     {
         fixed (int* p = _data) _qsortDynamic.Invoke((nint)p, (nuint)Count, (nuint)sizeof(int), _dynamicComparator);
+    }
+
+    /// <summary>
+    /// The compiled binding of qsort with the comparator a <c>bench_cmp_fn</c> delegate: its delegate overload leases one
+    /// of the type's compiled trampolines for the call (a static <c>[UnmanagedCallersOnly]</c> method calling the delegate).
+    /// </summary>
+    [Benchmark]
+    public void Compiled()
+    {
+        fixed (int* p = _data) Benchmarks.Compiled.Bench.qsort(p, Count, sizeof(int), _compiledComparator);
+    }
+
+    /// <summary>The compiled binding of qsort with a comparator registered once (<c>Callbacks.Register</c>): its address is passed.</summary>
+    [Benchmark]
+    public void CompiledRegistered()
+    {
+        fixed (int* p = _data) Benchmarks.Compiled.Bench.qsort(p, Count, sizeof(int), _registered.Address);
     }
 }

@@ -7,6 +7,9 @@
 typedef struct { int64_t a; int64_t b; } pair;                            /* 16 bytes: two INTEGER eightbytes, rdi:rsi */
 typedef struct { int64_t a; int64_t b; int64_t c; int64_t d; int64_t e; } five;  /* 40 bytes: MEMORY, copied onto the stack */
 typedef struct { int64_t a; int64_t b; int64_t c; } three;                /* 24 bytes: MEMORY, returned through rdi */
+/* qsort's comparator, named so that the compiled bindings get a delegate type and trampolines for it (the
+   CallbackBenchmarks rows Compiled and CompiledRegistered). */
+typedef int (*bench_cmp_fn)(const void *a, const void *b);
 
 int bench_add_int(int a, int b);
 /* ffi: trivial */
@@ -21,3 +24,6 @@ int bench_cmp_int(const void *a, const void *b);
 /* libc's, for the strlen rows: the one the other paths call. */
 /* ffi: lib=libc.so.6 */
 size_t strlen(const char *s);
+/* libc's, for the qsort comparator rows; the same declaration as <stdlib.h>'s, with the comparator type named. */
+/* ffi: lib=libc.so.6 */
+void qsort(void *base, size_t nmemb, size_t size, bench_cmp_fn compar);

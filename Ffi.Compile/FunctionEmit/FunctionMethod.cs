@@ -39,7 +39,7 @@ internal static class FunctionMethod
         if (preferred) method.CustomAttributes.Add(Priority(operands, native.Module, 1));
         native.Methods.Add(method);
 
-        var cecil = new CecilWriter(method, operands, suppressGcTransition: f.IsTrivial);
+        var cecil = new CecilWriter(method, operands, suppressGcTransition: f.IsTrivial, initLocals: TypedStub.LocalsZeroed);
         var il = StubListings.For(cecil);
         TypedStub.EmitBody(il, target, shape.Lowered, bound, returnMarshaller, form.Return, f.CapturesErrno, pinvoke: null, f.ReturnType.Align);
         cecil.Finish();

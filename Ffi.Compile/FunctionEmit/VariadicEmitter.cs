@@ -83,7 +83,7 @@ internal static class VariadicEmitter
         }
         native.Methods.Add(stub);
         // Through the %al thunk: "trivial" has no effect on a variadic function, as at run time.
-        var cecil = new CecilWriter(stub, operands, suppressGcTransition: false);
+        var cecil = new CecilWriter(stub, operands, suppressGcTransition: false, initLocals: TypedStub.LocalsZeroed);
         var il = StubListings.For(cecil);
         TypedStub.EmitBody(il, target, shape.Lowered, all, returnMarshaller, ret, f.CapturesErrno, pinvoke: null, f.ReturnType.Align);
         cecil.Finish();

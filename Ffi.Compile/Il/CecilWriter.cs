@@ -42,12 +42,16 @@ internal sealed class CecilWriter : IlWriter
     /// <c>unmanaged</c> with <c>modopt(CallConvCdecl) modopt(CallConvSuppressGCTransition)</c>. The run-time path calls
     /// a P/Invoke with <c>[SuppressGCTransition]</c> instead, as a <c>DynamicMethod</c> cannot express the modopt.
     /// </param>
-    public CecilWriter(MethodDefinition method, CecilOperands operands, bool suppressGcTransition = false)
+    /// <param name="initLocals">
+    /// Whether the body's locals start zeroed (the method's <c>InitLocals</c> flag, as a <c>DynamicMethod</c>'s by
+    /// default); a typed stub's body needs no zeroing (<c>TypedStub.LocalsZeroed</c>).
+    /// </param>
+    public CecilWriter(MethodDefinition method, CecilOperands operands, bool suppressGcTransition = false, bool initLocals = true)
     {
         _method = method;
         _operands = operands;
         _suppressGcTransition = suppressGcTransition;
-        method.Body.InitLocals = true; // as DynamicMethod's bodies: every local starts zeroed
+        method.Body.InitLocals = initLocals;
         _il = method.Body.GetILProcessor();
     }
 

@@ -20,6 +20,13 @@ internal abstract class ArgumentSource
 
     /// <summary>Pushes the hidden return pointer (storage for a MEMORY-class result, aligned for the C type).</summary>
     public abstract void PushReturnPointer(IlWriter il);
+
+    /// <summary>
+    /// Pushes <paramref name="image"/> straight from one argument whose CLR value is the image byte for byte, and
+    /// returns the CLR type pushed (the <c>calli</c> parameter in place of the stack image type); or pushes nothing
+    /// and returns null, and the call builds the image by its copies.
+    /// </summary>
+    public virtual Type? TryPushWholeImage(IlWriter il, StackImageSlot image) => null;
 }
 
 /// <summary>
@@ -52,8 +59,9 @@ internal static class CallEmitter
         Action<IlWriter>? pushOwner = null)
     {
         var (returnType, calliParams) = CarrierIl.Signature(call);
-        foreach (var slot in call.Slots)
+        for (int i = 0; i < call.Slots.Count; i++)
         {
+            var slot = call.Slots[i];
             switch (slot)
             {
                 case HiddenReturnSlot:
@@ -64,6 +72,11 @@ internal static class CallEmitter
                     break;
                 case EightbytesSlot e:
                     args.PushValue(il, e.Argument, Carriers.Of(e.Shape), e.Bytes);
+                    break;
+                case StackImageSlot image when pinvoke is null && args.TryPushWholeImage(il, image) is { } whole:
+                    // `f(v)` with v of 40 bytes: the JIT copies v into the outgoing area once, as [LibraryImport]'s
+                    // call does, instead of into a zeroed image first. (A P/Invoke method's signature names the image.)
+                    calliParams[i] = whole;
                     break;
                 case StackImageSlot image:
                     var imageType = Carriers.StackImage(image.Size);

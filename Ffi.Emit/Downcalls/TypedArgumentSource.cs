@@ -1,4 +1,5 @@
 using System.Reflection.Emit;
+using Ffi.Abi;
 using Ffi.Il;
 using Ffi.Marshallers;
 
@@ -14,4 +15,11 @@ internal sealed class TypedArgumentSource(DowncallStub stub, IReadOnlyList<Downc
     public override void PushAddress(IlWriter g, int index) => _byIndex[index].Marshaller.PushAddress(g, _byIndex[index]);
 
     public override void PushReturnPointer(IlWriter g) => g.Emit(OpCodes.Ldloc, stub.ReturnStorage!);
+
+    // The image is one argument's bytes from offset 0 to its end (a lone MEMORY-class struct): its marshaller may push
+    // the argument itself.
+    public override Type? TryPushWholeImage(IlWriter g, StackImageSlot image) =>
+        image.Copies is [{ Offset: 0 } copy] && copy.Bytes == image.Size
+            ? _byIndex[copy.Argument].Marshaller.TryPushWhole(g, _byIndex[copy.Argument], image.Size)
+            : null;
 }

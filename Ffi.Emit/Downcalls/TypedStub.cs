@@ -90,7 +90,10 @@ internal static class TypedStub
     private static DynamicMethod MakeStub(ModuleStubs stubs, TypedStubKey key, List<DowncallArgument> mapped, Type ret, Type[] clrParams) =>
         stubs.Typed(key, () =>
         {
-            var stub = new DynamicMethod("ffi_typed", ret, [typeof(TypedTarget), .. clrParams], restrictedSkipVisibility: true);
+            var stub = new DynamicMethod("ffi_typed", ret, [typeof(TypedTarget), .. clrParams], restrictedSkipVisibility: true)
+            {
+                InitLocals = LocalsZeroed,
+            };
             var il = StubListings.For(stub.GetILGenerator());
             Emit(il, key, mapped, ret);
             StubListings.Done(stub.Name, il);
@@ -122,6 +125,17 @@ internal static class TypedStub
     // from the TypedTarget in argument 0.
     private static void Emit(IlWriter il, TypedStubKey key, IReadOnlyList<DowncallArgument> bound, Type ret) =>
         EmitBody(il, new TypedTargetStub(key.Gated), key.Lowered, bound, key.ReturnMarshaller, ret, key.CaptureErrno, key.PInvoke, key.ReturnAlign);
+
+    /// <summary>
+    /// Whether the body <see cref="EmitBody"/> writes needs its locals zeroed on entry: no, and its method is made
+    /// without <c>InitLocals</c> (C#'s <c>[SkipLocalsInit]</c>, as <c>[LibraryImport]</c>'s stubs are). No local is read
+    /// before it is written: carriers and stack images start with <c>initobj</c>, a string's <c>localloc</c> buffer is
+    /// written up to its NUL before C sees it, pinned and reference locals are zeroed by the JIT whatever the flag,
+    /// every other local is stored first, and a MEMORY-class result's storage (its local, or <c>localloc</c> block) is
+    /// written by C before the stub reads it. Its padding bytes are then whatever C left there, as with
+    /// <c>[LibraryImport]</c>; C gives them no value either way. Saves zeroing that storage on every call.
+    /// </summary>
+    public const bool LocalsZeroed = false;
 
     /// <summary>
     /// Emits a typed stub's body: every argument through its marshaller's stages in order, the recipe run forwards, the
@@ -165,7 +179,7 @@ internal static class TypedStub
 
     // Storage for a MEMORY-class result of C alignment 8 or less: a local of the result's own struct (C's size, as
     // MappingRules requires), which the JIT places at a multiple of 8 — `T r; f(&r, ...)`. No localloc: a method
-    // with one is never inlined, gets a stack cookie check, and has its block zeroed (InitLocals) on every call.
+    // with one is never inlined and gets a stack cookie check.
     private static IlLocal ResultLocal(IlWriter il, Type ret)
     {
         var value = il.DeclareLocal(ret);

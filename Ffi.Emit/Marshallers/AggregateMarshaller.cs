@@ -27,6 +27,21 @@ internal sealed class AggregateMarshaller : ArgumentMarshaller
     /// <inheritdoc />
     public override void PushAddress(IlWriter il, DowncallArgument a) => il.Emit(OpCodes.Ldarga, a.IlArgument);
 
+    /// <summary>
+    /// The struct itself when the image is its C size: MappingRules took it because its CLR size is the C size, and
+    /// an image copy takes its raw bytes, so passing it by value (more than 16 bytes: in memory) gives C the same
+    /// bytes in one copy, as <c>[LibraryImport]</c> does. Only bytes outside its fields may differ: the JIT may copy
+    /// a struct without explicit size or offsets field by field. In a struct that mirrors the C one those are C's
+    /// padding, which C reads no value from; an explicit layout (a union's overlapping fields, a size beyond the fields)
+    /// is copied whole (<c>MemoryArgumentPassingTests</c>).
+    /// </summary>
+    public override Type? TryPushWhole(IlWriter il, DowncallArgument a, long bytes)
+    {
+        if (a.C.Size != bytes) return null;
+        il.Emit(OpCodes.Ldarg, a.IlArgument);
+        return a.Clr;
+    }
+
     /// <inheritdoc />
     public override void Unmarshal(DowncallStub stub, IlLocal? result)
     {

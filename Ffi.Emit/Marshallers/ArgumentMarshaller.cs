@@ -64,6 +64,12 @@ internal abstract class ArgumentMarshaller
     }
 
     /// <summary>
+    /// Push: the argument's own CLR value as the whole stack image of <paramref name="bytes"/> bytes, when that value
+    /// is the image byte for byte; returns its type, or null having pushed nothing (the image is then built by copies).
+    /// </summary>
+    public virtual Type? TryPushWhole(IlWriter il, DowncallArgument a, long bytes) => null;
+
+    /// <summary>
     /// Unmarshal: the call's result (its carrier on the stack, or in <see cref="DowncallStub.ReturnStorage"/> for a
     /// MEMORY-class result) into <paramref name="result"/> as the delegate's return type.
     /// </summary>
