@@ -15,8 +15,8 @@ namespace Ffi.Compile;
 /// <c>types.NAME.ret</c> (a function pointer type), <c>functions.NAME</c>, <c>functions.NAME.params[i]</c>,
 /// <c>functions.NAME.ret</c>, <c>variables.NAME</c>, <c>constants.NAME</c>;</item>
 /// <item>for a name clash, the path of the later name, perhaps followed by a note in parentheses:
-/// <c>types.point.fields[1] (y)</c> (the field's name), <c>types.NAME (the enum's value field)</c>,
-/// <c>types.NAME.fields[i] (its inline type)</c>; or a member the compiler adds itself, in words
+/// <c>types.point.fields[1] (y)</c> (the field's name), <c>types.NAME.fields[i] (its inline type)</c>; or a member the
+/// compiler adds itself, in words
 /// (<c>the capability gate of compiled bindings</c>, <c>the callback registrations of compiled bindings</c>);</item>
 /// <item>an option: <c>--namespace</c>, <c>--class</c>, <c>--callback-slots</c>, or <c>assembly name</c>
 /// (<see cref="BindingOptions.AssemblyName"/>);</item>
