@@ -11,13 +11,13 @@ namespace Ffi.Tests.Compile;
 /// or not) and a few scalars by value. It hashes everything it reads (a NULL buffer as a marker), writes something
 /// derived from the hash through every pointer that is not const, and returns the hash:
 /// <code>
-/// unsigned long P3_f0(const struct P3_s1 *a0, void *a1, unsigned long a2, int a3)
+/// unsigned long P3_f7(const struct P3_s1 *a0, void *a1, unsigned long a2, int a3)
 /// {
-///     unsigned long h = 3;
-///     h = mix(h, bits(a0->f0)); …            // every field of the struct
+///     unsigned long h = 7UL;                  // the function's index
+///     h = mix(h, bits(&amp;a0->f0, 4)); …     // every field of the struct
 ///     h = mixb(h, a1, a2);                    // the bytes, or the NULL marker
-///     h = mix(h, (unsigned long)a3);
-///     fill(a1, a2, h);                        // writes what it can, after reading everything
+///     h = mix(h, (unsigned long)(long)a3);
+///     if (a1) fill(a1, a2, h + 1);            // writes after reading everything
 ///     return h;
 /// }
 /// </code>
