@@ -42,7 +42,7 @@ public static class Cli
           ffi import HEADER... --lib LIB [-I DIR] [-D NAME=VALUE] [--only PREFIX]
                                      preprocess C headers and print a JSON spec of their declarations
           ffi header SPEC            print a spec as C declarations
-          ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N]
+          ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N] [--lib PATH] [--c]
                                      compile a spec into a bindings assembly (N.Bindings.dll + .xml)
           ffi --help                 show this help; ffi COMMAND --help shows a command's help
           ffi --version              show the version

@@ -8,7 +8,7 @@ using Ffi.Spec;
 namespace Ffi.Demo.Compile;
 
 /// <summary>
-/// <c>ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N]</c>: compiles a spec ahead of time with
+/// <c>ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N] [--lib PATH] [--c]</c>: compiles a spec ahead of time with
 /// <see cref="BindingCompiler"/> and writes <c>N.Bindings.dll</c> and <c>N.Bindings.xml</c>. Errors are printed in the
 /// canonical <c>FILE(LINE,COL): error FFI1001: MESSAGE</c> form (<see cref="CompileDiagnostic"/>), which MSBuild's
 /// <c>Exec</c> turns into build errors for the <c>Ffi.Build</c> package.
@@ -17,20 +17,27 @@ public static partial class CompileCommand
 {
     /// <summary>The command's help text.</summary>
     public const string Help = """
-        Usage: ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N]
-          Compiles SPEC (JSON, or C declarations with --lib) ahead of time into a bindings assembly, written
-          with Mono.Cecil: N.Bindings.dll and its XML documentation N.Bindings.xml. Prints the two paths.
-          -o DIR         the output directory, created if missing (default: the current directory)
+        Usage: ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N] [--lib PATH] [--c]
+          Compiles SPEC ahead of time into a bindings assembly, written with Mono.Cecil: N.Bindings.dll and its
+          XML documentation N.Bindings.xml. Prints the two paths. Each option is "--x VALUE" or "--x=VALUE".
+          -o DIR, --output DIR
+                         the output directory, created if missing (default: the current directory)
           --namespace N  the namespace of the generated types (default: the spec's file name in PascalCase:
                          zlib.json -> Zlib, my-lib_v2.json -> MyLibV2); the assembly is named N.Bindings
           --class C      the static class with the library name and the constants (default: Native)
           --callback-slots N
                          trampolines compiled per function pointer type: how many delegates of that type can
                          be live at once (registered, or passed to calls in progress); default 16, 1 to 4096
+          --lib PATH     the library of a SPEC of C declarations (required for them; a JSON spec names its own)
+          --c            read SPEC as C declarations whatever its name (else only a .h or .c file is)
           Errors: FILE(LINE,COL): error CODE: MESSAGE, LINE and COL pointing at the JSON value the message's
-          path names. CODE: FFI1000 usage, FFI1001 malformed spec, FFI1002 a spec that cannot be compiled,
-          FFI1003 a file that cannot be read or written.
-        Exit codes: 0 ok, 2 bad input (usage, missing file, malformed spec, a spec that cannot be compiled).
+          path names (in C declarations, at the declaration). CODE: FFI1000 usage, FFI1001 malformed spec,
+          FFI1002 a spec that cannot be compiled, FFI1003 a file that cannot be read or written.
+          At build time: the Ffi.Build package runs this command for each <FfiBinding Include="SPEC" /> item of a
+          project (metadata Namespace, Class, CallbackSlots, Lib) and references the assembly; its errors are the
+          build's errors (docs/packages.md#ffibuild).
+        Exit codes: 0 ok, 2 any error above (usage, a spec that cannot be read, is malformed or cannot be compiled,
+        an output that cannot be written).
         """;
 
     private const string Command = "ffi compile";
@@ -107,7 +114,7 @@ public static partial class CompileCommand
         return char.IsAsciiDigit(result[0]) ? "_" + result : result.ToString();
     }
 
-    private const string Usage = "ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N]";
+    private const string Usage = "ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N] [--lib PATH] [--c]";
 
     private sealed record Parsed(string Spec, string Output, string? Namespace, string? Class, int? CallbackSlots, string? Error);
 

@@ -310,8 +310,11 @@ public sealed class CompileCommandTests
     {
         var (code, stdout, _) = InProcessCli.Run(["compile", "--help"]);
         Assert.That(code, Is.Zero);
-        Assert.That(stdout, Does.StartWith("Usage: ffi compile SPEC [-o DIR] [--namespace N] [--class C]")
-            .And.Contain("FFI1001").And.Contain("FFI1002").And.Contain("FFI1003"));
+        Assert.That(stdout, Does.StartWith("Usage: ffi compile SPEC [-o DIR] [--namespace N] [--class C] [--callback-slots N] [--lib PATH] [--c]")
+            .And.Contain("FFI1000").And.Contain("FFI1001").And.Contain("FFI1002").And.Contain("FFI1003"));
+        foreach (var option in new[] { "-o DIR, --output DIR", "--namespace N", "--class C", "--callback-slots N", "--lib PATH", "--c " })
+            Assert.That(stdout, Does.Contain("\n  " + option), $"a line of its own for {option}");
+        Assert.That(stdout, Does.Contain("<FfiBinding Include=\"SPEC\" />").And.Contain("CallbackSlots").And.Contain("Exit codes: 0 ok, 2 "));
         Assert.That(InProcessCli.Run(["--help"]).Out, Does.Contain("ffi compile SPEC"));
     }
 }

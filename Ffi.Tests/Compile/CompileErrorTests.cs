@@ -80,6 +80,17 @@ public sealed class CompileErrorTests
         Assert.That(Refused("""  "Native": {"kind":"struct","fields":[{"name":"x","type":"int"}]}  """).Message,
             Does.StartWith("types.Native: its CLR name \"Native\" is already taken in namespace Errors by --class"));
 
+    [Test]
+    public void AConstantNamedAsAMemberTheCompilerAddsMakesThatMemberTheSubject()
+    {
+        var ex = Assert.Throws<FfiCompileException>(() => BindingCompiler.Compile(FfiSpec.Parse("""
+            { "version": "1", "lib": "x", "types": { "cb": {"kind":"funcptr","ret":"int","params":["int"]} },
+              "functions": [{"name": "f", "ret": "int", "params": ["cb"]}], "constants": {"Callbacks": 1} }
+            """), new BindingOptions("Errors")))!;
+        Assert.That(ex.Subject, Is.EqualTo("the callback registrations of compiled bindings"));
+        Assert.That(ex.Message, Does.Contain("already taken in type Native by constants.Callbacks"));
+    }
+
     [TestCase("1abc")]
     [TestCase("a..b")]
     [TestCase("a b")]

@@ -46,7 +46,7 @@ public sealed class CompiledRandomCallTests
         var failures = new List<string>();
         foreach (var sig in sigs)
         {
-            // The natural form (a void * parameter also gets a span form, which reflection cannot call).
+            // The natural form (a void * parameter also gets a span form: CompiledSpanFormRandomTests calls that).
             var method = native.GetMethods(BindingFlags.Public | BindingFlags.Static)
                 .Single(x => x.Name == sig.Name && !x.GetParameters().Any(p => p.ParameterType.IsByRef || p.ParameterType.IsByRefLike));
             var clrParams = method.GetParameters().Select(p => p.ParameterType).ToArray();

@@ -7,9 +7,11 @@ namespace Ffi.Tests.Packaging;
 /// <summary>
 /// The MSBuild package <c>Ffi.Build</c> as a user installs it: packed with <c>Ffi.Core</c> from a copy of the sources
 /// into a local feed of its own (version <c>0.1.0-test.TICKS</c>), referenced by console projects written here with an
-/// <c>&lt;FfiBinding&gt;</c>. A project builds, runs and prints the layout gcc gives; building again skips the compile
-/// target, a touched spec or new options compile again; a broken spec fails the build with an error at its line and
-/// column. Everything lives in one temporary directory with its own global packages folder.
+/// <c>&lt;FfiBinding&gt;</c>. A project builds, runs and prints the layout gcc gives and as many callback registrations as
+/// its item's <c>CallbackSlots</c>; building again skips the compile target, a touched spec or new options compile
+/// again, and <c>dotnet clean</c> deletes the compiled assemblies. A broken spec fails the build with its error at its
+/// line and column and no other; a tool that fails without an error line fails it with one error naming the spec.
+/// Everything lives in one temporary directory with its own global packages folder.
 /// </summary>
 [TestFixture]
 [Category("Packaging")]
@@ -38,8 +40,10 @@ public sealed class BuildPackageTests
               {"name": "s", "type": "short"},
               {"name": "a", "type": {"kind": "array", "of": "int", "len": 3}}
             ]},
-            "color": {"kind": "enum", "base": "int", "values": {"RED": 1, "GREEN": 2, "BLUE": 4}}
+            "color": {"kind": "enum", "base": "int", "values": {"RED": 1, "GREEN": 2, "BLUE": 4}},
+            "unary_fn": {"kind": "funcptr", "ret": "int", "params": ["int"]}
           },
+          "functions": [{"name": "abs", "ret": "int", "params": ["int"]}],
           "constants": {"ANSWER": 42, "BIG": -9000000000}
         }
         """;
@@ -64,6 +68,9 @@ public sealed class BuildPackageTests
         }
         """;
 
+    // The sample item's CallbackSlots: the program registers callbacks until the pool of unary_fn is full.
+    private const int CallbackSlots = 4;
+
     private const string Program = """
         using System.Runtime.CompilerServices;
 
@@ -72,6 +79,9 @@ public sealed class BuildPackageTests
         var p = default(Pair.struct_pair);
         Console.WriteLine($"pair sizeof={Unsafe.SizeOf<Pair.struct_pair>()} value={Offset(ref p, ref p.value)} kinds={Offset(ref p, ref p.kinds)}");
         Console.WriteLine($"BLUE={(int)Sample.color.BLUE} ANSWER={Sample.Lib.ANSWER} BIG={Sample.Lib.BIG} lib={Sample.Lib.Library} MODE_B={(int)Pair.enum_mode.MODE_B}");
+        int registered = 0;
+        try { for (; registered < 10_000; registered++) Sample.Lib.Callbacks.Register(new Sample.unary_fn(x => x + 1)); }
+        catch (Ffi.FfiCallbackSlotsExhaustedException e) { Console.WriteLine($"callbacks registered={registered} slots={e.Slots} {e.Callback}"); }
 
         static long Offset<TStruct, TField>(ref TStruct s, ref TField field) =>
             (long)Unsafe.ByteOffset(ref Unsafe.As<TStruct, byte>(ref s), ref Unsafe.As<TField, byte>(ref field));
@@ -135,12 +145,17 @@ public sealed class BuildPackageTests
 
         var first = await _dotnet.Run(app, BuildTimeout, "build", "-v:n", "--disable-build-servers");
         Assert.That(first.Stdout, Does.Contain($"compile \"{spec}\"").And.Contain("--namespace \"Sample\" --class \"Lib\"")
-            .And.Contain($"compile \"{header}\"").And.Contain("--lib \"libc.so.6\"").And.Not.Contain(SkippedCompile), first.Describe());
+            .And.Contain($"--callback-slots \"{CallbackSlots}\"").And.Contain($"compile \"{header}\"").And.Contain("--lib \"libc.so.6\"")
+            .And.Not.Contain(SkippedCompile), first.Describe());
 
         var run = await _dotnet.Run(app, RunTimeout, Path.Combine("bin", "Debug", "net10.0", "App.dll"));
         var gcc = Gcc.CompileAndRun(LayoutC, "build-package-layout").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.That(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Is.EqualTo(new[] { gcc[0], gcc[1], "BLUE=4 ANSWER=42 BIG=-9000000000 lib=libc.so.6 MODE_B=4" }), run.Describe());
+            Is.EqualTo(new[]
+            {
+                gcc[0], gcc[1], "BLUE=4 ANSWER=42 BIG=-9000000000 lib=libc.so.6 MODE_B=4",
+                $"callbacks registered={CallbackSlots} slots={CallbackSlots} unary_fn",
+            }), run.Describe());
         Assert.That(Path.Combine(app, "bin", "Debug", "net10.0", "Sample.Bindings.xml"), Does.Exist, "the XML documentation is copied beside the assembly");
 
         var again = await _dotnet.Run(app, BuildTimeout, "build", "-v:n", "--disable-build-servers");
@@ -154,6 +169,15 @@ public sealed class BuildPackageTests
         // New options for the item (the class is a property here): compiled again, with them.
         var options = await _dotnet.Run(app, BuildTimeout, "build", "-t:FfiCompileBindings", "-p:SampleClass=Other", "-v:n", "--disable-build-servers");
         Assert.That(options.Stdout, Does.Contain("--namespace \"Sample\" --class \"Other\"").And.Not.Contain($"compile \"{header}\""), options.Describe());
+
+        // dotnet clean deletes the compiled assemblies, their documentation and the copies beside the app.
+        var compiled = Directory.GetFiles(Path.Combine(app, "obj"), "*.Bindings.*", SearchOption.AllDirectories);
+        var copied = Directory.GetFiles(Path.Combine(app, "bin"), "*.Bindings.*", SearchOption.AllDirectories);
+        Assert.That(compiled.Select(Path.GetFileName), Is.SupersetOf(new[] { "Sample.Bindings.dll", "Sample.Bindings.xml", "Pair.Bindings.dll", "Pair.Bindings.xml" }));
+        Assert.That(copied.Select(Path.GetFileName), Is.SupersetOf(new[] { "Sample.Bindings.dll", "Sample.Bindings.xml", "Pair.Bindings.dll", "Pair.Bindings.xml" }));
+        var clean = await _dotnet.Run(app, BuildTimeout, "clean", "--disable-build-servers");
+        Assert.That(compiled.Concat(copied).Where(File.Exists), Is.Empty, clean.Describe());
+        Assert.That(Directory.Exists(Path.Combine(app, "obj", "Debug", "net10.0", "ffi")), Is.False, "the package's own directory goes with them");
     }
 
     [Test]
@@ -169,6 +193,20 @@ public sealed class BuildPackageTests
         int line = broken[..at].Count(c => c == '\n') + 1, column = at - broken.LastIndexOf('\n', at);
         Assert.That(build.Stdout, Does.Contain($"{spec}({line},{column}): error FFI1001: types.sample.fields[2].type: unknown type \"shrot\""), build.Describe());
         Assert.That(build.Stdout, Does.Not.Contain("error CS"), "the build stops at the spec's error");
+        Assert.That(build.Stdout, Does.Not.Contain("MSB3073").And.Not.Contain("FFI1099"), "the spec's error is the only error: not also the tool's exit code");
+    }
+
+    [Test]
+    public async Task AToolThatFailsWithoutAnErrorLineStillFailsTheBuildWithOneClearError()
+    {
+        var app = WriteApp("no-tool", SampleJson);
+        var notATool = Path.Combine(app, "not-ffi.dll");
+        File.WriteAllText(notATool, "not an assembly");
+
+        var build = await _dotnet.RunAnyExit(app, BuildTimeout, "build", $"-p:FfiToolPath={notATool}", "--disable-build-servers");
+        Assert.That(build.ExitCode, Is.Not.Zero, build.Describe());
+        Assert.That(build.Stdout, Does.Contain($"{Path.Combine(app, "sample.json")} : error FFI1099: ffi compile failed (exit code "), build.Describe());
+        Assert.That(build.Stdout, Does.Not.Contain("MSB3073").And.Not.Contain("error CS"), build.Describe());
     }
 
     private string WriteApp(string name, string specJson)
@@ -186,7 +224,7 @@ public sealed class BuildPackageTests
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Ffi.Build" Version="{_version}" />
-                <FfiBinding Include="sample.json" Namespace="Sample" Class="$(SampleClass)" />
+                <FfiBinding Include="sample.json" Namespace="Sample" Class="$(SampleClass)" CallbackSlots="{CallbackSlots}" />
                 <FfiBinding Include="pair.h" Lib="libc.so.6" />
               </ItemGroup>
             </Project>
