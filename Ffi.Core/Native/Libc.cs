@@ -63,10 +63,10 @@ internal static unsafe partial class Libc
                 return Imports.Fxstat64(1, fd, st);
             }
         }
-        Marshal.SetLastSystemError(0);
-        if (TryExport(ref _fstat, "fstat") is var fstat and not 0)
-            return ((delegate* unmanaged<int, void*, int>)fstat)(fd, st);
-        return ((delegate* unmanaged<int, int, void*, int>)Export(ref _fxstat64, "__fxstat64"))(1, fd, st);
+        nint fstat = TryExport(ref _fstat, "fstat"), fxstat64 = fstat == 0 ? Export(ref _fxstat64, "__fxstat64") : 0;
+        Marshal.SetLastSystemError(0); // after the lookups, which may set errno themselves
+        return fstat != 0 ? ((delegate* unmanaged<int, void*, int>)fstat)(fd, st)
+            : ((delegate* unmanaged<int, int, void*, int>)fxstat64)(1, fd, st);
     }
 
     /// <summary><c>ssize_t pread(int fd, void *buffer, size_t count, off_t offset)</c>.</summary>

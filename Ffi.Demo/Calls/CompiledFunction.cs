@@ -2,9 +2,9 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 using Ffi.Compile;
 using Ffi.Compile.FunctionEmit;
+using Ffi.Interop;
 using Ffi.Memory;
 using Ffi.Runtime;
 using Ffi.Spec;
@@ -77,7 +77,7 @@ internal sealed unsafe class CompiledFunction
                 var type = _spec.ParameterTypes[i];
                 var at = (nint)(block + _offsets[i]);
                 if (form.Parameters[i] == typeof(string)) strings[i] = values[i];
-                else if (values[i] is string s && DynamicArguments.IsConstCharPointer(type)) *(nint*)at = Utf8(s, texts);
+                else if (values[i] is string s && DynamicArguments.IsConstCharPointer(type)) texts.Add(*(nint*)at = Marshal.StringToCoTaskMemUTF8(s));
                 else DynamicArguments.WriteValue(type, at, values[i], Where(i, type));
             }
             var extras = new CVarArg[extraTypes.Length];
@@ -89,7 +89,7 @@ internal sealed unsafe class CompiledFunction
         }
         finally
         {
-            foreach (var t in texts) NativeMemory.Free((void*)t);
+            foreach (var t in texts) Marshal.FreeCoTaskMem(t);
             NativeMemory.AlignedFree(block);
         }
     }
@@ -110,7 +110,7 @@ internal sealed unsafe class CompiledFunction
     {
         var type = _spec.ReturnType;
         if (form.Method.ReturnType == typeof(string)) return returned;
-        if (_spec.ReturnsString) return *(nint*)result == 0 ? null : Marshal.PtrToStringUTF8(*(nint*)result);
+        if (_spec.ReturnsString) return Utf8Marshal.String(*(nint*)result);
         if (type is VoidType) return null;
         return ScalarMemory.IsScalar(type) ? ScalarMemory.Read(type, result) : StructValue.Managed(memory, type, (byte*)result);
     }
@@ -141,17 +141,6 @@ internal sealed unsafe class CompiledFunction
         (64, false) => CVarArg.UInt64((ulong)bits),
         _ => throw new FfiArgumentException(where, $"compiled bindings cannot pass a {type.DisplayName} extra"),
     };
-
-    // A NUL-terminated UTF-8 copy, as the run-time path makes for a string at const char *; freed after the call.
-    private static nint Utf8(string s, List<nint> texts)
-    {
-        int n = Encoding.UTF8.GetByteCount(s);
-        var p = (byte*)NativeMemory.Alloc((nuint)n + 1);
-        texts.Add((nint)p);
-        Encoding.UTF8.GetBytes(s, new Span<byte>(p, n));
-        p[n] = 0;
-        return (nint)p;
-    }
 
     // The place in messages, as the run-time path writes it (PreparedCall.Where).
     private string Where(int index, CType type) => $"{_spec.Name}: param[{index}] ({type.DisplayName})";
