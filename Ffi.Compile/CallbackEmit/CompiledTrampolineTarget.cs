@@ -9,10 +9,9 @@ namespace Ffi.Compile.CallbackEmit;
 /// through the first-phase assembly, which the Cecil sink maps to the ones being written) and the public, AOT-safe
 /// <see cref="TrampolineSlot"/> and <see cref="CallbackCalls"/> of <c>Ffi.Core</c> instead of the engine's internals.
 /// <code>
-///   ldsfld TrampolineSlot Native/'&lt;Callbacks&gt;cmp_fn'::S3     // the slot
-///   volatile. ldsfld cmp_fn Native/'&lt;Callbacks&gt;cmp_fn'::D3   // the delegate (null: a stale call → CallbackCalls.Stale)
-///   ldsfld int32 CallbackCalls::Failing                     // not 0: CallbackCalls.ShouldSkip(slot) first
-///   … try { invoke } catch (Exception) { CallbackCalls.Fail(slot, e); zero }
+///   volatile. ldsfld cmp_fn Native/'&lt;Callbacks&gt;cmp_fn'::D3   // the delegate (null: a stale call → CallbackCalls.Stale(S3))
+///   ldsfld int32 CallbackCalls::Failing                     // not 0: CallbackCalls.ShouldSkip(S3) first
+///   … try { invoke } catch (Exception) { CallbackCalls.Fail(S3, e); zero }   // S3: the slot, read from its field there
 /// </code>
 /// </summary>
 internal static class CompiledTrampolineTarget
@@ -24,5 +23,5 @@ internal static class CompiledTrampolineTarget
 
     /// <summary>The target of the trampoline whose slot and delegate are these fields of its pool class.</summary>
     public static TrampolineTarget For(FieldInfo slotField, FieldInfo delegateField) =>
-        new(typeof(TrampolineSlot), slotField, delegateField, FailingField, FailMethod, StaleMethod, ShouldSkipMethod);
+        new(slotField, delegateField, FailingField, FailMethod, StaleMethod, ShouldSkipMethod);
 }

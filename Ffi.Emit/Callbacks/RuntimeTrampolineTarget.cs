@@ -13,5 +13,5 @@ internal static class RuntimeTrampolineTarget
 
     /// <summary>The target of the trampoline whose slot and delegate are these fields of its chunk.</summary>
     public static TrampolineTarget For(FieldInfo slotField, FieldInfo delegateField) =>
-        new(typeof(CallbackSlot), slotField, delegateField, FailingField, FailMethod, StaleMethod, ShouldSkipMethod);
+        new(slotField, delegateField, FailingField, FailMethod, StaleMethod, ShouldSkipMethod);
 }

@@ -15,12 +15,9 @@ namespace Ffi.Callbacks;
 /// <c>Ffi.Interop.TrampolineSlot</c> and <c>Ffi.Interop.CallbackCalls</c>.</item>
 /// </list>
 /// </summary>
-internal sealed class TrampolineTarget(Type slotType, FieldInfo slotField, FieldInfo delegateField, FieldInfo failing, MethodInfo fail,
+internal sealed class TrampolineTarget(FieldInfo slotField, FieldInfo delegateField, FieldInfo failing, MethodInfo fail,
     MethodInfo stale, MethodInfo shouldSkip)
 {
-    /// <summary>The type of the trampoline's slot (the body keeps it in a local).</summary>
-    public Type SlotType { get; } = slotType;
-
     /// <summary>The static field holding the trampoline's slot.</summary>
     public FieldInfo SlotField { get; } = slotField;
 

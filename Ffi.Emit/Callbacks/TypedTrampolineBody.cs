@@ -7,7 +7,7 @@ using Ffi.Marshallers;
 namespace Ffi.Callbacks;
 
 /// <summary>
-/// The body of a typed trampoline: reads its slot and its own typed delegate field, converts each argument from where
+/// The body of a typed trampoline: reads its own typed delegate field, converts each argument from where
 /// the recipe says C put it to the delegate's parameter type, invokes the delegate directly inside try/catch, and
 /// stores the result in the return carrier or the hidden return pointer's storage. No exception leaves it. Run-time
 /// chunks and compiled bindings both come from here; only the <see cref="TrampolineTarget"/> (where the slot, the
@@ -22,7 +22,6 @@ internal static class TypedTrampolineBody
     /// <param name="target">The trampoline's fields and what it calls on failure.</param>
     public static void Emit(IlWriter il, LoweredCall plan, TypedCallback typed, TrampolineTarget target)
     {
-        var slot = il.DeclareLocal(target.SlotType);
         var callback = il.DeclareLocal(typed.DelegateType);
         var carrier = Carriers.Of(plan.Return);
         bool memoryReturn = plan.Return is MemoryReturn;
@@ -33,8 +32,8 @@ internal static class TypedTrampolineBody
         var stale = il.DefineLabel();
         var check = il.DefineLabel();
 
-        il.Emit(OpCodes.Ldsfld, target.SlotField);
-        il.Emit(OpCodes.Stloc, slot);
+        // The slot is read from its field where it is needed (the rare paths, and a few conversions), never kept in a
+        // local: a local read in the catch handler would be stored to the stack on every call.
         // The delegate, of exactly the pool's type (CallbackRegistry.PoolFor keys pools by the delegate's runtime
         // type), published by the slot's Publish; null while the slot is free. No type test per call.
         il.Emit(OpCodes.Volatile);
@@ -48,7 +47,7 @@ internal static class TypedTrampolineBody
         il.MarkLabel(run);
         il.BeginExceptionBlock();
         // The marshallers run backwards: each C argument to the delegate's type, then the result to C.
-        var frame = new UpcallFrame(il, plan, slot, result);
+        var frame = new UpcallFrame(il, plan, target.SlotField, result);
         il.Emit(OpCodes.Ldloc, callback);
         for (int i = 0; i < typed.Parameters.Length; i++) typed.Mappings[i].PushCallbackArgument(frame, i, typed.Parameters[i]);
         il.Emit(OpCodes.Callvirt, typed.DelegateType.GetMethod("Invoke")!);
@@ -56,7 +55,7 @@ internal static class TypedTrampolineBody
         il.BeginCatchBlock(typeof(Exception));
         var caught = il.DeclareLocal(typeof(Exception));
         il.Emit(OpCodes.Stloc, caught);
-        il.Emit(OpCodes.Ldloc, slot);
+        il.Emit(OpCodes.Ldsfld, target.SlotField);
         il.Emit(OpCodes.Ldloc, caught);
         il.Emit(OpCodes.Call, target.Fail);
         ZeroResult(il, plan, result);
@@ -68,12 +67,12 @@ internal static class TypedTrampolineBody
         il.Emit(OpCodes.Ret);
 
         il.MarkLabel(stale);
-        il.Emit(OpCodes.Ldloc, slot);
+        il.Emit(OpCodes.Ldsfld, target.SlotField);
         il.Emit(OpCodes.Call, target.Stale);
         il.Emit(OpCodes.Br, zero);
 
         il.MarkLabel(check);
-        il.Emit(OpCodes.Ldloc, slot);
+        il.Emit(OpCodes.Ldsfld, target.SlotField);
         il.Emit(OpCodes.Call, target.ShouldSkip);
         il.Emit(OpCodes.Brfalse, run);
 

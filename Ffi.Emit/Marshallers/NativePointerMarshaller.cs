@@ -62,7 +62,7 @@ internal sealed class NativePointerMarshaller : ArgumentMarshaller
         var il = frame.Il;
         var value = il.DeclareLocal(valueType);
         il.Emit(OpCodes.Stloc, value);
-        il.Emit(OpCodes.Ldloc, frame.Slot);
+        frame.PushSlot();
         if (index is { } i) il.Emit(OpCodes.Ldc_I4, i);
         il.Emit(OpCodes.Ldloc, value);
         il.Emit(OpCodes.Call, typeof(CallbackSlot).GetMethod(helper)!);

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Reflection.Emit;
 using Ffi.Abi;
 using Ffi.Il;
@@ -6,9 +7,9 @@ namespace Ffi.Marshallers;
 
 /// <summary>
 /// What the marshallers of one typed trampoline share while it is emitted: the writer, the recipe C called it by
-/// (run backwards: each argument is read where C put it), the trampoline's slot local and its result carrier.
+/// (run backwards: each argument is read where C put it), the trampoline's slot field and its result carrier.
 /// </summary>
-internal sealed class UpcallFrame(IlWriter il, LoweredCall args, IlLocal slot, IlLocal? result)
+internal sealed class UpcallFrame(IlWriter il, LoweredCall args, FieldInfo slot, IlLocal? result)
 {
     /// <summary>The writer.</summary>
     public IlWriter Il { get; } = il;
@@ -16,8 +17,8 @@ internal sealed class UpcallFrame(IlWriter il, LoweredCall args, IlLocal slot, I
     /// <summary>The callback's recipe.</summary>
     public LoweredCall Args { get; } = args;
 
-    /// <summary>The trampoline's <see cref="Runtime.CallbackSlot"/>.</summary>
-    public IlLocal Slot { get; } = slot;
+    /// <summary>Pushes the trampoline's slot (<see cref="Runtime.CallbackSlot"/>, or a compiled binding's slot): a read of its static field, set once before the trampoline's address is handed out.</summary>
+    public void PushSlot() => Il.Emit(OpCodes.Ldsfld, slot);
 
     /// <summary>The return carrier's local, or null (void, or a MEMORY-class result written through the hidden pointer).</summary>
     public IlLocal? Result { get; } = result;

@@ -6,10 +6,10 @@ using Mono.Cecil.Cil;
 namespace Ffi.Tests.Compile;
 
 /// <summary>
-/// Golden IL of compiled callbacks, read back from the written assembly: a trampoline (its slot and its own delegate
-/// field, the stale check, the "something failed" flag, the delegate invoked inside try/catch, the failure recorded
-/// and zero returned) and a function's delegate overload (enter, lease inside a fault block, call the raw form,
-/// release, exit); and what makes them AOT-safe: <c>[UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]</c>
+/// Golden IL of compiled callbacks, read back from the written assembly: a trampoline (its own delegate field, the
+/// stale check, the "something failed" flag, the delegate invoked inside try/catch, the failure recorded with its
+/// slot, read from its field only there, and zero returned) and a function's delegate overload (enter, lease inside a
+/// fault block, call the raw form, release, exit); and what makes them AOT-safe: <c>[UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]</c>
 /// on every trampoline, addresses by <c>ldftn</c>, only the reference pack and <c>Ffi.Core</c> referenced.
 /// </summary>
 [TestFixture]
@@ -42,46 +42,44 @@ public sealed class CompiledCallbackGoldenTests
     };
 
     [Test]
-    public void ATrampolineReadsItsSlotAndDelegateInvokesItInsideTryAndRecordsAFailure()
+    public void ATrampolineReadsItsDelegateInvokesItInsideTryAndRecordsAFailureWithItsSlot()
     {
         using var m = Module();
         Assert.That(Il(Pool(m).Methods.Single(x => x.Name == "T1")), Is.EqualTo("""
-            0000: ldsfld Ffi.Interop.TrampolineSlot Golden.Native/<Callbacks>cmp_fn::S1
-            0005: stloc V0
-            0009: volatile.
-            000b: ldsfld Golden.cmp_fn Golden.Native/<Callbacks>cmp_fn::D1
-            0010: stloc V1
-            0014: ldloc V1
-            0018: brfalse 0070
-            001d: ldsfld System.Int32 Ffi.Interop.CallbackCalls::Failing
-            0022: brtrue 007e
-            0027: ldloc V1
-            002b: ldarga a0
+            0000: volatile.
+            0002: ldsfld Golden.cmp_fn Golden.Native/<Callbacks>cmp_fn::D1
+            0007: stloc V0
+            000b: ldloc V0
+            000f: brfalse 0068
+            0014: ldsfld System.Int32 Ffi.Interop.CallbackCalls::Failing
+            0019: brtrue 0077
+            001e: ldloc V0
+            0022: ldarga a0
+            0026: ldobj System.IntPtr
+            002b: ldarga a1
             002f: ldobj System.IntPtr
-            0034: ldarga a1
-            0038: ldobj System.IntPtr
-            003d: callvirt System.Int32 Golden.cmp_fn::Invoke(System.Void*,System.Void*)
+            0034: callvirt System.Int32 Golden.cmp_fn::Invoke(System.Void*,System.Void*)
+            0039: stloc V1
+            003d: leave 0063
             0042: stloc V2
-            0046: leave 006b
-            004b: stloc V3
-            004f: ldloc V0
-            0053: ldloc V3
-            0057: call System.Void Ffi.Interop.CallbackCalls::Fail(Ffi.Interop.TrampolineSlot,System.Exception)
-            005c: ldloca V2
-            0060: initobj System.Int32
-            0066: leave 006b
-            006b: ldloc V2
-            006f: ret
-            0070: ldloc V0
-            0074: call System.Void Ffi.Interop.CallbackCalls::Stale(Ffi.Interop.TrampolineSlot)
-            0079: br 008c
-            007e: ldloc V0
-            0082: call System.Boolean Ffi.Interop.CallbackCalls::ShouldSkip(Ffi.Interop.TrampolineSlot)
-            0087: brfalse 0027
-            008c: ldloca V2
-            0090: initobj System.Int32
-            0096: br 006b
-            Catch 0027-004b handler 004b-006b
+            0046: ldsfld Ffi.Interop.TrampolineSlot Golden.Native/<Callbacks>cmp_fn::S1
+            004b: ldloc V2
+            004f: call System.Void Ffi.Interop.CallbackCalls::Fail(Ffi.Interop.TrampolineSlot,System.Exception)
+            0054: ldloca V1
+            0058: initobj System.Int32
+            005e: leave 0063
+            0063: ldloc V1
+            0067: ret
+            0068: ldsfld Ffi.Interop.TrampolineSlot Golden.Native/<Callbacks>cmp_fn::S1
+            006d: call System.Void Ffi.Interop.CallbackCalls::Stale(Ffi.Interop.TrampolineSlot)
+            0072: br 0086
+            0077: ldsfld Ffi.Interop.TrampolineSlot Golden.Native/<Callbacks>cmp_fn::S1
+            007c: call System.Boolean Ffi.Interop.CallbackCalls::ShouldSkip(Ffi.Interop.TrampolineSlot)
+            0081: brfalse 001e
+            0086: ldloca V1
+            008a: initobj System.Int32
+            0090: br 0063
+            Catch 001e-0042 handler 0042-0063
             """));
     }
 
