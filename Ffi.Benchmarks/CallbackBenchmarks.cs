@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using Ffi.Interop;
@@ -48,6 +49,29 @@ public unsafe class CallbackBenchmarks
     [UnmanagedCallersOnly]
     private static int StaticComparator(nint a, nint b) => (*(int*)a).CompareTo(*(int*)b);
 
+    // The floors of a trampoline that cannot inline its callback: a static [UnmanagedCallersOnly] method that calls a
+    // comparator it cannot inline (a method of its own, then a delegate inside try/catch, as every trampoline must).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int OutOfLineComparator(nint a, nint b) => (*(int*)a).CompareTo(*(int*)b);
+
+    [UnmanagedCallersOnly]
+    private static int StaticCallsMethod(nint a, nint b) => OutOfLineComparator(a, b);
+
+    private static Func<nint, nint, int>? s_floorDelegate;
+
+    [UnmanagedCallersOnly]
+    private static int StaticInvokesDelegate(nint a, nint b)
+    {
+        try
+        {
+            return s_floorDelegate!(a, b);
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Random data, the module, and every comparator checked once.</summary>
     [GlobalSetup]
     public void Setup()
@@ -58,6 +82,7 @@ public unsafe class CallbackBenchmarks
         _qsortTyped = _module.GetFunction<Action<nint, nuint, nuint, Func<nint, nint, int>>>("qsort");
         _qsortDynamic = _module.Function("qsort");
         _cComparator = NativeLibrary.GetExport(NativeLibrary.Load(Path.Combine(AppContext.BaseDirectory, "libffibench.so")), "bench_cmp_int");
+        s_floorDelegate = _typedComparator;
         _marshalled = (a, b) => (*(int*)a).CompareTo(*(int*)b);
         _marshalledPointer = Marshal.GetFunctionPointerForDelegate(_marshalled);
         _registered = Benchmarks.Compiled.Bench.Callbacks.Register(new Benchmarks.Compiled.bench_cmp_fn(static (a, b) => (*(int*)a).CompareTo(*(int*)b)));
@@ -65,7 +90,7 @@ public unsafe class CallbackBenchmarks
         var sorted = _source.Order().ToArray();
         foreach (var (name, sort) in new (string, Action)[]
                  {
-                     ("C", C), ("UnmanagedCallersOnly", UnmanagedCallersOnly), ("Marshal", MarshalDelegate),
+                     ("C", C), ("UnmanagedCallersOnly", UnmanagedCallersOnly), ("UcoCallsMethod", UcoCallsMethod), ("UcoInvokesDelegate", UcoInvokesDelegate), ("Marshal", MarshalDelegate),
                      ("EngineTyped", EngineTyped), ("EngineDynamic", EngineDynamic),
                      ("Compiled", Compiled), ("CompiledRegistered", CompiledRegistered),
                  })
@@ -100,6 +125,20 @@ public unsafe class CallbackBenchmarks
     public void UnmanagedCallersOnly()
     {
         fixed (int* p = _data) qsort(p, Count, sizeof(int), (nint)(delegate* unmanaged<nint, nint, int>)&StaticComparator);
+    }
+
+    /// <summary>The floor of any trampoline: a static [UnmanagedCallersOnly] method calling a comparator it cannot inline.</summary>
+    [Benchmark]
+    public void UcoCallsMethod()
+    {
+        fixed (int* p = _data) qsort(p, Count, sizeof(int), (nint)(delegate* unmanaged<nint, nint, int>)&StaticCallsMethod);
+    }
+
+    /// <summary>The floor of a delegate trampoline: a static [UnmanagedCallersOnly] method invoking a delegate inside try/catch, nothing else.</summary>
+    [Benchmark]
+    public void UcoInvokesDelegate()
+    {
+        fixed (int* p = _data) qsort(p, Count, sizeof(int), (nint)(delegate* unmanaged<nint, nint, int>)&StaticInvokesDelegate);
     }
 
     /// <summary>A delegate through Marshal.GetFunctionPointerForDelegate.</summary>
