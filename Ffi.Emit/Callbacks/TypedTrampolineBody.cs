@@ -32,8 +32,9 @@ internal static class TypedTrampolineBody
         var stale = il.DefineLabel();
         var check = il.DefineLabel();
 
-        // The slot is read from its field where it is needed (the rare paths, and a few conversions), never kept in a
-        // local: a local read in the catch handler would be stored to the stack on every call.
+        // The slot is read from its field where it is needed (frame.PushSlot: the rare paths, and a few conversions),
+        // never kept in a local: a local read in the catch handler would be stored to the stack on every call.
+        var frame = new UpcallFrame(il, plan, target.SlotField, result);
         // The delegate, of exactly the pool's type (CallbackRegistry.PoolFor keys pools by the delegate's runtime
         // type), published by the slot's Publish; null while the slot is free. No type test per call.
         il.Emit(OpCodes.Volatile);
@@ -47,7 +48,6 @@ internal static class TypedTrampolineBody
         il.MarkLabel(run);
         il.BeginExceptionBlock();
         // The marshallers run backwards: each C argument to the delegate's type, then the result to C.
-        var frame = new UpcallFrame(il, plan, target.SlotField, result);
         il.Emit(OpCodes.Ldloc, callback);
         for (int i = 0; i < typed.Parameters.Length; i++) typed.Mappings[i].PushCallbackArgument(frame, i, typed.Parameters[i]);
         il.Emit(OpCodes.Callvirt, typed.DelegateType.GetMethod("Invoke")!);
@@ -55,7 +55,7 @@ internal static class TypedTrampolineBody
         il.BeginCatchBlock(typeof(Exception));
         var caught = il.DeclareLocal(typeof(Exception));
         il.Emit(OpCodes.Stloc, caught);
-        il.Emit(OpCodes.Ldsfld, target.SlotField);
+        frame.PushSlot();
         il.Emit(OpCodes.Ldloc, caught);
         il.Emit(OpCodes.Call, target.Fail);
         ZeroResult(il, plan, result);
@@ -67,12 +67,12 @@ internal static class TypedTrampolineBody
         il.Emit(OpCodes.Ret);
 
         il.MarkLabel(stale);
-        il.Emit(OpCodes.Ldsfld, target.SlotField);
+        frame.PushSlot();
         il.Emit(OpCodes.Call, target.Stale);
         il.Emit(OpCodes.Br, zero);
 
         il.MarkLabel(check);
-        il.Emit(OpCodes.Ldsfld, target.SlotField);
+        frame.PushSlot();
         il.Emit(OpCodes.Call, target.ShouldSkip);
         il.Emit(OpCodes.Brfalse, run);
 

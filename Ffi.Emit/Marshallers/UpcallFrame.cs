@@ -17,7 +17,10 @@ internal sealed class UpcallFrame(IlWriter il, LoweredCall args, FieldInfo slot,
     /// <summary>The callback's recipe.</summary>
     public LoweredCall Args { get; } = args;
 
-    /// <summary>Pushes the trampoline's slot (<see cref="Runtime.CallbackSlot"/>, or a compiled binding's slot): a read of its static field, set once before the trampoline's address is handed out.</summary>
+    /// <summary>
+    /// Pushes the trampoline's slot (<see cref="Runtime.CallbackSlot"/>, or a compiled binding's slot): a read of its
+    /// static field, which is set once, before the trampoline's address is handed out.
+    /// </summary>
     public void PushSlot() => Il.Emit(OpCodes.Ldsfld, slot);
 
     /// <summary>The return carrier's local, or null (void, or a MEMORY-class result written through the hidden pointer).</summary>
